@@ -1,0 +1,6 @@
+//! `vastplan-models`: hardware, VAST, Azure, GPUs and money — everything the planner knows
+//! about the domain. Builds on `vastplan-sim` for the simulation side.
+
+pub mod error;
+
+pub use error::InputError;

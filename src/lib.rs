@@ -1,0 +1,5 @@
+//! `vastplan`: the command line, sweeps and report writers on top of `vastplan-models`
+//! and `vastplan-sim`.
+
+pub mod cli;
+pub mod error;
