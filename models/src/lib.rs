@@ -2,5 +2,6 @@
 //! about the domain. Builds on `vastplan-sim` for the simulation side.
 
 pub mod error;
+pub mod iopath;
 
 pub use error::InputError;
