@@ -3,5 +3,6 @@
 
 pub mod error;
 pub mod iopath;
+pub mod workload;
 
 pub use error::InputError;
