@@ -3,6 +3,7 @@
 
 pub mod error;
 pub mod iopath;
+pub mod netmodel;
 pub mod workload;
 
 pub use error::InputError;
