@@ -4,6 +4,7 @@
 pub mod error;
 pub mod iopath;
 pub mod netmodel;
+pub mod scenario;
 pub mod workload;
 
 pub use error::InputError;
