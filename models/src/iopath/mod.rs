@@ -88,4 +88,10 @@ impl Protection {
     pub fn stripe_amplification(&self) -> f64 {
         (self.stripe_data + self.stripe_parity) as f64 / self.stripe_data as f64 / self.drr
     }
+    /// Bytes read to reconstruct one lost byte. A conventional D+P code reads D surviving
+    /// strips per lost strip; VAST's locally decodable codes read about a quarter of that
+    /// (vastdata.com glossary, locally-decodable-erasure-code), never less than one.
+    pub fn rebuild_read_factor(&self) -> f64 {
+        (self.stripe_data as f64 / 4.0).max(1.0)
+    }
 }
