@@ -98,6 +98,8 @@ mod tests {
             capacity: cap,
             read_cost: rc,
             write_cost: wc,
+            rebuild_cost: 0.0,
+            degraded_read_cost: 0.0,
             basis: String::new(),
         }
     }

@@ -10,8 +10,10 @@
 
 mod ceiling;
 mod pool;
+mod spec;
 mod topology;
 
 pub use ceiling::{ceiling, evaluate, Ceiling, PoolLoad};
 pub use pool::Pool;
+pub use spec::{ClusterSpec, Limit, NodeLimits};
 pub use topology::{cross_rack_fraction, racks_for, Topology};

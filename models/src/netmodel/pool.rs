@@ -16,6 +16,10 @@ pub struct Pool {
     /// read/write budget (VAST: "100 GB/s reads or 50 GB/s writes"), the write cost is
     /// scaled by read ceiling / write ceiling so that one capacity covers both.
     pub write_cost: f64,
+    /// Cluster-total load per byte/s of rebuild (lost bytes reconstructed).
+    pub rebuild_cost: f64,
+    /// Cluster-total load per byte/s of client reads of lost data (decoded on the fly).
+    pub degraded_read_cost: f64,
     /// Where the capacity comes from, for reports.
     pub basis: String,
 }
