@@ -8,3 +8,8 @@
 
 pub mod escape;
 pub mod format;
+pub mod svg;
+
+pub use svg::{
+    Axis, BarChart, BarSeries, CdfChart, Chart, Histogram, LineChart, RefLine, Sample, Series, Unit,
+};

@@ -1,0 +1,381 @@
+//! The scaffold every chart shares: title, legend, plot area, axes, gridlines and
+//! reference lines. Charts compute their data ranges, hand them here, then draw data
+//! into the returned [`Area`].
+
+use super::axis::{axis_ticks, Axis, AxisFormat};
+use super::canvas::{
+    colour, dash, text_width, truncate, wrap, Anchor, Canvas, TextStyle, GRID, HEIGHT, MUTED, TEXT,
+    WIDTH,
+};
+use super::ticks::Ticks;
+use super::RefLine;
+
+const PAD: f64 = 16.0;
+const TITLE_SIZE: f64 = 22.0;
+const LEGEND_SIZE: f64 = 15.0;
+const LEGEND_ROW: f64 = 24.0;
+const TICK_SIZE: f64 = 14.0;
+const AXIS_TITLE_SIZE: f64 = 16.0;
+const CATEGORY_LINE: f64 = 17.0;
+const REF_COLOUR: &str = "#333333";
+
+/// How a legend entry is drawn: a line sample for line charts, a filled box for bars.
+#[derive(Clone, Copy)]
+pub(crate) enum Swatch {
+    Line,
+    Box,
+}
+
+pub(crate) struct LegendItem {
+    pub name: String,
+    pub index: usize,
+    pub swatch: Swatch,
+}
+
+pub(crate) enum XKind<'a> {
+    /// A numeric axis covering `[lo, hi]`.
+    Numeric { axis: &'a Axis, lo: f64, hi: f64 },
+    /// Evenly spaced bands, one per category.
+    Categories {
+        labels: &'a [String],
+        title: &'a str,
+    },
+}
+
+pub(crate) struct Frame<'a> {
+    pub title: &'a str,
+    pub legend: Vec<LegendItem>,
+    pub y: &'a Axis,
+    pub y_lo: f64,
+    pub y_hi: f64,
+    /// Bars and throughput must be read against zero; some line charts float.
+    pub y_zero: bool,
+    pub x: XKind<'a>,
+}
+
+/// The plot rectangle with its scales.
+pub(crate) struct Area {
+    pub left: f64,
+    pub top: f64,
+    pub right: f64,
+    pub bottom: f64,
+    y_ticks: Ticks,
+    pub y_fmt: AxisFormat,
+    x_ticks: Option<Ticks>,
+    bands: usize,
+}
+
+impl Area {
+    pub(crate) fn py(&self, v: f64) -> f64 {
+        let t = &self.y_ticks;
+        let span = t.hi - t.lo;
+        let f = if span > 0.0 && span.is_finite() {
+            (v - t.lo) / span
+        } else {
+            0.5
+        };
+        self.bottom - f * (self.bottom - self.top)
+    }
+
+    pub(crate) fn px(&self, v: f64) -> f64 {
+        match &self.x_ticks {
+            Some(t) => {
+                let span = t.hi - t.lo;
+                let f = if span > 0.0 && span.is_finite() {
+                    (v - t.lo) / span
+                } else {
+                    0.5
+                };
+                self.left + f * (self.right - self.left)
+            }
+            None => self.left,
+        }
+    }
+
+    /// Left edge and width of category band `i`.
+    pub(crate) fn band(&self, i: usize) -> (f64, f64) {
+        let w = (self.right - self.left) / self.bands.max(1) as f64;
+        (self.left + w * i as f64, w)
+    }
+
+    /// Horizontal reference lines (targets, floors), drawn over the data so they are
+    /// never hidden behind a bar.
+    pub(crate) fn y_refs(&self, c: &mut Canvas, refs: &[RefLine]) {
+        for r in refs.iter().filter(|r| r.value.is_finite()) {
+            let y = self.py(r.value);
+            c.line(
+                self.left,
+                y,
+                self.right,
+                y,
+                REF_COLOUR,
+                2.0,
+                Some("7 5"),
+                "ref",
+            );
+            // Below the line when it runs along the top edge, so it cannot hit the legend.
+            let ty = if y - self.top < 22.0 {
+                y + 19.0
+            } else {
+                y - 7.0
+            };
+            let mut st = TextStyle::new(TICK_SIZE, Anchor::End);
+            st.halo = true;
+            st.fill = REF_COLOUR;
+            let max_chars = ((self.right - self.left - 12.0) / (TICK_SIZE * 0.6)) as usize;
+            c.text(self.right - 6.0, ty, &st, &truncate(&r.label, max_chars));
+        }
+    }
+
+    /// Vertical reference lines (deadlines, thresholds on a numeric x axis).
+    pub(crate) fn x_refs(&self, c: &mut Canvas, refs: &[RefLine]) {
+        if self.x_ticks.is_none() {
+            return;
+        }
+        for r in refs.iter().filter(|r| r.value.is_finite()) {
+            let x = self.px(r.value);
+            c.line(
+                x,
+                self.top,
+                x,
+                self.bottom,
+                REF_COLOUR,
+                2.0,
+                Some("7 5"),
+                "ref",
+            );
+            let mut st = TextStyle::new(TICK_SIZE, Anchor::Start);
+            st.halo = true;
+            st.fill = REF_COLOUR;
+            // Label on the side with more room, so it is not cut at the plot edge.
+            let room_right = self.right - x;
+            let (tx, anchor) = if room_right >= (x - self.left) {
+                (x + 6.0, Anchor::Start)
+            } else {
+                (x - 6.0, Anchor::End)
+            };
+            st.anchor = anchor;
+            let room = room_right.max(x - self.left) - 10.0;
+            let max_chars = (room / (TICK_SIZE * 0.6)).max(3.0) as usize;
+            c.text(tx, self.top + 16.0, &st, &truncate(&r.label, max_chars));
+        }
+    }
+}
+
+/// Draws a chart with only its title and a "no data" note; used when nothing finite is
+/// left to plot, so a report never ships a blank or broken figure.
+pub(crate) fn no_data(title: &str) -> String {
+    let mut c = Canvas::new(title);
+    draw_title(&mut c, title);
+    let mut st = TextStyle::new(20.0, Anchor::Middle);
+    st.fill = MUTED;
+    c.text(WIDTH / 2.0, HEIGHT / 2.0, &st, "no data");
+    c.finish()
+}
+
+fn draw_title(c: &mut Canvas, title: &str) {
+    let mut st = TextStyle::new(TITLE_SIZE, Anchor::Start);
+    st.bold = true;
+    // Bold glyphs run about 10 % wider than the regular estimate.
+    let max_chars = ((WIDTH - 2.0 * PAD) / (TITLE_SIZE * 0.66)) as usize;
+    c.text(PAD, 34.0, &st, &truncate(title, max_chars));
+}
+
+/// Lays legend items out in rows across the width. Returns (x, row) per item and the
+/// number of rows.
+fn legend_layout(items: &[LegendItem]) -> (Vec<(f64, usize, String)>, usize) {
+    let mut out = Vec::with_capacity(items.len());
+    let (mut x, mut row) = (PAD, 0usize);
+    for it in items {
+        let name = truncate(&it.name, 40);
+        let w = 30.0 + text_width(&name, LEGEND_SIZE) + 22.0;
+        if x > PAD && x + w > WIDTH - PAD {
+            x = PAD;
+            row += 1;
+        }
+        out.push((x, row, name));
+        x += w;
+    }
+    let rows = if items.is_empty() { 0 } else { row + 1 };
+    (out, rows)
+}
+
+fn draw_legend(c: &mut Canvas, items: &[LegendItem], top: f64) {
+    let (pos, _) = legend_layout(items);
+    for (it, (x, row, name)) in items.iter().zip(pos) {
+        let mid = top + row as f64 * LEGEND_ROW + LEGEND_ROW / 2.0;
+        match it.swatch {
+            Swatch::Line => c.line(
+                x,
+                mid,
+                x + 24.0,
+                mid,
+                colour(it.index),
+                3.0,
+                dash(it.index),
+                "legend",
+            ),
+            Swatch::Box => c.rect(x + 5.0, mid - 7.0, 14.0, 14.0, colour(it.index), "legend"),
+        }
+        let st = TextStyle::new(LEGEND_SIZE, Anchor::Start);
+        c.text(x + 30.0, mid + 5.0, &st, &name);
+    }
+}
+
+/// Picks x ticks whose labels do not collide at the given plot width.
+fn fit_x_ticks(axis: &Axis, lo: f64, hi: f64, width: f64) -> (Ticks, AxisFormat) {
+    let mut best = None;
+    for target in (2..=8).rev() {
+        let t = axis_ticks(axis, lo, hi, false, target);
+        let f = AxisFormat::new(axis, &t);
+        let widest = t
+            .values
+            .iter()
+            .map(|v| text_width(&f.tick(*v), TICK_SIZE))
+            .fold(0.0, f64::max);
+        let spacing = width / (t.values.len().max(2) - 1) as f64;
+        let fits = widest + 14.0 <= spacing;
+        best = Some((t, f));
+        if fits {
+            break;
+        }
+    }
+    best.expect("the loop runs at least once")
+}
+
+impl Frame<'_> {
+    pub(crate) fn draw(self, c: &mut Canvas) -> Area {
+        draw_title(c, self.title);
+        let legend_top = 48.0;
+        let (_, legend_rows) = legend_layout(&self.legend);
+        draw_legend(c, &self.legend, legend_top);
+        let top = legend_top + legend_rows as f64 * LEGEND_ROW + 16.0;
+
+        let y_ticks = axis_ticks(self.y, self.y_lo, self.y_hi, self.y_zero, 6);
+        let y_fmt = AxisFormat::new(self.y, &y_ticks);
+        let y_label_w = y_ticks
+            .values
+            .iter()
+            .map(|v| text_width(&y_fmt.tick(*v), TICK_SIZE))
+            .fold(0.0, f64::max);
+        let y_title_room = if y_fmt.title.is_empty() { 0.0 } else { 26.0 };
+        let left = PAD + y_title_room + y_label_w + 12.0;
+
+        // The bottom margin depends on how many lines the x labels need.
+        let (bottom, right, x_ticks, x_fmt, cat_lines, bands) = match &self.x {
+            XKind::Numeric { axis, lo, hi } => {
+                let right0 = WIDTH - 28.0;
+                let (t, f) = fit_x_ticks(axis, *lo, *hi, right0 - left);
+                // Half of the last tick label hangs past the plot's right edge.
+                let last_w = text_width(&f.tick(t.hi), TICK_SIZE);
+                let right = (WIDTH - PAD - last_w / 2.0).min(right0);
+                let title_room = if f.title.is_empty() { 0.0 } else { 28.0 };
+                (
+                    HEIGHT - 34.0 - title_room,
+                    right,
+                    Some(t),
+                    Some(f),
+                    Vec::new(),
+                    0,
+                )
+            }
+            XKind::Categories { labels, title } => {
+                let right = WIDTH - 24.0;
+                let n = labels.len().max(1);
+                let band = (right - left) / n as f64;
+                let max_chars = ((band - 6.0) / (TICK_SIZE * 0.6)).floor().max(1.0) as usize;
+                let lines: Vec<Vec<String>> =
+                    labels.iter().map(|l| wrap(l, max_chars, 3)).collect();
+                let nlines = lines.iter().map(Vec::len).max().unwrap_or(1).max(1);
+                let title_room = if title.is_empty() { 0.0 } else { 28.0 };
+                let bottom = HEIGHT - 18.0 - nlines as f64 * CATEGORY_LINE - title_room;
+                (bottom, right, None, None, lines, n)
+            }
+        };
+
+        let area = Area {
+            left,
+            top,
+            right,
+            bottom,
+            y_ticks,
+            y_fmt,
+            x_ticks,
+            bands,
+        };
+
+        // Gridlines and y tick labels.
+        let tick_st = TextStyle::new(TICK_SIZE, Anchor::End);
+        for v in &area.y_ticks.values {
+            let y = area.py(*v);
+            let (stroke, class) = if *v == 0.0 && area.y_ticks.lo < 0.0 {
+                ("#888888", "zero")
+            } else {
+                (GRID, "grid")
+            };
+            c.line(left, y, right, y, stroke, 1.0, None, class);
+            c.text(left - 8.0, y + 5.0, &tick_st, &area.y_fmt.tick(*v));
+        }
+        if !area.y_fmt.title.is_empty() {
+            let mut st = TextStyle::new(AXIS_TITLE_SIZE, Anchor::Middle);
+            st.rotate = -90.0;
+            st.fill = TEXT;
+            let max_chars = ((bottom - top) / (AXIS_TITLE_SIZE * 0.6)) as usize;
+            c.text(
+                PAD + 14.0,
+                (top + bottom) / 2.0,
+                &st,
+                &truncate(&area.y_fmt.title, max_chars),
+            );
+        }
+        c.line(left, top, left, bottom, MUTED, 1.0, None, "axis");
+        c.line(left, bottom, right, bottom, MUTED, 1.0, None, "axis");
+
+        match (&self.x, &area.x_ticks, &x_fmt) {
+            (XKind::Numeric { .. }, Some(t), Some(f)) => {
+                let st = TextStyle::new(TICK_SIZE, Anchor::Middle);
+                for v in &t.values {
+                    let x = area.px(*v);
+                    c.line(x, bottom, x, bottom + 5.0, MUTED, 1.0, None, "tick");
+                    c.text(x, bottom + 22.0, &st, &f.tick(*v));
+                }
+                if !f.title.is_empty() {
+                    let st = TextStyle::new(AXIS_TITLE_SIZE, Anchor::Middle);
+                    let max_chars = ((right - left) / (AXIS_TITLE_SIZE * 0.6)) as usize;
+                    c.text(
+                        (left + right) / 2.0,
+                        bottom + 50.0,
+                        &st,
+                        &truncate(&f.title, max_chars),
+                    );
+                }
+            }
+            (XKind::Categories { title, .. }, _, _) => {
+                let st = TextStyle::new(TICK_SIZE, Anchor::Middle);
+                for (i, lines) in cat_lines.iter().enumerate() {
+                    let (x0, w) = area.band(i);
+                    for (k, line) in lines.iter().enumerate() {
+                        c.text(
+                            x0 + w / 2.0,
+                            bottom + 20.0 + k as f64 * CATEGORY_LINE,
+                            &st,
+                            line,
+                        );
+                    }
+                }
+                if !title.is_empty() {
+                    let nlines = cat_lines.iter().map(Vec::len).max().unwrap_or(1).max(1);
+                    let st = TextStyle::new(AXIS_TITLE_SIZE, Anchor::Middle);
+                    c.text(
+                        (left + right) / 2.0,
+                        bottom + 26.0 + nlines as f64 * CATEGORY_LINE,
+                        &st,
+                        title,
+                    );
+                }
+            }
+            _ => {}
+        }
+        area
+    }
+}
