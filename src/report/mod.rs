@@ -8,8 +8,10 @@
 
 pub mod escape;
 pub mod format;
+pub mod html;
 pub mod svg;
 
+pub use html::{Align, Page, Table};
 pub use svg::{
     Axis, BarChart, BarSeries, CdfChart, Chart, Histogram, LineChart, RefLine, Sample, Series, Unit,
 };
