@@ -126,7 +126,9 @@ impl BarChart {
                 );
                 c.rect_titled(x, top, w, h, colour(si), "bar", &tip);
                 if !self.hide_values && text_width(&label, VALUE_SIZE) + 2.0 <= bar_w {
-                    let st = TextStyle::new(VALUE_SIZE, Anchor::Middle);
+                    let mut st = TextStyle::new(VALUE_SIZE, Anchor::Middle);
+                    // Readable where a reference line crosses the label.
+                    st.halo = true;
                     let ty = if v >= 0.0 { top - 5.0 } else { top + h + 15.0 };
                     c.text(x + w / 2.0, ty, &st, &label);
                 }

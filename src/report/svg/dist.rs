@@ -5,7 +5,7 @@ use super::axis::Unit;
 use super::canvas::{colour, dash, Canvas};
 use super::frame::{no_data, Frame, LegendItem, Swatch, XKind};
 use super::line::step_post;
-use super::ticks::nice_step;
+use super::ticks::{nearest_nice_step, nice_step};
 use super::{finite_range, with_refs, Axis, Chart, RefLine};
 
 /// A named sample of observations in base units.
@@ -55,7 +55,7 @@ pub(crate) fn bin(sorted: &[f64], target: Option<usize>) -> (f64, f64, Vec<u64>)
         .unwrap_or_else(|| ((sorted.len() as f64).log2().ceil() as usize + 1).clamp(5, 30))
         .clamp(1, 200);
     let width = if hi > lo && (hi - lo).is_finite() {
-        nice_step((hi - lo) / target as f64)
+        nearest_nice_step((hi - lo) / target as f64)
     } else {
         // One distinct value: a single bin around it.
         nice_step(if lo == 0.0 { 1.0 } else { lo.abs() * 0.1 })

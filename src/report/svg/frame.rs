@@ -144,20 +144,15 @@ impl Area {
                 Some("7 5"),
                 "ref",
             );
-            let mut st = TextStyle::new(TICK_SIZE, Anchor::Start);
+            let mut st = TextStyle::new(TICK_SIZE, Anchor::Middle);
             st.halo = true;
             st.fill = REF_COLOUR;
-            // Label on the side with more room, so it is not cut at the plot edge.
-            let room_right = self.right - x;
-            let (tx, anchor) = if room_right >= (x - self.left) {
-                (x + 6.0, Anchor::Start)
-            } else {
-                (x - 6.0, Anchor::End)
-            };
-            st.anchor = anchor;
-            let room = room_right.max(x - self.left) - 10.0;
-            let max_chars = (room / (TICK_SIZE * 0.6)).max(3.0) as usize;
-            c.text(tx, self.top + 16.0, &st, &truncate(&r.label, max_chars));
+            // Above the plot, in the gap kept free for it, so it never sits on the data;
+            // shifted inwards near the edges so it is not cut off.
+            let label = truncate(&r.label, 40);
+            let half = text_width(&label, TICK_SIZE) / 2.0;
+            let tx = x.clamp(PAD + half, WIDTH - PAD - half);
+            c.text(tx, self.top - 6.0, &st, &label);
         }
     }
 }
@@ -249,7 +244,8 @@ impl Frame<'_> {
         let legend_top = 48.0;
         let (_, legend_rows) = legend_layout(&self.legend);
         draw_legend(c, &self.legend, legend_top);
-        let top = legend_top + legend_rows as f64 * LEGEND_ROW + 16.0;
+        // Room for x reference labels between the legend and the plot.
+        let top = legend_top + legend_rows as f64 * LEGEND_ROW + 24.0;
 
         let y_ticks = axis_ticks(self.y, self.y_lo, self.y_hi, self.y_zero, 6);
         let y_fmt = AxisFormat::new(self.y, &y_ticks);

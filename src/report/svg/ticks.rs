@@ -30,6 +30,25 @@ pub fn nice_step(raw: f64) -> f64 {
     m * mag
 }
 
+/// The 1-2-5 step nearest to `raw` on a log scale. For histogram bins, where rounding
+/// up (as axes do) can halve the number of bins asked for.
+pub fn nearest_nice_step(raw: f64) -> f64 {
+    if !(raw.is_finite() && raw > 0.0) {
+        return 1.0;
+    }
+    let up = nice_step(raw);
+    let candidates = [up, up / 2.0, up / 2.5, up / 5.0];
+    candidates
+        .into_iter()
+        .filter(|c| nice_step(*c) == *c || (nice_step(*c) - c).abs() <= c * 1e-9)
+        .min_by(|a, b| {
+            let da = (a / raw).ln().abs();
+            let db = (b / raw).ln().abs();
+            da.total_cmp(&db)
+        })
+        .unwrap_or(up)
+}
+
 /// Ticks covering `[min, max]` with about `target` intervals (never more).
 ///
 /// Degenerate input still gives a usable axis: a single value is padded around itself,
@@ -96,6 +115,10 @@ mod tests {
         assert!((nice_step(0.00042) - 0.0005).abs() < 1e-15);
         assert_eq!(nice_step(0.0), 1.0);
         assert_eq!(nice_step(f64::NAN), 1.0);
+        assert_eq!(nearest_nice_step(2.5), 2.0);
+        assert_eq!(nearest_nice_step(4.0), 5.0);
+        assert_eq!(nearest_nice_step(7.5), 10.0);
+        assert_eq!(nearest_nice_step(1.2), 1.0);
     }
 
     #[test]
