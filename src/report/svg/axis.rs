@@ -105,10 +105,15 @@ impl AxisFormat {
         fmt_fixed(v / self.divisor, self.decimals)
     }
 
-    /// A data value (not a tick) in the axis's display scale with 3 significant digits,
-    /// for labels on bars.
+    /// A data value (not a tick) in the axis's display scale with up to 3 significant
+    /// digits, for labels on bars: "50", "1.95", "-120".
     pub(crate) fn value(&self, v: f64) -> String {
-        crate::report::format::fmt_sig(v / self.divisor, 3)
+        let s = crate::report::format::fmt_sig(v / self.divisor, 3);
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        }
     }
 }
 

@@ -98,6 +98,17 @@ impl BarChart {
 
         let m = self.series.len().max(1);
         let y0 = area.py(0.0);
+        let bar_w = {
+            let (_, band) = area.band(0);
+            band * 0.8 / m as f64
+        };
+        // All bars carry their value or none do: a few labelled bars among unlabelled
+        // ones look like a highlight.
+        let show_values = !self.hide_values
+            && (0..self.series.len())
+                .flat_map(|s| (0..n_cat).map(move |c| (s, c)))
+                .filter_map(|(s, c)| self.value(s, c))
+                .all(|v| text_width(&area.y_fmt.value(v), VALUE_SIZE) + 2.0 <= bar_w);
         for ci in 0..n_cat {
             let (x0, band) = area.band(ci);
             let inner = band * 0.8;
@@ -125,7 +136,7 @@ impl BarChart {
                     self.categories[ci], self.series[si].name, label
                 );
                 c.rect_titled(x, top, w, h, colour(si), "bar", &tip);
-                if !self.hide_values && text_width(&label, VALUE_SIZE) + 2.0 <= bar_w {
+                if show_values {
                     let mut st = TextStyle::new(VALUE_SIZE, Anchor::Middle);
                     // Readable where a reference line crosses the label.
                     st.halo = true;

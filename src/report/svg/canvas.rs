@@ -61,6 +61,21 @@ pub(crate) fn truncate(text: &str, max_chars: usize) -> String {
     s
 }
 
+/// Shortens `text` to at most `max_chars` by cutting out its middle, for names that
+/// differ only at the end ("L80aos v5 × 64" vs "… × 128").
+pub(crate) fn truncate_middle(text: &str, max_chars: usize) -> String {
+    let n = text.chars().count();
+    if n <= max_chars || max_chars < 5 {
+        return truncate(text, max_chars);
+    }
+    let tail = (max_chars - 1) / 2;
+    let head = max_chars - 1 - tail;
+    let mut s: String = text.chars().take(head).collect();
+    s.push('…');
+    s.extend(text.chars().skip(n - tail));
+    s
+}
+
 /// Splits `text` into at most `max_lines` lines of at most `max_chars` characters,
 /// breaking at spaces where possible.
 pub(crate) fn wrap(text: &str, max_chars: usize, max_lines: usize) -> Vec<String> {
@@ -332,5 +347,7 @@ mod tests {
         assert_eq!(wrap("a b c d e f", 3, 2), vec!["a b", "c…"]);
         assert!(wrap("", 5, 2).is_empty());
         assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate_middle("Candidate number 12", 9), "Cand…r 12");
+        assert_eq!(truncate_middle("short", 9), "short");
     }
 }

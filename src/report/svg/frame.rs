@@ -4,8 +4,8 @@
 
 use super::axis::{axis_ticks, Axis, AxisFormat};
 use super::canvas::{
-    colour, dash, text_width, truncate, wrap, Anchor, Canvas, TextStyle, GRID, HEIGHT, MUTED, TEXT,
-    WIDTH,
+    colour, dash, text_width, truncate, truncate_middle, wrap, Anchor, Canvas, TextStyle, GRID,
+    HEIGHT, MUTED, TEXT, WIDTH,
 };
 use super::ticks::Ticks;
 use super::RefLine;
@@ -18,6 +18,26 @@ const TICK_SIZE: f64 = 14.0;
 const AXIS_TITLE_SIZE: f64 = 16.0;
 const CATEGORY_LINE: f64 = 17.0;
 const REF_COLOUR: &str = "#333333";
+/// Degrees by which category labels are slanted when their bands are too narrow.
+const SLANT: f64 = 40.0;
+
+/// Category labels under a bar chart: wrapped into up to three lines, or slanted.
+enum CatLabels {
+    Wrapped(Vec<Vec<String>>),
+    Slanted { texts: Vec<String>, room: f64 },
+}
+
+impl CatLabels {
+    /// Vertical space the labels take under the plot.
+    fn room(&self) -> f64 {
+        match self {
+            CatLabels::Wrapped(all) => {
+                all.iter().map(Vec::len).max().unwrap_or(1).max(1) as f64 * CATEGORY_LINE
+            }
+            CatLabels::Slanted { room, .. } => *room,
+        }
+    }
+}
 
 /// How a legend entry is drawn: a line sample for line charts, a filled box for bars.
 #[derive(Clone, Copy)]
@@ -258,7 +278,7 @@ impl Frame<'_> {
         let left = PAD + y_title_room + y_label_w + 12.0;
 
         // The bottom margin depends on how many lines the x labels need.
-        let (bottom, right, x_ticks, x_fmt, cat_lines, bands) = match &self.x {
+        let (bottom, right, x_ticks, x_fmt, cats, bands) = match &self.x {
             XKind::Numeric { axis, lo, hi } => {
                 let right0 = WIDTH - 28.0;
                 let (t, f) = fit_x_ticks(axis, *lo, *hi, right0 - left);
@@ -266,26 +286,39 @@ impl Frame<'_> {
                 let last_w = text_width(&f.tick(t.hi), TICK_SIZE);
                 let right = (WIDTH - PAD - last_w / 2.0).min(right0);
                 let title_room = if f.title.is_empty() { 0.0 } else { 28.0 };
-                (
-                    HEIGHT - 34.0 - title_room,
-                    right,
-                    Some(t),
-                    Some(f),
-                    Vec::new(),
-                    0,
-                )
+                (HEIGHT - 34.0 - title_room, right, Some(t), Some(f), None, 0)
             }
             XKind::Categories { labels, title } => {
                 let right = WIDTH - 24.0;
                 let n = labels.len().max(1);
                 let band = (right - left) / n as f64;
                 let max_chars = ((band - 6.0) / (TICK_SIZE * 0.6)).floor().max(1.0) as usize;
-                let lines: Vec<Vec<String>> =
-                    labels.iter().map(|l| wrap(l, max_chars, 3)).collect();
-                let nlines = lines.iter().map(Vec::len).max().unwrap_or(1).max(1);
                 let title_room = if title.is_empty() { 0.0 } else { 28.0 };
-                let bottom = HEIGHT - 18.0 - nlines as f64 * CATEGORY_LINE - title_room;
-                (bottom, right, None, None, lines, n)
+                // Narrow bands would wrap names into unreadable 3-letter stubs: slant them.
+                let slant = max_chars < 10 && labels.iter().any(|l| l.chars().count() > max_chars);
+                let cats = if slant {
+                    let (cos, sin) = (SLANT.to_radians().cos(), SLANT.to_radians().sin());
+                    let texts: Vec<String> = labels
+                        .iter()
+                        .enumerate()
+                        .map(|(i, l)| {
+                            // Keep the slanted text's left end on the canvas.
+                            let cx = left + band * (i as f64 + 0.5);
+                            let fit = ((cx - 4.0) / cos / (TICK_SIZE * 0.6)) as usize;
+                            truncate_middle(l, fit.clamp(3, 22))
+                        })
+                        .collect();
+                    let widest = texts
+                        .iter()
+                        .map(|t| text_width(t, TICK_SIZE))
+                        .fold(0.0, f64::max);
+                    let room = widest * sin + TICK_SIZE * cos + 12.0;
+                    CatLabels::Slanted { texts, room }
+                } else {
+                    CatLabels::Wrapped(labels.iter().map(|l| wrap(l, max_chars, 3)).collect())
+                };
+                let bottom = HEIGHT - 18.0 - cats.room() - title_room;
+                (bottom, right, None, None, Some(cats), n)
             }
         };
 
@@ -347,27 +380,31 @@ impl Frame<'_> {
                 }
             }
             (XKind::Categories { title, .. }, _, _) => {
-                let st = TextStyle::new(TICK_SIZE, Anchor::Middle);
-                for (i, lines) in cat_lines.iter().enumerate() {
-                    let (x0, w) = area.band(i);
-                    for (k, line) in lines.iter().enumerate() {
-                        c.text(
-                            x0 + w / 2.0,
-                            bottom + 20.0 + k as f64 * CATEGORY_LINE,
-                            &st,
-                            line,
-                        );
+                let room = cats.as_ref().map_or(CATEGORY_LINE, CatLabels::room);
+                match &cats {
+                    Some(CatLabels::Wrapped(all)) => {
+                        let st = TextStyle::new(TICK_SIZE, Anchor::Middle);
+                        for (i, lines) in all.iter().enumerate() {
+                            let (x0, w) = area.band(i);
+                            for (k, line) in lines.iter().enumerate() {
+                                let y = bottom + 20.0 + k as f64 * CATEGORY_LINE;
+                                c.text(x0 + w / 2.0, y, &st, line);
+                            }
+                        }
                     }
+                    Some(CatLabels::Slanted { texts, .. }) => {
+                        let mut st = TextStyle::new(TICK_SIZE, Anchor::End);
+                        st.rotate = -SLANT;
+                        for (i, t) in texts.iter().enumerate() {
+                            let (x0, w) = area.band(i);
+                            c.text(x0 + w / 2.0 + 4.0, bottom + 16.0, &st, t);
+                        }
+                    }
+                    None => {}
                 }
                 if !title.is_empty() {
-                    let nlines = cat_lines.iter().map(Vec::len).max().unwrap_or(1).max(1);
                     let st = TextStyle::new(AXIS_TITLE_SIZE, Anchor::Middle);
-                    c.text(
-                        (left + right) / 2.0,
-                        bottom + 26.0 + nlines as f64 * CATEGORY_LINE,
-                        &st,
-                        title,
-                    );
+                    c.text((left + right) / 2.0, bottom + room + 26.0, &st, title);
                 }
             }
             _ => {}

@@ -292,4 +292,17 @@ fn many_categories_and_long_labels_stay_on_canvas() {
     let doc = parse(&doc_src);
     check_common(&doc);
     assert_eq!(count(&doc, "rect", "bar"), 24);
+    let slanted: Vec<String> = doc
+        .descendants()
+        .filter(|n| {
+            n.attribute("transform")
+                .is_some_and(|t| t.starts_with("rotate(-40"))
+        })
+        .map(|n| n.text().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(slanted.len(), 24, "narrow categories are slanted");
+    // The distinguishing end of each name survives truncation.
+    assert!(slanted[23].ends_with("23"), "{slanted:?}");
+    // Values do not fit on the narrow bars, so no bar carries one.
+    assert!(!texts(&doc).contains(&"23,000".to_string()));
 }
