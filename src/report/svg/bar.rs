@@ -2,7 +2,7 @@
 //! category (e.g. delivered vs demanded GB/s for each candidate).
 
 use super::canvas::{colour, text_width, Anchor, Canvas, TextStyle};
-use super::frame::{no_data, Frame, LegendItem, Swatch, XKind};
+use super::frame::{no_data, Frame, LegendItem, Mark, Swatch, XKind};
 use super::{finite_range, with_refs, Axis, Chart, RefLine};
 
 const VALUE_SIZE: f64 = 14.0;
@@ -109,6 +109,7 @@ impl BarChart {
                 .flat_map(|s| (0..n_cat).map(move |c| (s, c)))
                 .filter_map(|(s, c)| self.value(s, c))
                 .all(|v| text_width(&area.y_fmt.value(v), VALUE_SIZE) + 2.0 <= bar_w);
+        let mut marks = Vec::new();
         for ci in 0..n_cat {
             let (x0, band) = area.band(ci);
             let inner = band * 0.8;
@@ -136,16 +137,20 @@ impl BarChart {
                     self.categories[ci], self.series[si].name, label
                 );
                 c.rect_titled(x, top, w, h, colour(si), "bar", &tip);
+                marks.push(Mark::new(x, top, x + w, top + h));
                 if show_values {
                     let mut st = TextStyle::new(VALUE_SIZE, Anchor::Middle);
                     // Readable where a reference line crosses the label.
                     st.halo = true;
                     let ty = if v >= 0.0 { top - 5.0 } else { top + h + 15.0 };
                     c.text(x + w / 2.0, ty, &st, &label);
+                    let half = text_width(&label, VALUE_SIZE) / 2.0;
+                    let mid = x + w / 2.0;
+                    marks.push(Mark::new(mid - half, ty - VALUE_SIZE, mid + half, ty + 3.0));
                 }
             }
         }
-        area.y_refs(&mut c, &self.y_refs);
+        area.y_refs(&mut c, &self.y_refs, &marks);
         c.finish()
     }
 }

@@ -3,7 +3,7 @@
 
 use super::axis::Unit;
 use super::canvas::{colour, dash, Canvas};
-use super::frame::{no_data, Frame, LegendItem, Swatch, XKind};
+use super::frame::{no_data, Frame, LegendItem, Mark, Swatch, XKind};
 use super::line::step_post;
 use super::ticks::{nearest_nice_step, nice_step};
 use super::{finite_range, with_refs, Axis, Chart, RefLine};
@@ -230,6 +230,7 @@ impl CdfChart {
             },
         }
         .draw(&mut c);
+        let mut marks = Vec::new();
         for (i, (s, v)) in self.series.iter().zip(&sorted).enumerate() {
             if v.is_empty() {
                 continue;
@@ -249,9 +250,11 @@ impl CdfChart {
                     .collect();
             }
             let px: Vec<(f64, f64)> = pts.iter().map(|&(x, p)| (area.px(x), area.py(p))).collect();
-            c.polyline(&step_post(&px), colour(i), 2.5, dash(i), &s.name);
+            let drawn = step_post(&px);
+            c.polyline(&drawn, colour(i), 2.5, dash(i), &s.name);
+            marks.extend(Mark::along(&drawn, 6.0));
         }
-        area.y_refs(&mut c, &self.y_refs);
+        area.y_refs(&mut c, &self.y_refs, &marks);
         area.x_refs(&mut c, &self.x_refs);
         c.finish()
     }

@@ -120,7 +120,11 @@ impl Area {
 
     /// Horizontal reference lines (targets, floors), drawn over the data so they are
     /// never hidden behind a bar.
-    pub(crate) fn y_refs(&self, c: &mut Canvas, refs: &[RefLine]) {
+    ///
+    /// Each label goes to whichever corner (right/left end, above/below the line) overlaps
+    /// the fewest `marks` — pixel boxes of what the chart drew — so it does not sit on
+    /// the data when there is a free spot.
+    pub(crate) fn y_refs(&self, c: &mut Canvas, refs: &[RefLine], marks: &[Mark]) {
         for r in refs.iter().filter(|r| r.value.is_finite()) {
             let y = self.py(r.value);
             c.line(
@@ -133,17 +137,35 @@ impl Area {
                 Some("7 5"),
                 "ref",
             );
-            // Below the line when it runs along the top edge, so it cannot hit the legend.
-            let ty = if y - self.top < 22.0 {
-                y + 19.0
-            } else {
-                y - 7.0
-            };
-            let mut st = TextStyle::new(TICK_SIZE, Anchor::End);
+            let max_chars = ((self.right - self.left - 12.0) / (TICK_SIZE * 0.6)) as usize;
+            let label = truncate(&r.label, max_chars);
+            let w = text_width(&label, TICK_SIZE);
+            let mut best: Option<(usize, f64, Anchor)> = None;
+            let mut best_x = self.right - 6.0;
+            // Preference order breaks ties: right end first, above before below.
+            for (end, above) in [(true, true), (true, false), (false, true), (false, false)] {
+                let ty = if above { y - 7.0 } else { y + 19.0 };
+                // Stay clear of the legend above and the x labels below the plot.
+                if ty - TICK_SIZE < self.top - 2.0 || ty > self.bottom - 2.0 {
+                    continue;
+                }
+                let (x0, tx, anchor) = if end {
+                    (self.right - 6.0 - w, self.right - 6.0, Anchor::End)
+                } else {
+                    (self.left + 6.0, self.left + 6.0, Anchor::Start)
+                };
+                let boxed = Mark::new(x0 - 2.0, ty - TICK_SIZE, x0 + w + 2.0, ty + 4.0);
+                let hits = marks.iter().filter(|m| m.overlaps(&boxed)).count();
+                if best.as_ref().is_none_or(|b| hits < b.0) {
+                    best = Some((hits, ty, anchor));
+                    best_x = tx;
+                }
+            }
+            let (_, ty, anchor) = best.unwrap_or((0, y - 7.0, Anchor::End));
+            let mut st = TextStyle::new(TICK_SIZE, anchor);
             st.halo = true;
             st.fill = REF_COLOUR;
-            let max_chars = ((self.right - self.left - 12.0) / (TICK_SIZE * 0.6)) as usize;
-            c.text(self.right - 6.0, ty, &st, &truncate(&r.label, max_chars));
+            c.text(best_x, ty, &st, &label);
         }
     }
 
@@ -174,6 +196,49 @@ impl Area {
             let tx = x.clamp(PAD + half, WIDTH - PAD - half);
             c.text(tx, self.top - 6.0, &st, &label);
         }
+    }
+}
+
+/// A pixel box something was drawn in; reference labels avoid these.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Mark {
+    x0: f64,
+    y0: f64,
+    x1: f64,
+    y1: f64,
+}
+
+impl Mark {
+    pub(crate) fn new(x0: f64, y0: f64, x1: f64, y1: f64) -> Self {
+        Mark {
+            x0: x0.min(x1),
+            y0: y0.min(y1),
+            x1: x0.max(x1),
+            y1: y0.max(y1),
+        }
+    }
+
+    fn overlaps(&self, o: &Mark) -> bool {
+        self.x0 <= o.x1 && o.x0 <= self.x1 && self.y0 <= o.y1 && o.y0 <= self.y1
+    }
+
+    /// Marks along a polyline, at most `step` px apart, so a steep segment between two
+    /// distant points still counts as occupying the space it crosses.
+    pub(crate) fn along(points: &[(f64, f64)], step: f64) -> Vec<Mark> {
+        let mut out = Vec::with_capacity(points.len());
+        for (i, &(x, y)) in points.iter().enumerate() {
+            out.push(Mark::new(x, y, x, y));
+            if let Some(&(nx, ny)) = points.get(i + 1) {
+                let len = ((nx - x).powi(2) + (ny - y).powi(2)).sqrt();
+                let k = (len / step).ceil().min(1000.0) as usize;
+                for j in 1..k {
+                    let f = j as f64 / k as f64;
+                    let (px, py) = (x + (nx - x) * f, y + (ny - y) * f);
+                    out.push(Mark::new(px, py, px, py));
+                }
+            }
+        }
+        out
     }
 }
 

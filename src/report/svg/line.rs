@@ -2,7 +2,7 @@
 //! the utilisation of binding resources over simulated time.
 
 use super::canvas::{colour, dash, Canvas};
-use super::frame::{no_data, Frame, LegendItem, Swatch, XKind};
+use super::frame::{no_data, Frame, LegendItem, Mark, Swatch, XKind};
 use super::{finite_range, with_refs, Axis, Chart, RefLine};
 
 /// One named line.
@@ -103,6 +103,7 @@ impl LineChart {
         }
         .draw(&mut c);
 
+        let mut marks = Vec::new();
         for (i, s) in self.series.iter().enumerate() {
             let pts: Vec<(f64, f64)> = s
                 .finite_points()
@@ -113,12 +114,13 @@ impl LineChart {
             }
             let drawn = if self.step { step_post(&pts) } else { pts };
             c.polyline(&drawn, colour(i), 2.5, dash(i), &s.name);
+            marks.extend(Mark::along(&drawn, 6.0));
             // A lone point has no length to stroke; mark it so it is visible.
             if drawn.len() == 1 {
                 c.circle(drawn[0].0, drawn[0].1, 5.0, colour(i), "marker");
             }
         }
-        area.y_refs(&mut c, &self.y_refs);
+        area.y_refs(&mut c, &self.y_refs, &marks);
         area.x_refs(&mut c, &self.x_refs);
         c.finish()
     }

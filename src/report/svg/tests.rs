@@ -306,3 +306,29 @@ fn many_categories_and_long_labels_stay_on_canvas() {
     // Values do not fit on the narrow bars, so no bar carries one.
     assert!(!texts(&doc).contains(&"23,000".to_string()));
 }
+
+#[test]
+fn reference_label_moves_off_the_data() {
+    // Data hug the space just above the line along its whole length, so the label must
+    // go below it.
+    let mut c = line_chart(vec![Series::new(
+        "busy",
+        (0..=100).map(|i| (i as f64, 0.95)).collect(),
+    )]);
+    c.y_refs.push(RefLine::new(0.9, "floor"));
+    let svg = c.to_svg();
+    let doc = parse(&svg);
+    let line_y: f64 = doc
+        .descendants()
+        .find(|n| n.attribute("class") == Some("ref"))
+        .and_then(|n| n.attribute("y1"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    let label = doc
+        .descendants()
+        .find(|n| n.has_tag_name("text") && n.text() == Some("floor"))
+        .unwrap();
+    let label_y: f64 = label.attribute("y").unwrap().parse().unwrap();
+    assert!(label_y > line_y, "label at {label_y}, line at {line_y}");
+}
