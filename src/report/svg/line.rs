@@ -112,6 +112,7 @@ impl LineChart {
             if pts.is_empty() {
                 continue;
             }
+            let pts = decimate(pts);
             let drawn = if self.step { step_post(&pts) } else { pts };
             c.polyline(&drawn, colour(i), 2.5, dash(i), &s.name);
             marks.extend(Mark::along(&drawn, 6.0));
@@ -124,6 +125,42 @@ impl LineChart {
         area.x_refs(&mut c, &self.x_refs);
         c.finish()
     }
+}
+
+/// Above this many points a series is thinned to what a pixel column can show.
+const DECIMATE_ABOVE: usize = 4000;
+
+/// Thins a long series, in pixel coordinates, to the first, lowest, highest and last
+/// point of each pixel column. The drawn envelope is unchanged — a one-sample dip
+/// still shows — while a week of per-second samples stops making a 10 MB SVG. Only
+/// applies when x never decreases, since columns assume left-to-right order.
+pub(crate) fn decimate(pts: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
+    if pts.len() <= DECIMATE_ABOVE || pts.windows(2).any(|w| w[1].0 < w[0].0) {
+        return pts;
+    }
+    let mut keep = Vec::with_capacity(4 * 1000);
+    let mut i = 0;
+    while i < pts.len() {
+        let col = pts[i].0.floor();
+        let (start, mut lo, mut hi) = (i, i, i);
+        while i < pts.len() && pts[i].0.floor() == col {
+            if pts[i].1 < pts[lo].1 {
+                lo = i;
+            }
+            if pts[i].1 > pts[hi].1 {
+                hi = i;
+            }
+            i += 1;
+        }
+        let mut idx = [start, lo, hi, i - 1];
+        idx.sort_unstable();
+        for (k, &j) in idx.iter().enumerate() {
+            if k == 0 || idx[k - 1] != j {
+                keep.push(pts[j]);
+            }
+        }
+    }
+    keep
 }
 
 /// Pixel points of a step function that holds each value until the next x.

@@ -332,3 +332,25 @@ fn reference_label_moves_off_the_data() {
     let label_y: f64 = label.attribute("y").unwrap().parse().unwrap();
     assert!(label_y > line_y, "label at {label_y}, line at {line_y}");
 }
+
+#[test]
+fn long_series_are_thinned_but_keep_their_extremes() {
+    let mut pts: Vec<(f64, f64)> = (0..200_000).map(|i| (i as f64, 0.5)).collect();
+    pts[123_457].1 = 0.01; // a single-sample dip must survive
+    let svg = line_chart(vec![Series::new("long", pts)]).to_svg();
+    assert!(svg.len() < 100_000, "svg is {} bytes", svg.len());
+    let doc = parse(&svg);
+    let pl = doc
+        .descendants()
+        .find(|n| n.has_tag_name("polyline"))
+        .unwrap();
+    let ys: Vec<f64> = pl
+        .attribute("points")
+        .unwrap()
+        .split(' ')
+        .map(|p| p.split(',').nth(1).unwrap().parse().unwrap())
+        .collect();
+    let max_y = ys.iter().copied().fold(f64::MIN, f64::max);
+    let min_y = ys.iter().copied().fold(f64::MAX, f64::min);
+    assert!(max_y - min_y > 100.0, "dip lost: {min_y}..{max_y}");
+}
