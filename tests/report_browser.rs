@@ -220,7 +220,8 @@ fn run_chromium(dir: &Path, html: &Path, png: &Path) -> (std::process::ExitStatu
     let profile = dir.join("profile");
     let out_path = dir.join("dom.html");
     let err_path = dir.join("chromium.log");
-    let mut child = Command::new(chromium())
+    let bin = chromium();
+    let mut child = Command::new(&bin)
         .args([
             "--headless",
             "--no-sandbox",
@@ -243,7 +244,13 @@ fn run_chromium(dir: &Path, html: &Path, png: &Path) -> (std::process::ExitStatu
         .stdout(fs::File::create(&out_path).unwrap())
         .stderr(fs::File::create(&err_path).unwrap())
         .spawn()
-        .unwrap_or_else(|e| panic!("cannot start chromium: {e}"));
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot start chromium at {}: {e}; install it with .ci/install-chromium.sh \
+                 or point CHROMIUM at a chromium binary",
+                bin.display()
+            )
+        });
     let deadline = Instant::now() + Duration::from_secs(90);
     let status = loop {
         if let Some(s) = child.try_wait().unwrap() {
