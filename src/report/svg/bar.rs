@@ -110,6 +110,7 @@ impl BarChart {
                 .filter_map(|(s, c)| self.value(s, c))
                 .all(|v| text_width(&area.y_fmt.value(v), VALUE_SIZE) + 2.0 <= bar_w);
         let mut marks = Vec::new();
+        let mut labels = Vec::new();
         for ci in 0..n_cat {
             let (x0, band) = area.band(ci);
             let inner = band * 0.8;
@@ -139,11 +140,8 @@ impl BarChart {
                 c.rect_titled(x, top, w, h, colour(si), "bar", &tip);
                 marks.push(Mark::new(x, top, x + w, top + h));
                 if show_values {
-                    let mut st = TextStyle::new(VALUE_SIZE, Anchor::Middle);
-                    // Readable where a reference line crosses the label.
-                    st.halo = true;
                     let ty = if v >= 0.0 { top - 5.0 } else { top + h + 15.0 };
-                    c.text(x + w / 2.0, ty, &st, &label);
+                    labels.push((x + w / 2.0, ty, label.clone()));
                     let half = text_width(&label, VALUE_SIZE) / 2.0;
                     let mid = x + w / 2.0;
                     marks.push(Mark::new(mid - half, ty - VALUE_SIZE, mid + half, ty + 3.0));
@@ -151,6 +149,13 @@ impl BarChart {
             }
         }
         area.y_refs(&mut c, &self.y_refs, &marks);
+        // Values go on top of reference lines, with a halo, so a target line running
+        // through a label does not strike it out.
+        let mut st = TextStyle::new(VALUE_SIZE, Anchor::Middle);
+        st.halo = true;
+        for (x, y, label) in &labels {
+            c.text(*x, *y, &st, label);
+        }
         c.finish()
     }
 }
