@@ -1,6 +1,13 @@
 //! `vastplan-models`: hardware, VAST, Azure, GPUs and money — everything the planner knows
 //! about the domain. Builds on `vastplan-sim` for the simulation side.
 
+pub mod capacity;
+pub mod catalog;
 pub mod error;
+pub mod provenance;
+pub mod sizing;
+pub mod units;
 
+pub use catalog::{Catalog, DeploymentKind, Shape};
 pub use error::InputError;
+pub use provenance::{Confidence, Param};
