@@ -9,6 +9,7 @@
 //!   - Under DBox-HA at most 2 strips of a stripe sit in one DBox/EBox
 //!     (support.vastdata.com/hc/en-us/articles/5713781959836), so D + P ≤ 2 × N boxes.
 //!     VAST's exact width formula is not public; this bound is our derivation.
+//!
 //! logical = usable × DRR (data-reduction ratio by workload).
 //!
 //! Blob: usable = raw / (raw per usable), e.g. 16/12 for LRC(12,2,2)

@@ -114,10 +114,10 @@ pub fn ec_rules(c: &Catalog) -> Result<EcRules, InputError> {
 /// Nodes of `shape` needed for `req`, with footprint and cost.
 pub fn size(c: &Catalog, shape: &Shape, req: &Request) -> Result<Sizing, InputError> {
     let bad = |m: String| InputError::new("request", m);
-    if !(req.logical.0 > 0.0) {
+    if !(req.logical.0.is_finite() && req.logical.0 > 0.0) {
         return Err(bad("logical capacity must be positive".into()).field("logical-pb"));
     }
-    if !(req.drr.value > 0.0) {
+    if !(req.drr.value.is_finite() && req.drr.value > 0.0) {
         return Err(bad("data-reduction ratio must be positive".into()).field("drr"));
     }
     let mut u = Used(Vec::new());

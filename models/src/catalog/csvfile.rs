@@ -42,7 +42,11 @@ impl CsvFile {
             .headers()
             .map_err(|e| InputError::new(name, format!("bad header: {e}")).at_line(1))?
             .clone();
-        let header_line = rdr.position().line().max(1) as usize;
+        // Comment lines come before the header, so count to it.
+        let header_line = text
+            .lines()
+            .position(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .map_or(1, |i| i + 1);
         for col in required {
             if !headers.iter().any(|h| h == *col) {
                 return Err(InputError::new(name, "missing column")
