@@ -92,6 +92,42 @@ impl Used {
     }
 }
 
+/// Space, power and minimum count of one node.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Footprint {
+    pub rack_units: f64,
+    pub watts_avg: f64,
+    pub watts_peak: f64,
+    pub min_nodes: f64,
+}
+
+fn footprint(c: &Catalog, s: &Shape, u: &mut Used) -> Result<Footprint, InputError> {
+    if s.kind == DeploymentKind::VastEboxCloudVm {
+        // A VM takes `host_fraction` of one Azure server; Azure's servers per rack and
+        // server power are not public, so both are (overridable) assumptions.
+        let share = u.shape(s, f::HOST_FRACTION);
+        let rack_u = u.global(c, "rack_units_usable")?;
+        let per_rack = u.global(c, "azure_servers_per_rack")?;
+        return Ok(Footprint {
+            rack_units: rack_u / per_rack * share,
+            watts_avg: u.global(c, "azure_host_watts_avg")? * share,
+            watts_peak: u.global(c, "azure_host_watts_peak")? * share,
+            min_nodes: u.global(c, "vast_cloud_min_vms")?,
+        });
+    }
+    Ok(Footprint {
+        rack_units: u.shape(s, f::RACK_UNITS),
+        watts_avg: u.shape(s, f::WATTS_AVG),
+        watts_peak: u.shape(s, f::WATTS_PEAK),
+        min_nodes: u.shape(s, f::MIN_NODES),
+    })
+}
+
+/// Per-node footprint with the current assumptions (for listings).
+pub fn node_footprint(c: &Catalog, s: &Shape) -> Result<Footprint, InputError> {
+    footprint(c, s, &mut Used(Vec::new()))
+}
+
 /// EC rules from the (overridable) assumptions.
 pub fn ec_rules(c: &Catalog) -> Result<EcRules, InputError> {
     let int = |n: &str| -> Result<u32, InputError> {
@@ -124,7 +160,8 @@ pub fn size(c: &Catalog, shape: &Shape, req: &Request) -> Result<Sizing, InputEr
     let drives = u.shape(shape, f::DRIVES_PER_NODE);
     let drive = u.shape(shape, f::DRIVE_BYTES);
     let raw_node = Bytes(drives * drive);
-    let min_nodes = u.shape(shape, f::MIN_NODES).ceil().max(1.0) as u64;
+    let fp = footprint(c, shape, &mut u)?;
+    let min_nodes = fp.min_nodes.ceil().max(1.0) as u64;
     if raw_node.0 <= 0.0 {
         return Err(bad(format!("shape {} has no raw capacity", shape.id)));
     }
@@ -176,9 +213,9 @@ pub fn size(c: &Catalog, shape: &Shape, req: &Request) -> Result<Sizing, InputEr
     };
 
     let n = nodes as f64;
-    let ru = u.shape(shape, f::RACK_UNITS) * n;
-    let w_avg = Watts(u.shape(shape, f::WATTS_AVG) * n);
-    let w_peak = Watts(u.shape(shape, f::WATTS_PEAK) * n);
+    let ru = fp.rack_units * n;
+    let w_avg = Watts(fp.watts_avg * n);
+    let w_peak = Watts(fp.watts_peak * n);
     let rack_u = u.global(c, "rack_units_usable")?;
     let rack_kw = u.global(c, "rack_kw_limit")?;
     let by_space = (ru / rack_u).ceil() as u64;

@@ -176,3 +176,23 @@ fn bad_dataset_reports_file_line_and_field() {
     );
     std::fs::remove_dir_all(&tmp).ok();
 }
+
+#[test]
+fn assumption_overrides_reach_vm_footprint() {
+    let mut c = Catalog::load(&dir()).unwrap();
+    let req = Request {
+        logical: Bytes::from_pb(40.0),
+        drr: Param::new(1.2, "test", Confidence::Derived),
+    };
+    let before = size(&c, c.shape("L96as_v5").unwrap(), &req).unwrap();
+    c.apply_override("assumptions", "azure_servers_per_rack", 48.0)
+        .unwrap();
+    c.apply_override("assumptions", "rack_kw_limit", 100.0)
+        .unwrap();
+    c.apply_override("assumptions", "vast_cloud_min_vms", 2000.0)
+        .unwrap();
+    let after = size(&c, c.shape("L96as_v5").unwrap(), &req).unwrap();
+    assert!(after.racks < before.racks);
+    assert_eq!(after.nodes, 2000);
+    assert_eq!(after.least_confident().confidence, Confidence::User);
+}

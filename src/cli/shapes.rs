@@ -6,6 +6,7 @@ use crate::error::CliError;
 use clap::Args;
 use std::io::Write;
 use vastplan_models::catalog::field as f;
+use vastplan_models::sizing::node_footprint;
 use vastplan_models::{Catalog, DeploymentKind, Shape};
 
 #[derive(Args, Debug)]
@@ -32,7 +33,7 @@ pub fn run(c: &Catalog, a: &ShapesArgs, out: &mut dyn Write) -> Result<(), CliEr
         )?;
         return Ok(());
     }
-    let t = if a.clients { clients(c) } else { storage(c) };
+    let t = if a.clients { clients(c) } else { storage(c)? };
     match a.format {
         Format::Csv => t.write_csv(out)?,
         _ => t.write_text(out)?,
@@ -53,7 +54,7 @@ fn price(s: &Shape) -> String {
     }
 }
 
-fn storage(c: &Catalog) -> Table {
+fn storage(c: &Catalog) -> Result<Table, CliError> {
     let mut t = Table::new(&[
         "id",
         "kind",
@@ -78,6 +79,7 @@ fn storage(c: &Catalog) -> Table {
             .map(|b| format!("{:.1}", b / 1e9))
             .unwrap_or_else(|| "-".into());
         let (field, conf) = s.least_confident();
+        let fp = node_footprint(c, s)?;
         t.push(vec![
             s.id.clone(),
             s.kind.to_string(),
@@ -86,8 +88,8 @@ fn storage(c: &Catalog) -> Table {
             grouped(v(f::NETWORK_BPS).unwrap_or(0.0) * 8.0 / 1e9),
             read,
             s.cpu.clone(),
-            format!("{:.2}", v(f::RACK_UNITS).unwrap_or(0.0)),
-            grouped(v(f::WATTS_AVG).unwrap_or(0.0)),
+            format!("{:.2}", fp.rack_units),
+            grouped(fp.watts_avg),
             price(s),
             format!("{conf} ({field})"),
             s.param(f::DRIVE_BYTES)
@@ -95,7 +97,7 @@ fn storage(c: &Catalog) -> Table {
                 .unwrap_or_default(),
         ]);
     }
-    t
+    Ok(t)
 }
 
 fn clients(c: &Catalog) -> Table {

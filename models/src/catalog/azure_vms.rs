@@ -30,26 +30,8 @@ const COLS: &[&str] = &[
     "confidence",
 ];
 
-pub fn load(
-    path: &Path,
-    assumptions: &BTreeMap<String, Param>,
-    prices: &mut PriceBook,
-) -> Result<Vec<Shape>, InputError> {
+pub fn load(path: &Path, prices: &mut PriceBook) -> Result<Vec<Shape>, InputError> {
     let file = CsvFile::read(path, COLS, &["estimated_fields", "notes"])?;
-    let need = |name: &str| {
-        assumptions.get(name).cloned().ok_or_else(|| {
-            InputError::new(
-                path.display().to_string(),
-                "needs this assumption in assumptions.csv",
-            )
-            .field(name)
-        })
-    };
-    let min_vms = need("vast_cloud_min_vms")?;
-    let rack_u = need("rack_units_usable")?;
-    let servers_per_rack = need("azure_servers_per_rack")?;
-    let host_w_avg = need("azure_host_watts_avg")?;
-    let host_w_peak = need("azure_host_watts_peak")?;
     let mut out = Vec::new();
     for r in &file.rows {
         let id = r.text("id")?;
@@ -72,30 +54,9 @@ pub fn load(
         // Azure prints Mbps = 1e6 bit/s, per VM across all NICs, egress-metered.
         put(f::NETWORK_BPS, r.param("network_mbps")?.scaled(1e6 / 8.0));
         put("nics", r.param("nics")?);
-        put(f::MIN_NODES, min_vms.clone());
-        // A VM occupies `host_fraction` of one Azure server; rack space and power are
-        // that share of an (estimated) server and rack.
-        put(
-            f::RACK_UNITS,
-            Param::derive(
-                rack_u.value / servers_per_rack.value * host_fraction.value,
-                &[&rack_u, &servers_per_rack, &host_fraction],
-            ),
-        );
-        put(
-            f::WATTS_AVG,
-            Param::derive(
-                host_w_avg.value * host_fraction.value,
-                &[&host_w_avg, &host_fraction],
-            ),
-        );
-        put(
-            f::WATTS_PEAK,
-            Param::derive(
-                host_w_peak.value * host_fraction.value,
-                &[&host_w_peak, &host_fraction],
-            ),
-        );
+        // Rack space, power and the cluster minimum are computed at sizing time from
+        // this share and the (overridable) assumptions, so overriding those propagates.
+        put(f::HOST_FRACTION, host_fraction);
         let price = prices.take(&id, f::PRICE_USD_PER_HOUR).ok_or_else(|| {
             r.err(
                 "id",

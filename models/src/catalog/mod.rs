@@ -61,13 +61,10 @@ impl DeploymentKind {
         ];
         match self {
             DeploymentKind::VastEboxCloudVm => &[
-                COMMON[0],
-                COMMON[1],
-                COMMON[2],
-                COMMON[3],
-                COMMON[4],
-                COMMON[5],
-                COMMON[6],
+                DRIVES_PER_NODE,
+                DRIVE_BYTES,
+                NETWORK_BPS,
+                HOST_FRACTION,
                 PRICE_USD_PER_HOUR,
                 NVME_READ_BPS,
                 NVME_WRITE_BPS,
@@ -124,6 +121,8 @@ pub mod field {
     pub const MEMORY_BYTES: &str = "memory_bytes";
     pub const DPU_CORES: &str = "dpu_cores";
     pub const RACK_UNITS: &str = "rack_units";
+    /// Share of one Azure server a VM occupies (VM shapes only).
+    pub const HOST_FRACTION: &str = "host_fraction";
     pub const WATTS_AVG: &str = "watts_avg";
     pub const WATTS_PEAK: &str = "watts_peak";
     pub const PRICE_USD_PER_HOUR: &str = "price_usd_per_hour";
@@ -196,7 +195,6 @@ impl Catalog {
         let mut shapes = Vec::new();
         shapes.extend(azure_vms::load(
             &dir.join("azure_storage_vms.csv"),
-            &assumptions,
             &mut price_book,
         )?);
         let hw = vast_hw::load_components(&dir.join("vast_hardware.csv"), &mut price_book)?;
