@@ -102,6 +102,17 @@ fn every_csv_row_has_a_source_and_confidence() {
                 "rack_units_per_node",
                 "watts_avg_per_node",
                 "watts_peak_per_node",
+                "workload",
+                "accelerator",
+                "record_bytes",
+                "batch_size",
+                "compute_s_per_step",
+                "au_floor",
+                "parameters",
+                "layers",
+                "kv_heads",
+                "head_dim",
+                "kv_dtype_bytes",
             ],
         )
         .unwrap();
@@ -160,6 +171,9 @@ fn bad_dataset_reports_file_line_and_field() {
     std::fs::create_dir_all(&tmp).unwrap();
     for e in std::fs::read_dir(dir()).unwrap() {
         let p = e.unwrap().path();
+        if !p.is_file() {
+            continue;
+        }
         std::fs::copy(&p, tmp.join(p.file_name().unwrap())).unwrap();
     }
     let vms = tmp.join("azure_storage_vms.csv");

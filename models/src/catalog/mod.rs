@@ -11,8 +11,10 @@ mod dpus;
 mod gpu_vms;
 mod prices;
 mod vast_hw;
+mod workloads;
 
 pub use gpu_vms::GpuVm;
+pub use workloads::{LlmModel, TrainingWorkload};
 
 use crate::error::InputError;
 use crate::provenance::{Confidence, Param};
@@ -180,6 +182,10 @@ impl Shape {
 pub struct Catalog {
     pub shapes: Vec<Shape>,
     pub gpu_vms: Vec<GpuVm>,
+    /// MLPerf Storage training workloads per accelerator generation.
+    pub workloads: Vec<TrainingWorkload>,
+    /// Language models, for checkpoint and KV-cache sizes.
+    pub models: Vec<LlmModel>,
     /// Global assumptions and prices not tied to one shape (reserve, $/kWh, PUE, rack
     /// limits, data-reduction ratios, VAST stripe rules), keyed by name.
     pub assumptions: BTreeMap<String, Param>,
@@ -207,6 +213,8 @@ impl Catalog {
         )?);
         shapes.extend(blob::load(&dir.join("azure_blob.csv"), &mut price_book)?);
         let gpu_vms = gpu_vms::load(&dir.join("azure_gpu_vms.csv"))?;
+        let workloads = workloads::load_training(&dir.join("workloads_mlperf.csv"))?;
+        let models = workloads::load_models(&dir.join("llm_models.csv"))?;
         price_book.check_all_used()?;
         for s in &shapes {
             s.check_required()?;
@@ -222,6 +230,8 @@ impl Catalog {
         Ok(Catalog {
             shapes,
             gpu_vms,
+            workloads,
+            models,
             assumptions,
         })
     }
@@ -242,6 +252,36 @@ impl Catalog {
             format!("did you mean {}?", close.join(", "))
         };
         InputError::new("--shape", format!("unknown shape id {id:?}; {hint}"))
+    }
+
+    pub fn gpu_vm(&self, id: &str) -> Result<&GpuVm, InputError> {
+        self.gpu_vms.iter().find(|g| g.id == id).ok_or_else(|| {
+            let ids: Vec<&str> = self.gpu_vms.iter().map(|g| g.id.as_str()).collect();
+            InputError::new(
+                "datasets/azure_gpu_vms.csv",
+                format!("unknown GPU VM {id:?}; known: {}", ids.join(", ")),
+            )
+        })
+    }
+
+    pub fn workload(&self, id: &str) -> Result<&TrainingWorkload, InputError> {
+        self.workloads.iter().find(|w| w.id == id).ok_or_else(|| {
+            let ids: Vec<&str> = self.workloads.iter().map(|w| w.id.as_str()).collect();
+            InputError::new(
+                "datasets/workloads_mlperf.csv",
+                format!("unknown workload {id:?}; known: {}", ids.join(", ")),
+            )
+        })
+    }
+
+    pub fn model(&self, id: &str) -> Result<&LlmModel, InputError> {
+        self.models.iter().find(|m| m.id == id).ok_or_else(|| {
+            let ids: Vec<&str> = self.models.iter().map(|m| m.id.as_str()).collect();
+            InputError::new(
+                "datasets/llm_models.csv",
+                format!("unknown model {id:?}; known: {}", ids.join(", ")),
+            )
+        })
     }
 
     pub fn assumption(&self, name: &str) -> Result<&Param, InputError> {
