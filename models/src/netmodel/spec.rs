@@ -70,7 +70,8 @@ impl ClusterSpec {
             |class: ResourceClass, name: &str, instances: u32, limit: &Limit, scale_write: f64| {
                 let (r, w) = (c.read_cost(class), c.write_cost(class) * scale_write);
                 let (rb, dg) = (c.rebuild_cost(class), c.degraded_read_cost(class));
-                if instances == 0 || (r == 0.0 && w == 0.0 && rb == 0.0 && dg == 0.0) {
+                // An unbounded resource never binds and would only poison sums with infinities.
+            if instances == 0 || !limit.bytes_per_s.is_finite() || (r == 0.0 && w == 0.0 && rb == 0.0 && dg == 0.0) {
                     return;
                 }
                 pools.push(Pool {
