@@ -253,7 +253,8 @@ pub fn cluster_spec(
         None => Limit::new(f64::INFINITY, "no client NIC limit (clients not modelled)"),
     };
     let (ru, _) = a("rack_units_usable")?;
-    let per_rack_default = (ru / shape.value(f::RACK_UNITS)).floor().max(1.0) as u32;
+    let node_u = crate::sizing::node_footprint(cat, shape)?.rack_units;
+    let per_rack_default = (ru / node_u).floor().max(1.0) as u32;
     let (os, _) = a("leaf_oversubscription")?;
     let (cpr, _) = a("gpu_client_vms_per_rack")?;
     let topology = Topology {

@@ -71,7 +71,10 @@ impl ClusterSpec {
                 let (r, w) = (c.read_cost(class), c.write_cost(class) * scale_write);
                 let (rb, dg) = (c.rebuild_cost(class), c.degraded_read_cost(class));
                 // An unbounded resource never binds and would only poison sums with infinities.
-            if instances == 0 || !limit.bytes_per_s.is_finite() || (r == 0.0 && w == 0.0 && rb == 0.0 && dg == 0.0) {
+                if instances == 0
+                    || !limit.bytes_per_s.is_finite()
+                    || (r == 0.0 && w == 0.0 && rb == 0.0 && dg == 0.0)
+                {
                     return;
                 }
                 pools.push(Pool {
