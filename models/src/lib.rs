@@ -5,6 +5,7 @@ pub mod capacity;
 pub mod catalog;
 pub mod error;
 pub mod iopath;
+pub mod netcheck;
 pub mod netmodel;
 pub mod provenance;
 pub mod scenario;

@@ -84,9 +84,11 @@ pub fn cluster_spec(
     drr: f64,
     opts: &NetOptions,
 ) -> Result<ClusterSpec, InputError> {
+    // Bases name the input and its confidence; its source is one `vastplan shapes` or
+    // datasets/assumptions.csv away, and would drown the table.
     let a = |name: &str| {
         cat.assumption(name)
-            .map(|p| (p.value, format!("{name} ({}, {})", p.confidence, p.source)))
+            .map(|p| (p.value, format!("{name} ({})", p.confidence)))
     };
     let p = |name: &str| -> Result<(f64, String), InputError> {
         let prm = shape.param(name).ok_or_else(|| {
@@ -122,13 +124,10 @@ pub fn cluster_spec(
         let c = cnode?;
         let r = c.param(f::CLIENT_READ_BPS)?.value / ref_vcpus * vcpus * transport_factor;
         let w = c.param(f::CLIENT_WRITE_BPS)?.value / ref_vcpus * vcpus * transport_factor;
-        let basis = |what: &str| {
-            format!("GEN6 CNode {what} (vendor-tool) / {ref_basis} x {vbasis}{transport_note}")
-        };
-        Some((
-            Limit::new(r, basis("read")),
-            Limit::new(w, basis("sustained write")),
-        ))
+        let basis = format!(
+            "GEN6 CNode read/write budget (vendor-tool) x {vbasis} / {ref_basis}{transport_note}"
+        );
+        Some((Limit::new(r, basis.clone()), Limit::new(w, basis)))
     };
 
     let mut node = NodeLimits::default();
@@ -244,10 +243,7 @@ pub fn cluster_spec(
             let g = cat.gpu_vm(id)?;
             Limit::new(
                 g.frontend_mbps.value * 1e6 / 8.0,
-                format!(
-                    "{id} frontend Ethernet ({}, {})",
-                    g.frontend_mbps.confidence, g.frontend_mbps.source
-                ),
+                format!("{id} frontend Ethernet ({})", g.frontend_mbps.confidence),
             )
         }
         None => Limit::new(f64::INFINITY, "no client NIC limit (clients not modelled)"),
