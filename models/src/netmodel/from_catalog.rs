@@ -258,7 +258,7 @@ pub fn cluster_spec(
         clients_per_rack: opts.clients_per_rack.unwrap_or(cpr.max(1.0) as u32),
         oversubscription: opts.oversubscription.unwrap_or(os),
     };
-    if !(topology.oversubscription >= 1.0) {
+    if topology.oversubscription.is_nan() || topology.oversubscription < 1.0 {
         return Err(InputError::new(
             "network",
             format!(
