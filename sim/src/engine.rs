@@ -173,7 +173,10 @@ mod tests {
         }
         let mut seen = Vec::new();
         let mut model = |s: &mut Scheduler<u32>, e: u32| seen.push((s.now().0, e));
-        assert_eq!(eng.run_until(SimTime(30), &mut model), StopReason::TimeLimit);
+        assert_eq!(
+            eng.run_until(SimTime(30), &mut model),
+            StopReason::TimeLimit
+        );
         assert_eq!(eng.now(), SimTime(30));
         assert_eq!(eng.run_events(1, &mut model), StopReason::EventLimit);
         assert_eq!(eng.run(&mut model), StopReason::Empty);

@@ -18,7 +18,10 @@ impl IntervalSeries {
     /// # Panics
     /// If `interval` is zero: a caller bug, not an input error (callers validate intervals).
     pub fn new(interval: SimDuration, initial: f64) -> Self {
-        assert!(interval.as_nanos() > 0, "IntervalSeries interval must be positive");
+        assert!(
+            interval.as_nanos() > 0,
+            "IntervalSeries interval must be positive"
+        );
         IntervalSeries {
             interval,
             value: initial,

@@ -89,7 +89,7 @@ mod tests {
         let mut tw = TimeWeighted::new(s(0.0), 0.0);
         tw.set(s(1.0), 2.0); // 0 for 1 s
         tw.set(s(4.0), 1.0); // 2 for 3 s
-        // 1 for 1 s up to t = 5: integral 0 + 6 + 1 = 7 over 5 s
+                             // 1 for 1 s up to t = 5: integral 0 + 6 + 1 = 7 over 5 s
         assert!((tw.mean(s(5.0)) - 1.4).abs() < 1e-12);
         assert_eq!(tw.max(), 2.0);
     }
