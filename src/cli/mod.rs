@@ -3,6 +3,8 @@
 use crate::error::CliError;
 use clap::{Parser, Subcommand};
 
+pub mod flows;
+
 /// Deployment-topology simulator and capacity planner for VAST Data clusters.
 #[derive(Parser, Debug)]
 #[command(name = "vastplan", version, about)]
@@ -12,9 +14,14 @@ pub struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
-pub enum Command {}
+pub enum Command {
+    /// Run flows over links with max-min fair sharing and print each flow's finish time.
+    Flows(flows::FlowsArgs),
+}
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<(), CliError> {
-    match cli.command {}
+    match cli.command {
+        Command::Flows(args) => flows::run(args),
+    }
 }
