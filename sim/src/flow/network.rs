@@ -21,6 +21,8 @@ pub(super) struct Resource {
     pub latency: SimDuration,
     /// (flow, position in that flow's route) for every transferring flow crossing here.
     pub elems: Vec<(u32, u32)>,
+    /// Σ multiplicity over `elems`: the shares competing here.
+    pub total_shares: u64,
     /// Bytes/s carried since the last solve of this resource's component.
     pub load: f64,
     pub acct_time: SimTime,
@@ -118,6 +120,13 @@ pub struct FlowNetwork {
     pub(super) dirty: bool,
     pub(super) seed_res: Vec<u32>,
     pub(super) seed_flows: Vec<u32>,
+    /// What the pending batch holds, to decide how much of the component can stay frozen
+    /// (see `solve.rs`): flows left, flows joined, other changes (capacity, odd cases).
+    pub(super) batch_left: bool,
+    pub(super) batch_joined: bool,
+    pub(super) batch_other: bool,
+    /// Lowest per-stream rate among the flows that left in this batch.
+    pub(super) batch_left_min_rate: f64,
     // Solver scratch kept between solves to avoid allocating on the hot path.
     pub(super) gen: u32,
     pub(super) comp_res: Vec<u32>,
@@ -149,6 +158,10 @@ impl FlowNetwork {
             dirty: false,
             seed_res: Vec::new(),
             seed_flows: Vec::new(),
+            batch_left: false,
+            batch_joined: false,
+            batch_other: false,
+            batch_left_min_rate: f64::INFINITY,
             gen: 0,
             comp_res: Vec::new(),
             comp_flows: Vec::new(),
@@ -186,6 +199,7 @@ impl FlowNetwork {
             capacity,
             latency,
             elems: Vec::new(),
+            total_shares: 0,
             load: 0.0,
             acct_time: self.now,
             bytes: 0.0,
@@ -229,6 +243,7 @@ impl FlowNetwork {
         }
         self.resources[ri].capacity = capacity;
         self.seed_res.push(r.0);
+        self.batch_other = true;
         self.dirty = true;
     }
 
@@ -492,20 +507,32 @@ impl FlowNetwork {
         fl.anchor = now;
         fl.anchor_moved = 0.0;
         fl.rate = f64::NAN;
+        let n = fl.n as u64;
         for k in self.route(f) {
             let r = self.route_pool[k] as usize;
+            self.resources[r].total_shares += n;
             self.slot_pool[k] = self.resources[r].elems.len() as u32;
             self.resources[r]
                 .elems
                 .push((f, k as u32 - self.flows[f as usize].route_off));
         }
         self.seed_flows.push(f);
+        self.batch_joined = true;
         self.dirty = true;
     }
 
     fn leave(&mut self, f: u32) {
+        let (x, n) = (self.flows[f as usize].rate, self.flows[f as usize].n as u64);
+        if x.is_nan() {
+            // Left before any solve gave it a rate: no threshold to rely on.
+            self.batch_other = true;
+        } else {
+            self.batch_left = true;
+            self.batch_left_min_rate = self.batch_left_min_rate.min(x);
+        }
         for k in self.route(f) {
             let r = self.route_pool[k] as usize;
+            self.resources[r].total_shares -= n;
             let p = self.slot_pool[k] as usize;
             let elems = &mut self.resources[r].elems;
             elems.swap_remove(p);

@@ -16,7 +16,12 @@ impl FlowNetwork {
             return;
         }
         self.dirty = false;
-        self.collect_component();
+        let thr = self.freeze_threshold();
+        self.batch_left = false;
+        self.batch_joined = false;
+        self.batch_other = false;
+        self.batch_left_min_rate = f64::INFINITY;
+        self.collect_component(thr);
         self.seed_res.clear();
         self.seed_flows.clear();
         if self.comp_res.is_empty() && self.comp_flows.is_empty() {
@@ -28,8 +33,52 @@ impl FlowNetwork {
         self.apply();
     }
 
-    /// BFS over the resource–flow graph from the seeds, into `comp_res` / `comp_flows`.
-    fn collect_component(&mut self) {
+    /// Per-stream rate below which flows keep their rate through the pending batch.
+    ///
+    /// Progressive filling fixes flows in increasing rate order. Removing a flow of rate x
+    /// cannot change the filling below level x: its resources saturate at ≥ x with or
+    /// without it, so every flow slower than x keeps its rate, and flows at ≥ x stay at
+    /// ≥ x. Adding flows is the same argument run backwards, with x bounded below by
+    /// min(cap, capacity / shares) over the new flow's route (every flow gets at least the
+    /// equal share of its bottleneck). Above the threshold the residual problem splits
+    /// into components linked only by faster flows, so the BFS need not cross the slower
+    /// ones: a change deep in a shared backbone re-solves only the flows that can move.
+    /// Mixed batches and capacity changes fall back to the whole component (0).
+    fn freeze_threshold(&self) -> f64 {
+        if self.batch_other || (self.batch_left && self.batch_joined) {
+            return 0.0;
+        }
+        let mut x = if self.batch_left {
+            self.batch_left_min_rate
+        } else {
+            f64::INFINITY
+        };
+        if self.batch_joined {
+            for &f in &self.seed_flows {
+                let fl = &self.flows[f as usize];
+                if fl.state != FlowState::Transferring {
+                    continue;
+                }
+                let mut lb = fl.cap;
+                for k in self.route(f) {
+                    let res = &self.resources[self.route_pool[k] as usize];
+                    lb = lb.min(res.capacity / res.total_shares as f64);
+                }
+                x = x.min(lb);
+            }
+        }
+        // Float noise may put a mathematically equal rate a hair below x; freezing less
+        // is always safe.
+        if x.is_finite() {
+            x * (1.0 - 1e-9)
+        } else {
+            0.0
+        }
+    }
+
+    /// BFS over the resource–flow graph from the seeds, into `comp_res` / `comp_flows`,
+    /// crossing only flows with a per-stream rate of at least `thr` (new flows always).
+    fn collect_component(&mut self, thr: f64) {
         self.gen = self.gen.wrapping_add(1);
         if self.gen == 0 {
             // After wrap-around an old mark could equal the new generation; reset them all.
@@ -45,7 +94,7 @@ impl FlowNetwork {
         self.comp_flows.clear();
         for i in 0..self.seed_flows.len() {
             let f = self.seed_flows[i];
-            self.visit_flow(f, gen);
+            self.visit_flow(f, gen, thr);
         }
         for i in 0..self.seed_res.len() {
             let r = self.seed_res[i] as usize;
@@ -60,14 +109,14 @@ impl FlowNetwork {
             qi += 1;
             for e in 0..self.resources[r].elems.len() {
                 let f = self.resources[r].elems[e].0;
-                self.visit_flow(f, gen);
+                self.visit_flow(f, gen, thr);
             }
         }
     }
 
-    fn visit_flow(&mut self, f: u32, gen: u32) {
+    fn visit_flow(&mut self, f: u32, gen: u32, thr: f64) {
         let fl = &mut self.flows[f as usize];
-        if fl.visit == gen || fl.state != FlowState::Transferring {
+        if fl.visit == gen || fl.state != FlowState::Transferring || fl.rate < thr {
             return;
         }
         fl.visit = gen;
@@ -82,22 +131,31 @@ impl FlowNetwork {
     }
 
     /// Progressive filling over the component: sets every component flow's `new_rate`
-    /// (per stream) and every component resource's `new_load`.
+    /// (per stream) and every component resource's `new_load`. Flows on component
+    /// resources that are not in the component are frozen: their consumption is simply
+    /// taken off the capacity.
     fn fill(&mut self) {
         let gen = self.gen;
         for &r in &self.comp_res {
             let res = &mut self.resources[r as usize];
-            res.rem = res.capacity;
-            res.shares = 0;
-            res.new_load = 0.0;
+            let (mut rem, mut shares, mut frozen) = (res.capacity, 0u64, 0.0);
+            for &(f, _) in &res.elems {
+                let fl = &self.flows[f as usize];
+                if fl.visit == gen {
+                    shares += fl.n as u64;
+                } else {
+                    let c = fl.n as f64 * fl.rate;
+                    rem -= c;
+                    frozen += c;
+                }
+            }
+            res.rem = rem;
+            res.shares = shares;
+            res.new_load = frozen;
         }
         self.capped.clear();
         for i in 0..self.comp_flows.len() {
             let f = self.comp_flows[i];
-            let n = self.flows[f as usize].n as u64;
-            for k in self.route(f) {
-                self.resources[self.route_pool[k] as usize].shares += n;
-            }
             let fl = &mut self.flows[f as usize];
             // An uncapped flow with an empty route is limited by nothing.
             fl.new_rate = f64::INFINITY;
@@ -159,7 +217,7 @@ impl FlowNetwork {
                     for e in 0..self.resources[r as usize].elems.len() {
                         let f = self.resources[r as usize].elems[e].0;
                         let fl = &self.flows[f as usize];
-                        if fl.fixed != gen {
+                        if fl.visit == gen && fl.fixed != gen {
                             let x = level.min(fl.cap);
                             self.fix(f, x, r);
                         }

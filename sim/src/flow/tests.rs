@@ -432,3 +432,23 @@ fn a_shared_backbone_with_many_flows_finishes_every_flow() {
     let fin = run_batch(&mut net, &flows, &[], |_| {});
     assert!(fin.iter().all(|f| f.is_some()));
 }
+
+#[test]
+fn a_completion_re_solves_only_flows_at_least_as_fast() {
+    // Ten slow (capped) flows and two fast ones share a backbone. When a fast one ends,
+    // the slow ones cannot change and stay out of the solve.
+    let mut net = FlowNetwork::new();
+    let b = net.add_resource(10e9, SimDuration::ZERO);
+    for _ in 0..10 {
+        net.start_flow(SimTime::ZERO, &FlowSpec::new(1e12, vec![b]).with_cap(1e8));
+    }
+    let fast = net.start_flow(SimTime::ZERO, &FlowSpec::new(4.5e9, vec![b]));
+    let other = net.start_flow(SimTime::ZERO, &FlowSpec::new(9e9, vec![b]));
+    assert_eq!(net.rate(fast), 4.5e9);
+    let before = net.solve_counts();
+    assert_eq!(net.advance_to(secs(1.0)), vec![fast]);
+    assert_eq!(net.rate(other), 9e9);
+    let after = net.solve_counts();
+    assert_eq!((after.0 - before.0, after.1 - before.1), (1, 1));
+    check_invariants(&mut net).unwrap();
+}
