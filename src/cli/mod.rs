@@ -1,5 +1,6 @@
 //! Command-line entry: parses arguments and dispatches to one module per subcommand.
 
+pub mod flows;
 pub mod netcheck;
 pub mod shapes;
 pub mod size;
@@ -29,6 +30,8 @@ pub enum Command {
     Size(size::SizeArgs),
     /// Per-resource demand vs capacity, the binding resource, and the network knee.
     Netcheck(netcheck::NetcheckArgs),
+    /// Run flows over links with max-min fair sharing and print each flow's finish time.
+    Flows(flows::FlowsArgs),
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -41,12 +44,14 @@ pub enum Format {
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<(), CliError> {
-    let dir = datasets_dir(cli.datasets);
     let mut out = std::io::stdout().lock();
+    let dir = || datasets_dir(cli.datasets.clone());
     match cli.command {
-        Command::Shapes(a) => shapes::run(&load(&dir)?, &a, &mut out),
-        Command::Size(a) => size::run(load(&dir)?, &a, &mut out),
-        Command::Netcheck(a) => netcheck::run(load(&dir)?, &a, &mut out),
+        // Flow instances need no catalog.
+        Command::Flows(a) => flows::run(a),
+        Command::Shapes(a) => shapes::run(&load(&dir())?, &a, &mut out),
+        Command::Size(a) => size::run(load(&dir())?, &a, &mut out),
+        Command::Netcheck(a) => netcheck::run(load(&dir())?, &a, &mut out),
     }
 }
 
