@@ -111,6 +111,11 @@ pub struct FlowSpec {
     pub cap: Option<f64>,
     /// Number of identical streams the flow stands for (≥ 1).
     pub multiplicity: u32,
+    /// Consumption weight per route element: bytes taken on that resource per byte the
+    /// flow moves (SimGrid's consumption weight). Empty means 1 everywhere, which is plain
+    /// max-min; otherwise one positive finite weight per route element. A flow of rate x
+    /// loads resource r with w·x, and fair sharing equalises the per-stream rates x.
+    pub weights: Vec<f64>,
 }
 
 impl FlowSpec {
@@ -121,7 +126,17 @@ impl FlowSpec {
             route,
             cap: None,
             multiplicity: 1,
+            weights: Vec::new(),
         }
+    }
+    /// Sets one consumption weight per route element.
+    pub fn with_weights(mut self, weights: Vec<f64>) -> Self {
+        self.weights = weights;
+        self
+    }
+    /// Weight of route element `k`.
+    pub fn weight(&self, k: usize) -> f64 {
+        self.weights.get(k).copied().unwrap_or(1.0)
     }
     pub fn with_cap(mut self, per_stream: f64) -> Self {
         self.cap = Some(per_stream);

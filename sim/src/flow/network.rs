@@ -21,8 +21,8 @@ pub(super) struct Resource {
     pub latency: SimDuration,
     /// (flow, position in that flow's route) for every transferring flow crossing here.
     pub elems: Vec<(u32, u32)>,
-    /// Σ multiplicity over `elems`: the shares competing here.
-    pub total_shares: u64,
+    /// Σ multiplicity × weight over `elems`: the shares competing here.
+    pub total_shares: f64,
     /// Bytes/s carried since the last solve of this resource's component.
     pub load: f64,
     pub acct_time: SimTime,
@@ -32,7 +32,9 @@ pub(super) struct Resource {
     // Solver scratch, valid only during one solve.
     pub visit: u32,
     pub rem: f64,
-    pub shares: u64,
+    pub shares: f64,
+    /// Component elements not yet fixed during a fill (exact, unlike `shares`).
+    pub active: u32,
     pub stamp: u32,
     pub new_load: f64,
 }
@@ -109,6 +111,8 @@ pub struct FlowNetwork {
     pub(super) resources: Vec<Resource>,
     pub(super) flows: Vec<Flow>,
     pub(super) route_pool: Vec<u32>,
+    /// Consumption weight of each route element.
+    pub(super) weight_pool: Vec<f64>,
     /// For each route element, its index in the resource's `elems` (for O(1) removal).
     pub(super) slot_pool: Vec<u32>,
     /// (due time ns, flow, version); an entry is live iff its version is the flow's.
@@ -150,6 +154,7 @@ impl FlowNetwork {
             resources: Vec::new(),
             flows: Vec::new(),
             route_pool: Vec::new(),
+            weight_pool: Vec::new(),
             slot_pool: Vec::new(),
             due_heap: BinaryHeap::new(),
             live_due: 0,
@@ -199,7 +204,7 @@ impl FlowNetwork {
             capacity,
             latency,
             elems: Vec::new(),
-            total_shares: 0,
+            total_shares: 0.0,
             load: 0.0,
             acct_time: self.now,
             bytes: 0.0,
@@ -207,7 +212,8 @@ impl FlowNetwork {
             series: self.series_interval.map(|iv| IntervalSeries::new(iv, 0.0)),
             visit: 0,
             rem: 0.0,
-            shares: 0,
+            shares: 0.0,
+            active: 0,
             stamp: 0,
             new_load: 0.0,
         });
@@ -257,17 +263,28 @@ impl FlowNetwork {
         assert!(spec.size >= 0.0, "flow size must be ≥ 0, got {}", spec.size);
         let cap = spec.cap.unwrap_or(f64::INFINITY);
         assert!(cap >= 0.0, "flow cap must be ≥ 0, got {cap}");
+        assert!(
+            spec.weights.is_empty() || spec.weights.len() == spec.route.len(),
+            "flow weights must match the route ({} vs {})",
+            spec.weights.len(),
+            spec.route.len()
+        );
+        assert!(
+            spec.weights.iter().all(|w| w.is_finite() && *w > 0.0),
+            "flow weights must be positive and finite"
+        );
         self.sync(now);
         let fi = self.flows.len() as u32;
         let route_off = self.route_pool.len() as u32;
         let mut latency = SimDuration::ZERO;
-        for r in &spec.route {
+        for (k, r) in spec.route.iter().enumerate() {
             let res = self
                 .resources
                 .get(r.0 as usize)
                 .unwrap_or_else(|| panic!("unknown resource {r:?}"));
             latency = latency + res.latency;
             self.route_pool.push(r.0);
+            self.weight_pool.push(spec.weight(k));
             self.slot_pool.push(u32::MAX);
         }
         self.flows.push(Flow {
@@ -507,10 +524,10 @@ impl FlowNetwork {
         fl.anchor = now;
         fl.anchor_moved = 0.0;
         fl.rate = f64::NAN;
-        let n = fl.n as u64;
+        let n = fl.n as f64;
         for k in self.route(f) {
             let r = self.route_pool[k] as usize;
-            self.resources[r].total_shares += n;
+            self.resources[r].total_shares += n * self.weight_pool[k];
             self.slot_pool[k] = self.resources[r].elems.len() as u32;
             self.resources[r]
                 .elems
@@ -522,7 +539,7 @@ impl FlowNetwork {
     }
 
     fn leave(&mut self, f: u32) {
-        let (x, n) = (self.flows[f as usize].rate, self.flows[f as usize].n as u64);
+        let (x, n) = (self.flows[f as usize].rate, self.flows[f as usize].n as f64);
         if x.is_nan() {
             // Left before any solve gave it a rate: no threshold to rely on.
             self.batch_other = true;
@@ -532,13 +549,17 @@ impl FlowNetwork {
         }
         for k in self.route(f) {
             let r = self.route_pool[k] as usize;
-            self.resources[r].total_shares -= n;
+            self.resources[r].total_shares -= n * self.weight_pool[k];
             let p = self.slot_pool[k] as usize;
             let elems = &mut self.resources[r].elems;
             elems.swap_remove(p);
             if let Some(&(f2, k2)) = elems.get(p) {
                 let off2 = self.flows[f2 as usize].route_off as usize;
                 self.slot_pool[off2 + k2 as usize] = p as u32;
+            }
+            if self.resources[r].elems.is_empty() {
+                // Weighted sums drift; an idle resource has exactly no shares.
+                self.resources[r].total_shares = 0.0;
             }
             self.slot_pool[k] = u32::MAX;
             self.seed_res.push(r as u32);

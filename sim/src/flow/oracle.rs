@@ -20,11 +20,12 @@ enum Phase {
 
 /// Max-min fair per-stream rates by progressive filling, recomputed from nothing.
 /// `routes[i]` lists resource indices (repeats consume repeatedly), `n[i]` the streams,
-/// `cap[i]` the per-stream cap (infinity if none). Inactive flows have `active[i] = false`
-/// and get rate 0.
+/// `cap[i]` the per-stream cap (infinity if none), `weights[i][k]` the consumption weight
+/// of route element k. Inactive flows have `active[i] = false` and get rate 0.
 pub fn max_min_rates(
     capacity: &[f64],
     routes: &[Vec<usize>],
+    weights: &[Vec<f64>],
     n: &[u32],
     cap: &[f64],
     active: &[bool],
@@ -37,16 +38,19 @@ pub fn max_min_rates(
         if fixed.iter().all(|&x| x) {
             return rate;
         }
-        let mut shares = vec![0u64; capacity.len()];
+        let mut shares = vec![0.0f64; capacity.len()];
+        let mut crossing = vec![false; capacity.len()];
         for i in (0..nf).filter(|&i| !fixed[i]) {
-            for &r in &routes[i] {
-                shares[r] += n[i] as u64;
+            for (k, &r) in routes[i].iter().enumerate() {
+                shares[r] += n[i] as f64 * weights[i][k];
+                crossing[r] = true;
             }
         }
+        let level = |r: usize| rem[r].max(0.0) / shares[r];
         let mut best = f64::INFINITY;
         for r in 0..capacity.len() {
-            if shares[r] > 0 {
-                best = best.min(rem[r].max(0.0) / shares[r] as f64);
+            if crossing[r] {
+                best = best.min(level(r));
             }
         }
         let best_cap = (0..nf)
@@ -71,9 +75,7 @@ pub fn max_min_rates(
             }
         } else {
             for i in 0..nf {
-                let saturated_here = routes[i]
-                    .iter()
-                    .any(|&r| shares[r] > 0 && rem[r].max(0.0) / shares[r] as f64 == best);
+                let saturated_here = routes[i].iter().any(|&r| crossing[r] && level(r) == best);
                 if !fixed[i] && saturated_here {
                     newly.push((i, best));
                 }
@@ -82,8 +84,8 @@ pub fn max_min_rates(
         for (i, x) in newly {
             fixed[i] = true;
             rate[i] = x;
-            for &r in &routes[i] {
-                rem[r] -= n[i] as f64 * x;
+            for (k, &r) in routes[i].iter().enumerate() {
+                rem[r] -= n[i] as f64 * x * weights[i][k];
             }
         }
     }
@@ -101,6 +103,10 @@ pub fn simulate(
     let routes: Vec<Vec<usize>> = flows
         .iter()
         .map(|f| f.spec.route.iter().map(|r| r.0 as usize).collect())
+        .collect();
+    let weights: Vec<Vec<f64>> = flows
+        .iter()
+        .map(|f| (0..f.spec.route.len()).map(|k| f.spec.weight(k)).collect())
         .collect();
     let n: Vec<u32> = flows.iter().map(|f| f.spec.multiplicity).collect();
     let cap: Vec<f64> = flows
@@ -182,7 +188,7 @@ pub fn simulate(
             }
         }
         let active: Vec<bool> = phase.iter().map(|p| *p == Phase::Active).collect();
-        rate = max_min_rates(&capacity, &routes, &n, &cap, &active);
+        rate = max_min_rates(&capacity, &routes, &weights, &n, &cap, &active);
         for i in 0..nf {
             due[i] = if active[i] {
                 let size = flows[i].spec.size;

@@ -62,7 +62,7 @@ impl FlowNetwork {
                 let mut lb = fl.cap;
                 for k in self.route(f) {
                     let res = &self.resources[self.route_pool[k] as usize];
-                    lb = lb.min(res.capacity / res.total_shares as f64);
+                    lb = lb.min(res.capacity / res.total_shares);
                 }
                 x = x.min(lb);
             }
@@ -138,19 +138,22 @@ impl FlowNetwork {
         let gen = self.gen;
         for &r in &self.comp_res {
             let res = &mut self.resources[r as usize];
-            let (mut rem, mut shares, mut frozen) = (res.capacity, 0u64, 0.0);
-            for &(f, _) in &res.elems {
+            let (mut rem, mut shares, mut frozen, mut active) = (res.capacity, 0.0, 0.0, 0u32);
+            for &(f, k) in &res.elems {
                 let fl = &self.flows[f as usize];
+                let w = self.weight_pool[(fl.route_off + k) as usize];
                 if fl.visit == gen {
-                    shares += fl.n as u64;
+                    shares += fl.n as f64 * w;
+                    active += 1;
                 } else {
-                    let c = fl.n as f64 * fl.rate;
+                    let c = fl.n as f64 * fl.rate * w;
                     rem -= c;
                     frozen += c;
                 }
             }
             res.rem = rem;
             res.shares = shares;
+            res.active = active;
             res.new_load = frozen;
         }
         self.capped.clear();
@@ -169,8 +172,8 @@ impl FlowNetwork {
         for &r in &self.comp_res {
             let res = &mut self.resources[r as usize];
             res.stamp = res.stamp.wrapping_add(1);
-            if res.shares > 0 {
-                let lvl = res.rem / res.shares as f64;
+            if res.active > 0 {
+                let lvl = res.rem / res.shares;
                 self.fill_heap.push(Reverse((level_key(lvl), r, res.stamp)));
             }
         }
@@ -185,7 +188,7 @@ impl FlowNetwork {
                 match self.fill_heap.peek() {
                     Some(&Reverse((key, r, stamp))) => {
                         let res = &self.resources[r as usize];
-                        if res.stamp == stamp && res.shares > 0 {
+                        if res.stamp == stamp && res.active > 0 {
                             break Some((f64::from_bits(key), r));
                         }
                         self.fill_heap.pop();
@@ -234,17 +237,19 @@ impl FlowNetwork {
         let fl = &mut self.flows[f as usize];
         fl.fixed = gen;
         fl.new_rate = x;
-        let n = fl.n as u64;
-        let use_ = n as f64 * x;
+        let n = fl.n as f64;
         for k in self.route(f) {
             let r = self.route_pool[k];
+            let w = self.weight_pool[k];
+            let use_ = n * x * w;
             let res = &mut self.resources[r as usize];
             res.rem -= use_;
-            res.shares -= n;
+            res.shares -= n * w;
+            res.active -= 1;
             res.new_load += use_;
-            if res.shares > 0 && r != bottleneck {
+            if res.active > 0 && r != bottleneck {
                 res.stamp = res.stamp.wrapping_add(1);
-                let lvl = res.rem / res.shares as f64;
+                let lvl = res.rem / res.shares;
                 self.fill_heap.push(Reverse((level_key(lvl), r, res.stamp)));
             }
         }

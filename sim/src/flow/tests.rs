@@ -20,9 +20,9 @@ fn check_invariants(net: &mut FlowNetwork) -> Result<(), String> {
     let rel = 1e-9;
     for (ri, res) in net.resources.iter().enumerate() {
         let mut sum = 0.0;
-        for &(f, _) in &res.elems {
+        for &(f, k) in &res.elems {
             let fl = &net.flows[f as usize];
-            sum += fl.n as f64 * fl.rate;
+            sum += fl.n as f64 * fl.rate * net.weight_pool[(fl.route_off + k) as usize];
         }
         if sum > res.capacity * (1.0 + rel) + 1e-6 {
             return Err(format!(
@@ -301,6 +301,7 @@ fn instance() -> impl Strategy<Value = Instance> {
             prop::collection::vec(0..nr as u32, 0..4),
             prop::option::weighted(0.3, 5e7f64..1e9),
             prop_oneof![3 => Just(1u32), 1 => 1u32..5],
+            prop::option::weighted(0.4, prop::collection::vec(0.05f64..4.0, 4)),
         );
         let flows = prop::collection::vec(flow, 1..24);
         let change = (
@@ -313,10 +314,12 @@ fn instance() -> impl Strategy<Value = Instance> {
             resources: res.into_iter().map(|(c, l)| (c, SimDuration(l))).collect(),
             flows: flows
                 .into_iter()
-                .map(|(start, size, route, cap, n)| {
+                .map(|(start, size, route, cap, n, w)| {
                     // An uncapped flow with an empty route would finish instantly; give it
                     // a resource so most instances exercise sharing.
                     let route: Vec<ResourceId> = route.into_iter().map(ResourceId).collect();
+                    // Some flows carry consumption weights (one per route element).
+                    let weights = w.map_or(Vec::new(), |w| w[..route.len()].to_vec());
                     TimedFlow {
                         start: SimTime(start),
                         spec: FlowSpec {
@@ -324,6 +327,7 @@ fn instance() -> impl Strategy<Value = Instance> {
                             route,
                             cap,
                             multiplicity: n,
+                            weights,
                         },
                     }
                 })
@@ -384,11 +388,12 @@ proptest! {
             }
         });
         prop_assert!(err.is_none(), "{}", err.unwrap());
-        // Every byte a flow moved crossed each resource of its route once per mention.
+        // Every byte a flow moved crossed each resource of its route once per mention,
+        // scaled by that element's consumption weight.
         let mut expected = 0.0;
         for f in 0..net.flow_count() {
             let st = net.flow_stats(FlowId(f as u32));
-            let hops = net.route(f as u32).len() as f64;
+            let hops: f64 = net.route(f as u32).map(|k| net.weight_pool[k]).sum();
             if st.state == FlowState::Done {
                 prop_assert!(st.bytes_moved == net.flows[f].size);
             }
@@ -411,11 +416,32 @@ fn oracle_rates_on_the_parking_lot() {
     let r = oracle::max_min_rates(
         &[1e9, 2e9, 1e9],
         &[vec![0, 1, 2], vec![0], vec![1], vec![2]],
+        &[vec![1.0; 3], vec![1.0], vec![1.0], vec![1.0]],
         &[1, 1, 1, 1],
         &[f64::INFINITY; 4],
         &[true; 4],
     );
     assert_eq!(r, vec![0.5e9, 0.5e9, 1.5e9, 0.5e9]);
+}
+
+#[test]
+fn weighted_flows_share_by_consumption() {
+    // One 9 GB/s link. Flow A costs 2 bytes of link per byte moved (e.g. a write that is
+    // erasure coded before it crosses), flow B costs 1. Equal per-stream rates x with
+    // 2x + x = 9 GB/s: both move 3 GB/s, and A loads the link with 6.
+    let mut net = FlowNetwork::new();
+    let l = net.add_resource(9e9, SimDuration::ZERO);
+    let a = net.start_flow(
+        SimTime::ZERO,
+        &FlowSpec::new(f64::INFINITY, vec![l]).with_weights(vec![2.0]),
+    );
+    let b = net.start_flow(SimTime::ZERO, &FlowSpec::new(f64::INFINITY, vec![l]));
+    assert!((net.rate(a) - 3e9).abs() < 1.0);
+    assert!((net.rate(b) - 3e9).abs() < 1.0);
+    assert!((net.resource_stats(l).load - 9e9).abs() < 1.0);
+    // Alone, A is limited to capacity / weight.
+    net.cancel_flow(SimTime::ZERO, b);
+    assert!((net.rate(a) - 4.5e9).abs() < 1.0);
 }
 
 #[test]
