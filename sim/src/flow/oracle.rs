@@ -47,12 +47,10 @@ pub fn max_min_rates(
             }
         }
         let level = |r: usize| rem[r].max(0.0) / shares[r];
-        let mut best = f64::INFINITY;
-        for r in 0..capacity.len() {
-            if crossing[r] {
-                best = best.min(level(r));
-            }
-        }
+        let best = (0..capacity.len())
+            .filter(|&r| crossing[r])
+            .map(level)
+            .fold(f64::INFINITY, f64::min);
         let best_cap = (0..nf)
             .filter(|&i| !fixed[i])
             .map(|i| cap[i])
