@@ -9,6 +9,7 @@ pub mod netcheck;
 pub mod netmodel;
 pub mod provenance;
 pub mod scenario;
+pub mod simulate;
 pub mod sizing;
 pub mod units;
 pub mod workload;

@@ -136,6 +136,9 @@ fn validate(file: &str, text: &str, sc: &Scenario) -> Result<(), InputError> {
         if let Some(c) = f.rebuild_cap_gbs {
             positive("failures.rebuild_cap_gbs", c)?;
         }
+        if f.rebuild_streams == Some(0) {
+            return Err(err("failures.rebuild_streams", "must be at least 1"));
+        }
     }
     let mut last_day = 0.0;
     for t in &sc.tranches {

@@ -108,8 +108,12 @@ pub struct Failures {
     /// Annual rate at which a storage node is lost with its local data (hardware failure,
     /// or a cloud VM's host going into maintenance: local NVMe does not survive).
     pub node_loss_per_year: f64,
-    /// Ceiling on rebuild traffic, GB/s cluster-wide; absent: rebuild shares fairly.
+    /// Ceiling on each rebuild's rate, GB/s of rebuilt data cluster-wide; absent: the
+    /// rebuild takes its fair share.
     pub rebuild_cap_gbs: Option<f64>,
+    /// Shares a rebuild competes with, against one per client stream: its priority.
+    /// Absent: one per storage node (every node rebuilds its part in parallel).
+    pub rebuild_streams: Option<u32>,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]

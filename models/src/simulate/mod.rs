@@ -1,0 +1,24 @@
+//! The "does it hold under load" half: a deterministic discrete-event simulation of a
+//! sized cluster under GPU training reads, checkpoint bursts, restores after GPU
+//! interruptions, drive and node failures with rebuilds, and tranches of growth.
+//!
+//! The cluster is the same list of resource pools the closed form uses
+//! ([`crate::netmodel::ClusterSpec::pools`]), each one a resource of a
+//! [`vastplan_sim::flow::FlowNetwork`] whose capacity is the pool's total. Every flow is
+//! measured in client bytes (or rebuilt bytes) and crosses each pool with a weight equal to
+//! the pool's cost per byte, so a flow's rate is directly what a client sees, and in steady
+//! state the simulated throughput is the closed-form ceiling.
+//!
+//! Training reads are fluid: a job's read flow is capped at the rate that keeps its GPUs
+//! 100 % busy, and utilisation follows the MLPerf step model with prefetch,
+//! AU = min(1, rate / demand). Simulating every step of thousands of GPUs for 30 days would
+//! cost billions of events and add nothing to a steady rate.
+
+mod input;
+mod model;
+pub mod resolve;
+mod result;
+
+pub use input::{CheckpointPlan, FailurePlan, SimInput, SteadyDemand, Training, TrancheEvent};
+pub use model::run;
+pub use result::{SeriesPoint, SimResult};

@@ -1,0 +1,205 @@
+//! From a scenario, a candidate shape and (optionally) a node count to a [`SimInput`]:
+//! the one place where scenario assumptions meet the catalog.
+
+use super::input::{CheckpointPlan, FailurePlan, SimInput, SteadyDemand, Training, TrancheEvent};
+use crate::catalog::{field as f, Catalog, Shape};
+use crate::error::InputError;
+use crate::netmodel::{cluster_spec, network_units, NetOptions};
+use crate::provenance::{Confidence, Param};
+use crate::scenario::Scenario;
+use crate::sizing::{nodes_for_capacity, size_at, Request, Sizing};
+use crate::units::Bytes;
+use crate::workload::checkpoint::checkpoint_bytes;
+use vastplan_sim::{SimDuration, SimTime};
+
+/// Applies the scenario's `[overrides]` to a catalog (each becomes a user input).
+pub fn apply_overrides(cat: &mut Catalog, sc: &Scenario, file: &str) -> Result<(), InputError> {
+    for (key, v) in &sc.overrides {
+        let (id, field) = key.rsplit_once('.').ok_or_else(|| {
+            InputError::new(file, format!("override {key:?}: expected \"ID.field\""))
+                .field("overrides")
+        })?;
+        cat.apply_override(id, field, *v)
+            .map_err(|e| InputError::new(file, e.message).field(format!("overrides.{key}")))?;
+    }
+    Ok(())
+}
+
+/// The scenario's data-reduction ratio as a parameter with provenance.
+pub fn drr(cat: &Catalog, sc: &Scenario, file: &str) -> Result<Param, InputError> {
+    match sc.request.drr {
+        Some(d) => Ok(Param::new(
+            d,
+            format!("{file} request.drr"),
+            Confidence::User,
+        )),
+        None => {
+            let key = format!("drr_{}", sc.request.workload_class.replace('-', "_"));
+            cat.assumptions.get(&key).cloned().ok_or_else(|| {
+                InputError::new(file, format!("no assumption {key} for this workload class"))
+                    .field("request.workload_class")
+            })
+        }
+    }
+}
+
+/// Network options the scenario sets.
+pub fn net_options(sc: &Scenario) -> NetOptions {
+    let n = sc.network.clone().unwrap_or(crate::scenario::Network {
+        oversubscription: None,
+        nodes_per_rack: None,
+        clients_per_rack: None,
+        transport: None,
+    });
+    NetOptions {
+        oversubscription: n.oversubscription,
+        nodes_per_rack: n.nodes_per_rack,
+        clients_per_rack: n.clients_per_rack,
+        transport: n.transport,
+        client_vm: sc.clients.as_ref().map(|c| c.gpu_vm.clone()),
+        node_network: None,
+    }
+}
+
+/// Sizing of `shape` for the scenario's capacity, or at `nodes` if given.
+pub fn sizing(
+    cat: &Catalog,
+    sc: &Scenario,
+    shape: &Shape,
+    nodes: Option<u64>,
+    file: &str,
+) -> Result<Sizing, InputError> {
+    let req = Request {
+        logical: Bytes::from_pb(sc.request.logical_pb),
+        drr: drr(cat, sc, file)?,
+    };
+    let n = match nodes {
+        Some(n) => n,
+        None => nodes_for_capacity(cat, shape, &req)?,
+    };
+    size_at(cat, shape, &req, n)
+}
+
+/// GPUs per client VM of the scenario's client shape.
+pub fn gpus_per_vm(cat: &Catalog, sc: &Scenario) -> Result<u32, InputError> {
+    match &sc.clients {
+        Some(c) => Ok(cat.gpu_vm(&c.gpu_vm)?.gpus.value.max(1.0) as u32),
+        None => Ok(1),
+    }
+}
+
+/// Builds the simulation input. `days` and `seed` override the scenario's.
+pub fn sim_input(
+    cat: &Catalog,
+    sc: &Scenario,
+    shape: &Shape,
+    sized: &Sizing,
+    days: Option<f64>,
+    seed: Option<u64>,
+    file: &str,
+) -> Result<SimInput, InputError> {
+    let err = |field: &str, m: &str| InputError::new(file, m.to_string()).field(field);
+    let drr_v = sized.drr.max(1.0);
+    let nodes = sized.nodes as u32;
+    let spec = cluster_spec(cat, shape, nodes, drr_v, &net_options(sc))?;
+    let units = network_units(shape, nodes);
+    let days = match (days, &sc.simulation) {
+        (Some(d), _) => d,
+        (None, Some(s)) => s.days,
+        (None, None) => {
+            return Err(err(
+                "simulation.days",
+                "the scenario has no [simulation] section; give --days",
+            ))
+        }
+    };
+    if !(days.is_finite() && days > 0.0) {
+        return Err(err("simulation.days", "must be positive"));
+    }
+    let sample_s = sc
+        .simulation
+        .as_ref()
+        .map_or(3600.0, |s| s.sample_interval_s);
+    let per_vm = gpus_per_vm(cat, sc)?;
+    let (gpus, training) = match &sc.clients {
+        Some(c) => {
+            let w = cat.workload(&c.workload)?;
+            (
+                c.gpus,
+                Some(Training {
+                    step: w.step(),
+                    reading_fraction: c.reading_fraction,
+                }),
+            )
+        }
+        None => (0, None),
+    };
+    let steady = match (&sc.clients, sc.request.read_gbs, sc.request.write_gbs) {
+        (None, r, w) if r.is_some() || w.is_some() => Some(SteadyDemand {
+            read: r.unwrap_or(0.0) * 1e9,
+            write: w.unwrap_or(0.0) * 1e9,
+            // Many client streams share fairly with rebuilds, as real HPC clients would.
+            streams: (units * 8).max(1),
+        }),
+        _ => None,
+    };
+    let checkpoint = match &sc.checkpoint {
+        Some(c) => {
+            let m = cat.model(&c.model)?;
+            if gpus < c.jobs {
+                return Err(err("checkpoint.jobs", "more jobs than GPUs"));
+            }
+            Some(CheckpointPlan {
+                bytes_per_job: checkpoint_bytes(m.parameters.value, c.bytes_per_param),
+                interval: SimDuration::from_secs_f64(c.interval_minutes * 60.0),
+                mode: c.mode,
+                jobs: c.jobs,
+            })
+        }
+        None => None,
+    };
+    // Stored bytes per drive: reduced data plus parity, spread over every drive.
+    let drives = shape.value(f::DRIVES_PER_NODE);
+    let stored = sc.request.logical_pb * 1e15 / drr_v
+        * if sized.capacity.stripe_data > 0 {
+            (sized.capacity.stripe_data + sized.capacity.stripe_parity) as f64
+                / sized.capacity.stripe_data as f64
+        } else {
+            1.0
+        };
+    let drive_used = (stored / (drives * nodes as f64)).min(shape.value(f::DRIVE_BYTES));
+    Ok(SimInput {
+        spec,
+        nodes: units,
+        drives_per_node: drives as u32,
+        drive_used_bytes: drive_used,
+        gpus,
+        gpus_per_client_vm: per_vm,
+        training,
+        steady,
+        checkpoint,
+        gpu_mttf: sc
+            .interruptions
+            .as_ref()
+            .map(|i| SimDuration::from_secs_f64(i.gpu_mttf_hours * 3600.0)),
+        failures: sc.failures.as_ref().map(|fl| FailurePlan {
+            drive_afr: fl.drive_afr,
+            node_loss_per_year: fl.node_loss_per_year,
+            rebuild_cap: fl.rebuild_cap_gbs.map(|g| g * 1e9),
+            rebuild_streams: fl.rebuild_streams,
+        }),
+        tranches: sc
+            .tranches
+            .iter()
+            .map(|t| TrancheEvent {
+                at: SimTime::from_secs_f64(t.day * 86_400.0),
+                label: t.label.clone(),
+                add_nodes: t.add_nodes,
+                add_gpus: t.add_gpus,
+            })
+            .collect(),
+        duration: SimDuration::from_secs_f64(days * 86_400.0),
+        sample_interval: SimDuration::from_secs_f64(sample_s),
+        seed: seed.unwrap_or(sc.seed),
+    })
+}

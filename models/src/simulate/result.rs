@@ -1,0 +1,59 @@
+use serde::Serialize;
+
+/// One row of the time series written for plots (means over the sample interval).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SeriesPoint {
+    pub time_s: f64,
+    pub gpu_utilisation: f64,
+    pub read_gbs: f64,
+    pub read_demand_gbs: f64,
+    pub write_gbs: f64,
+    pub rebuilds_active: f64,
+    /// Utilisation of the pool that binds reads in the closed form.
+    pub binding_utilisation: f64,
+}
+
+/// Headline metrics of one run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SimResult {
+    pub simulated_s: f64,
+    pub events: u64,
+    pub checkpoints: u64,
+    pub checkpoint_p50_s: Option<f64>,
+    pub checkpoint_p99_s: Option<f64>,
+    pub checkpoint_max_s: Option<f64>,
+    /// Async checkpoints skipped because the previous one was still draining.
+    pub checkpoint_overruns: u64,
+    pub restores: u64,
+    pub restore_p50_s: Option<f64>,
+    pub restore_p99_s: Option<f64>,
+    pub interruptions: u64,
+    /// Time-weighted mean utilisation over all GPUs (compute time / wall time).
+    pub gpu_utilisation: f64,
+    /// GPU-hours spent waiting on storage (slow reads, synchronous checkpoints, restores).
+    pub gpu_stall_hours: f64,
+    /// GPU-hours of training lost to interruptions (work since the last checkpoint).
+    pub gpu_lost_hours: f64,
+    pub read_gbs_mean: f64,
+    pub read_demand_gbs_mean: f64,
+    pub write_gbs_mean: f64,
+    /// Read ceiling of the cluster at the start in the closed form, for comparison.
+    pub closed_form_read_gbs: f64,
+    pub closed_form_write_gbs: f64,
+    pub binding_resource: String,
+    pub drive_failures: u64,
+    pub node_losses: u64,
+    pub rebuilds_completed: u64,
+    pub rebuild_mean_s: Option<f64>,
+    pub rebuild_max_s: Option<f64>,
+    /// Mean client read rate while any rebuild ran, GB/s (`None`: no rebuild happened).
+    pub degraded_read_gbs: Option<f64>,
+    /// Hours at reduced protection (any rebuild running).
+    pub exposure_hours: f64,
+    /// First time (days) a job reading training data fell below its utilisation floor
+    /// outside a rebuild, or `None` if headroom never ran out.
+    pub headroom_exhausted_day: Option<f64>,
+    pub tranches_applied: Vec<String>,
+    #[serde(skip)]
+    pub series: Vec<SeriesPoint>,
+}
