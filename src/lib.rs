@@ -3,4 +3,6 @@
 
 pub mod cli;
 pub mod error;
+pub mod output;
+pub mod progress;
 pub mod report;

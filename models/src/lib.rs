@@ -1,6 +1,7 @@
 //! `vastplan-models`: hardware, VAST, Azure, GPUs and money — everything the planner knows
 //! about the domain. Builds on `vastplan-sim` for the simulation side.
 
+pub mod bandwidth;
 pub mod capacity;
 pub mod catalog;
 pub mod error;

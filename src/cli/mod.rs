@@ -3,12 +3,15 @@
 pub mod flows;
 pub mod netcheck;
 pub mod shapes;
+pub mod simulate;
 pub mod size;
 mod table;
 
 use crate::error::CliError;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+use vastplan_models::scenario::{load_scenario, Scenario};
+use vastplan_models::simulate::resolve::apply_overrides;
 use vastplan_models::{Catalog, Confidence, Param};
 
 /// Deployment-topology simulator and capacity planner for VAST Data clusters.
@@ -30,6 +33,8 @@ pub enum Command {
     Size(size::SizeArgs),
     /// Per-resource demand vs capacity, the binding resource, and the network knee.
     Netcheck(netcheck::NetcheckArgs),
+    /// Simulate one candidate of a scenario under load (checkpoints, failures, growth).
+    Simulate(simulate::SimulateArgs),
     /// Run flows over links with max-min fair sharing and print each flow's finish time.
     Flows(flows::FlowsArgs),
 }
@@ -52,6 +57,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Shapes(a) => shapes::run(&load(&dir())?, &a, &mut out),
         Command::Size(a) => size::run(load(&dir())?, &a, &mut out),
         Command::Netcheck(a) => netcheck::run(load(&dir())?, &a, &mut out),
+        Command::Simulate(a) => simulate::run(load(&dir())?, &a, &mut out),
     }
 }
 
@@ -92,6 +98,35 @@ pub fn drr_param(c: &Catalog, drr: Option<f64>, workload: &str) -> Result<Param,
             })
         }
     }
+}
+
+/// Loads a scenario and applies its overrides to the catalog; returns the scenario and
+/// the file name errors should name.
+pub fn apply_scenario(
+    c: &mut Catalog,
+    path: &std::path::Path,
+) -> Result<(Scenario, String), CliError> {
+    let sc = load_scenario(path)?;
+    let file = path.display().to_string();
+    apply_overrides(c, &sc, &file)?;
+    for id in &sc.candidates {
+        c.shape(id)
+            .map_err(|e| CliError::input(format!("{file}: field `candidates`: {}", e.message)))?;
+    }
+    if let Some(cl) = &sc.clients {
+        for r in [
+            c.gpu_vm(&cl.gpu_vm).map(|_| ()),
+            c.workload(&cl.workload).map(|_| ()),
+        ] {
+            r.map_err(|e| CliError::input(format!("{file}: section `clients`: {}", e.message)))?;
+        }
+    }
+    if let Some(ck) = &sc.checkpoint {
+        c.model(&ck.model).map_err(|e| {
+            CliError::input(format!("{file}: field `checkpoint.model`: {}", e.message))
+        })?;
+    }
+    Ok((sc, file))
 }
 
 fn load(dir: &std::path::Path) -> Result<Catalog, CliError> {

@@ -20,5 +20,5 @@ pub mod resolve;
 mod result;
 
 pub use input::{CheckpointPlan, FailurePlan, SimInput, SteadyDemand, Training, TrancheEvent};
-pub use model::run;
+pub use model::{run, run_with_progress};
 pub use result::{SeriesPoint, SimResult};

@@ -124,6 +124,11 @@ struct Sim<'a> {
 
 /// Runs one simulation to `input.duration`.
 pub fn run(input: &SimInput) -> SimResult {
+    run_with_progress(input, &mut |_| {})
+}
+
+/// As [`run`], calling `progress` with the fraction of simulated time done, 100 times.
+pub fn run_with_progress(input: &SimInput, progress: &mut dyn FnMut(f64)) -> SimResult {
     let streams = RngStreams::new(input.seed);
     let interval = input.sample_interval;
     let series = || IntervalSeries::new(interval, 0.0);
@@ -198,7 +203,14 @@ pub fn run(input: &SimInput) -> SimResult {
     sim.start(eng.scheduler());
     let end = SimTime::ZERO + input.duration;
     let mut model = |s: &mut Scheduler<Ev>, ev: Ev| sim.handle(s, ev);
-    eng.run_until(end, &mut model);
+    // Chunks change nothing in the run: events at or before each limit are handled in
+    // order either way.
+    const STEPS: u64 = 100;
+    for k in 1..=STEPS {
+        let limit = SimTime((end.as_nanos() as u128 * k as u128 / STEPS as u128) as u64);
+        eng.run_until(limit, &mut model);
+        progress(k as f64 / STEPS as f64);
+    }
     let events = eng.events_handled();
     sim.finish(end, events, &start_pools, read_ceiling, write_ceiling)
 }

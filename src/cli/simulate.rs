@@ -1,0 +1,153 @@
+//! `vastplan simulate`: one candidate of a scenario under load, with headline metrics and
+//! time series.
+
+use super::apply_scenario;
+use crate::error::CliError;
+use crate::progress::Progress;
+use clap::Args;
+use std::io::Write;
+use std::path::PathBuf;
+use vastplan_models::simulate::resolve::{sim_input, sizing};
+use vastplan_models::simulate::{run_with_progress, SimResult};
+use vastplan_models::Catalog;
+
+#[derive(Args, Debug)]
+pub struct SimulateArgs {
+    /// Scenario file (TOML), e.g. datasets/scenarios/wave-40pb.toml.
+    pub scenario: PathBuf,
+    /// Candidate shape id (default: the scenario's first candidate).
+    #[arg(long)]
+    pub shape: Option<String>,
+    /// Storage nodes (default: what the capacity request needs).
+    #[arg(long)]
+    pub nodes: Option<u64>,
+    /// Simulated days (default: the scenario's).
+    #[arg(long)]
+    pub days: Option<f64>,
+    /// Master seed (default: the scenario's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Write summary.json and series.csv here.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+pub fn run(mut cat: Catalog, a: &SimulateArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    let (sc, file) = apply_scenario(&mut cat, &a.scenario)?;
+    let id = a.shape.clone().unwrap_or_else(|| sc.candidates[0].clone());
+    let shape = cat.shape(&id)?.clone();
+    if a.nodes == Some(0) {
+        return Err(CliError::input("--nodes must be at least 1"));
+    }
+    if let Some(d) = a.days {
+        if !(d.is_finite() && d > 0.0) {
+            return Err(CliError::input(format!("--days must be positive, got {d}")));
+        }
+    }
+    let sized = sizing(&cat, &sc, &shape, a.nodes, &file)?;
+    let inp = sim_input(&cat, &sc, &shape, &sized, a.days, a.seed, &file)?;
+    let mut bar = Progress::new(&format!("simulating {} x {}", sized.nodes, id), a.quiet);
+    let r = run_with_progress(&inp, &mut |f| bar.set(f));
+    bar.finish();
+    if let Some(dir) = &a.out {
+        write_outputs(dir, &r)?;
+    }
+    if !a.quiet {
+        write_summary(out, &id, sized.nodes, &r)?;
+    }
+    Ok(())
+}
+
+pub fn write_outputs(dir: &std::path::Path, r: &SimResult) -> Result<(), CliError> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| CliError::input(format!("cannot create {}: {e}", dir.display())))?;
+    let json = serde_json::to_string_pretty(r).map_err(|e| CliError::Internal(e.to_string()))?;
+    crate::output::write_atomic(&dir.join("summary.json"), json.as_bytes())?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for p in &r.series {
+        w.serialize(p)
+            .map_err(|e| CliError::Internal(e.to_string()))?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| CliError::Internal(e.to_string()))?;
+    crate::output::write_atomic(&dir.join("series.csv"), &bytes)?;
+    Ok(())
+}
+
+fn opt(v: Option<f64>, unit: &str) -> String {
+    v.map_or_else(|| "-".to_string(), |x| format!("{x:.1} {unit}"))
+}
+
+pub fn write_summary(
+    out: &mut dyn Write,
+    shape: &str,
+    nodes: u64,
+    r: &SimResult,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{nodes} x {shape}, {:.1} simulated days, {} events",
+        r.simulated_s / 86_400.0,
+        r.events
+    )?;
+    writeln!(
+        out,
+        "read GB/s        delivered {:.1} of {:.1} demanded (closed-form ceiling {:.1}, bound by {})",
+        r.read_gbs_mean, r.read_demand_gbs_mean, r.closed_form_read_gbs, r.binding_resource
+    )?;
+    writeln!(
+        out,
+        "write GB/s       {:.1} mean (closed-form ceiling {:.1})",
+        r.write_gbs_mean, r.closed_form_write_gbs
+    )?;
+    writeln!(
+        out,
+        "GPU utilisation  {:.1}%  stall {:.0} GPU-h, lost to interruptions {:.0} GPU-h",
+        r.gpu_utilisation * 100.0,
+        r.gpu_stall_hours,
+        r.gpu_lost_hours
+    )?;
+    writeln!(
+        out,
+        "checkpoints      {} done, p50 {}, p99 {}, max {}{}",
+        r.checkpoints,
+        opt(r.checkpoint_p50_s, "s"),
+        opt(r.checkpoint_p99_s, "s"),
+        opt(r.checkpoint_max_s, "s"),
+        if r.checkpoint_overruns > 0 {
+            format!(", {} overruns", r.checkpoint_overruns)
+        } else {
+            String::new()
+        }
+    )?;
+    writeln!(
+        out,
+        "interruptions    {} (restores p50 {}, p99 {})",
+        r.interruptions,
+        opt(r.restore_p50_s, "s"),
+        opt(r.restore_p99_s, "s")
+    )?;
+    writeln!(
+        out,
+        "failures         {} drives, {} nodes; {} rebuilds, mean {}, max {}; degraded read {}; exposure {:.1} h",
+        r.drive_failures,
+        r.node_losses,
+        r.rebuilds_completed,
+        opt(r.rebuild_mean_s, "s"),
+        opt(r.rebuild_max_s, "s"),
+        opt(r.degraded_read_gbs, "GB/s"),
+        r.exposure_hours
+    )?;
+    match r.headroom_exhausted_day {
+        Some(d) => writeln!(out, "headroom         runs out on day {d:.1}")?,
+        None => writeln!(out, "headroom         never runs out")?,
+    }
+    for t in &r.tranches_applied {
+        writeln!(out, "tranche          {t}")?;
+    }
+    Ok(())
+}
