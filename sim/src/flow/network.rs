@@ -35,6 +35,7 @@ pub(super) struct Resource {
     pub shares: u64,
     pub stamp: u32,
     pub new_load: f64,
+    pub touched: bool,
 }
 
 pub(super) struct Flow {
@@ -133,6 +134,7 @@ pub struct FlowNetwork {
     pub(super) comp_flows: Vec<u32>,
     pub(super) fill_heap: BinaryHeap<Reverse<(u64, u32, u32)>>,
     pub(super) capped: Vec<(f64, u32)>,
+    pub(super) touched: Vec<u32>,
     pub(super) solves: u64,
     pub(super) solved_flows: u64,
 }
@@ -167,6 +169,7 @@ impl FlowNetwork {
             comp_flows: Vec::new(),
             fill_heap: BinaryHeap::new(),
             capped: Vec::new(),
+            touched: Vec::new(),
             solves: 0,
             solved_flows: 0,
         }
@@ -210,6 +213,7 @@ impl FlowNetwork {
             shares: 0,
             stamp: 0,
             new_load: 0.0,
+            touched: false,
         });
         id
     }
