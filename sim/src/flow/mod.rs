@@ -27,8 +27,14 @@
 //! BFS with generation-stamped visit marks. Flows whose rate comes out unchanged keep their
 //! prediction; the others are re-anchored (bytes moved so far banked) and get a new
 //! predicted completion in a heap with lazy invalidation by version stamp. Several changes
-//! at the same instant are batched into one solve. If every flow crosses one backbone the
-//! component is the whole instance: each event then costs a full solve, as in SimGrid.
+//! at the same instant are batched into one solve. Within the component, flows slower than
+//! a bound on the change's own rate provably keep their rates and stay frozen (see
+//! `solve.rs`), so a flow ending on a shared backbone re-solves only the flows at least as
+//! fast. Capacity changes re-solve the whole component. When most active flows are linked
+//! through shared links (a loaded leaf-spine, a burst of random routes) each event still
+//! costs time proportional to the component, as in SimGrid.
+//!
+//! All `now` arguments must be non-decreasing; going back in time panics (a model bug).
 //!
 //! # Driving it from a model
 //!

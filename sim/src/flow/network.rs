@@ -37,6 +37,7 @@ pub(super) struct Resource {
     pub active: u32,
     pub stamp: u32,
     pub new_load: f64,
+    pub touched: bool,
 }
 
 pub(super) struct Flow {
@@ -137,6 +138,7 @@ pub struct FlowNetwork {
     pub(super) comp_flows: Vec<u32>,
     pub(super) fill_heap: BinaryHeap<Reverse<(u64, u32, u32)>>,
     pub(super) capped: Vec<(f64, u32)>,
+    pub(super) touched: Vec<u32>,
     pub(super) solves: u64,
     pub(super) solved_flows: u64,
 }
@@ -172,6 +174,7 @@ impl FlowNetwork {
             comp_flows: Vec::new(),
             fill_heap: BinaryHeap::new(),
             capped: Vec::new(),
+            touched: Vec::new(),
             solves: 0,
             solved_flows: 0,
         }
@@ -216,6 +219,7 @@ impl FlowNetwork {
             active: 0,
             stamp: 0,
             new_load: 0.0,
+            touched: false,
         });
         id
     }

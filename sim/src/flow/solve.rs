@@ -206,11 +206,13 @@ impl FlowNetwork {
                     ci += 1;
                     level = level.max(cap.min(lvl));
                     self.fix(f, cap, u32::MAX);
+                    self.requeue_touched();
                 }
                 (None, Some((cap, f))) => {
                     ci += 1;
                     level = level.max(cap);
                     self.fix(f, cap, u32::MAX);
+                    self.requeue_touched();
                 }
                 (Some((lvl, r)), _) => {
                     self.fill_heap.pop();
@@ -225,6 +227,7 @@ impl FlowNetwork {
                             self.fix(f, x, r);
                         }
                     }
+                    self.requeue_touched();
                 }
             }
         }
@@ -247,12 +250,28 @@ impl FlowNetwork {
             res.shares -= n * w;
             res.active -= 1;
             res.new_load += use_;
-            if res.active > 0 && r != bottleneck {
+            if res.active > 0 && r != bottleneck && !res.touched {
+                res.touched = true;
+                self.touched.push(r);
+            }
+        }
+    }
+
+    /// Re-keys the resources whose share changed in the last filling step: once per step,
+    /// not once per flow fixed, since a saturating resource often fixes many flows that
+    /// cross the same next resource.
+    fn requeue_touched(&mut self) {
+        for i in 0..self.touched.len() {
+            let r = self.touched[i];
+            let res = &mut self.resources[r as usize];
+            res.touched = false;
+            if res.active > 0 {
                 res.stamp = res.stamp.wrapping_add(1);
                 let lvl = res.rem / res.shares;
                 self.fill_heap.push(Reverse((level_key(lvl), r, res.stamp)));
             }
         }
+        self.touched.clear();
     }
 
     /// Installs the new rates and loads: banks accounting at the old load, re-anchors
