@@ -44,8 +44,10 @@
 //! 2. *Placement ensemble.* Stripes are modelled as independent uniform placements under the
 //!    per-domain limit; VAST's allocator also balances wear and fill, which makes stripes
 //!    more evenly spread, not less — so this errs slightly towards loss.
-//! 3. *Single drives in distinct domains.* Two concurrently failed drives in one domain are
-//!    counted as if in two; for `D ≫` concurrent failures this is negligible.
+//! 3. *Failed drives anywhere outside failed domains.* Single failed drives are a uniform
+//!    random set among the drives of domains not currently lost or out (the placement
+//!    averages exactly over how they group into domains). Drives of an out-of-service
+//!    domain neither fail nor count while it is out.
 //! 4. *Truncation.* States with more than `threshold + 2` concurrent events are not built:
 //!    a failure that would enter one is counted as data loss (conservative), an outage that
 //!    would enter one is ignored (affects availability only; reaching such a state takes
@@ -96,7 +98,7 @@ pub(super) fn solve(input: &DurabilityInput) -> DurabilityOutput {
 
     // ln P(no stripe undecodable) for `i` failed drives and `a` lost domains.
     let mut ln_ok = |i: usize, a: usize| -> f64 {
-        if i + a > n {
+        if a > n || i > (n - a) * g {
             return f64::NEG_INFINITY;
         }
         let t = placement.stripe_loss(i, a);
@@ -109,10 +111,21 @@ pub(super) fn solve(input: &DurabilityInput) -> DurabilityOutput {
 
     let mut index: HashMap<(usize, usize, usize), usize> = HashMap::new();
     let mut states: Vec<(usize, usize, usize, f64)> = Vec::new();
-    for total in 0..=cap.min(n) {
+    for total in 0..=cap {
         for a in 0..=total.min(max_a) {
             for b in 0..=(total - a).min(max_b) {
                 let i = total - a - b;
+                if a + b > n || i > (n - a - b) * g {
+                    continue;
+                }
+                // Keep the state set closed under repair and outage end (rounding can leave
+                // a tail a hair below 1 beyond a state whose tail is exactly 1).
+                let closed = (i == 0 || index.contains_key(&(i - 1, a, b)))
+                    && (a == 0 || index.contains_key(&(i, a - 1, b)))
+                    && (b == 0 || index.contains_key(&(i, a, b - 1)));
+                if !closed {
+                    continue;
+                }
                 let lo = ln_ok(i, a);
                 if lo > f64::NEG_INFINITY {
                     index.insert((i, a, b), states.len());

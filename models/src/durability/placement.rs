@@ -4,14 +4,16 @@
 //! Placement model: each stripe is a uniformly random choice of `w` drives among the `D`
 //! drives, subject to the layout rule "at most `m` strips in any failure domain" (DBox-HA:
 //! `m = 2`; unconstrained when `m ≥` drives per domain, which is then plain hypergeometric
-//! sampling). Failure sets are `a` whole domains plus `i` single drives, each single drive in
-//! a different surviving domain.
+//! sampling). Failure sets are `a` whole domains plus `i` single drives, the drives a
+//! uniformly random set among the surviving domains (averaged exactly over how they group
+//! into domains, see [`Placement::stripe_loss`]).
 //!
 //! Counting: the number of placements is `[x^w] F(x)^N` with the per-domain polynomial
 //! `F(x) = Σ_{c ≤ m} C(g, c) x^c` (choose `c` of the domain's `g` drives). Marking lost
 //! strips with `y`: a lost domain contributes `L(x, y) = Σ_c C(g, c) (xy)^c`; a surviving
-//! domain with one failed drive `H(x, y) = Σ_c [C(g-1, c) + C(g-1, c-1) y] x^c`. So
-//! `P(X = k) = [x^w y^k] F^{N-a-i} L^a H^i / [x^w] F^N`, exactly.
+//! domain with `e` failed drives `H_e(x, y) = Σ_c Σ_j C(e, j) C(g-e, c-j) y^j x^c`. So for
+//! failed drives spread `e_1, e_2, ...` over `k` domains,
+//! `P(X = j) = [x^w y^j] F^{N-a-k} L^a Π H_e / [x^w] F^N`, exactly.
 //!
 //! Numerics: the raw counts overflow f64 (`C(10^4, 150)` ~ 10^370), so every domain
 //! polynomial is exponentially tilted, `x → s x`, and divided by `F(s)`, with `s` chosen so
@@ -40,7 +42,7 @@ pub struct Placement {
     denominator: f64,
     powers: HashMap<usize, Vec<f64>>,
     /// `L^a H^i`, memoised: each is one product away from a smaller one.
-    marked: HashMap<(usize, usize), Vec<f64>>,
+    marked: HashMap<(Vec<usize>, usize), Vec<f64>>,
     tails: HashMap<(usize, usize), f64>,
 }
 
@@ -180,54 +182,104 @@ impl Placement {
         v
     }
 
-    /// A surviving domain with one failed drive: of the `C(g, c)` ways to put `c` strips in
-    /// it, `C(g-1, c-1) = C(g, c)·c/g` use the failed drive.
-    fn one_failed_drive(&self) -> Vec<f64> {
+    /// A surviving domain with `e` failed drives: of the `C(g, c)` ways to put `c` strips in
+    /// it, `C(e, j) C(g-e, c-j)` put `j` of them on failed drives.
+    fn domain_with_failed(&self, e: usize) -> Vec<f64> {
         let ny = self.threshold + 1;
-        let g = self.per_domain as f64;
+        let g = self.per_domain;
         let mut v = vec![0.0; (self.width + 1) * ny];
         for (c, &fc) in self.f.iter().enumerate() {
-            let hit = c as f64 / g;
-            v[c * ny] += fc * (1.0 - hit);
-            v[c * ny + 1.min(self.threshold)] += fc * hit;
+            let all = binom(g, c);
+            for j in 0..=c.min(e) {
+                let ways = binom(e, j) * binom(g - e, c - j);
+                if ways > 0.0 {
+                    v[c * ny + j.min(self.threshold)] += fc * ways / all;
+                }
+            }
         }
         v
     }
 
-    /// `L^domains · H^drives` (bivariate, truncated).
-    fn marked(&mut self, drives: usize, domains: usize) -> Vec<f64> {
-        if let Some(v) = self.marked.get(&(drives, domains)) {
+    /// `L^domains · Π_e H_e` over the parts `e` of `pattern` (bivariate, truncated).
+    fn marked(&mut self, pattern: &[usize], domains: usize) -> Vec<f64> {
+        let key = (pattern.to_vec(), domains);
+        if let Some(v) = self.marked.get(&key) {
             return v.clone();
         }
-        let v = if drives > 0 {
-            let prev = self.marked(drives - 1, domains);
-            self.mul2(&prev, &self.one_failed_drive())
+        let v = if let Some((&e, rest)) = pattern.split_last() {
+            let prev = self.marked(rest, domains);
+            self.mul2(&prev, &self.domain_with_failed(e))
         } else if domains > 0 {
-            let prev = self.marked(0, domains - 1);
+            let prev = self.marked(&[], domains - 1);
             self.mul2(&prev, &self.lost_domain())
         } else {
             let mut unit = vec![0.0; (self.width + 1) * (self.threshold + 1)];
             unit[0] = 1.0;
             unit
         };
-        self.marked.insert((drives, domains), v.clone());
+        self.marked.insert(key, v.clone());
         v
     }
 
-    /// Probability that one stripe is undecodable when `drives` single drives (in distinct
-    /// surviving domains) and `domains` whole domains are lost. Requires
-    /// `drives + domains ≤ N`.
+    /// Probability that one stripe is undecodable when `domains` whole domains and `drives`
+    /// single drives are lost, the drives a uniformly random set among the surviving
+    /// domains' drives.
+    ///
+    /// Where the failed drives fall matters under a per-domain limit (two failed drives in
+    /// one DBox can hold at most 2 strips of a stripe between them under DBox-HA), so the
+    /// tail is averaged over the occupancy patterns — the partitions of `drives` into
+    /// per-domain counts `e_1 ≥ e_2 ≥ ...` — weighted by their exact probability
+    /// `[N'! / ((N'-k)! Π_e m_e!)] Π_parts C(g, e) / C(N' g, drives)` with `N'` surviving
+    /// domains, `k` parts and `m_e` parts of size `e`. Without a limit every pattern gives
+    /// the same hypergeometric answer; with one, the average is what a random failure sees.
     pub fn stripe_loss(&mut self, drives: usize, domains: usize) -> f64 {
         if let Some(&v) = self.tails.get(&(drives, domains)) {
             return v;
         }
         assert!(
-            drives + domains <= self.domains,
-            "failure set larger than the cluster"
+            domains <= self.domains,
+            "more lost domains than the cluster has"
         );
+        let survivors = self.domains - domains;
+        let g = self.per_domain;
+        assert!(
+            drives <= survivors * g,
+            "more failed drives than the cluster has"
+        );
+        let ln_sets: f64 = (0..drives)
+            .map(|k| (((survivors * g - k) as f64) / ((k + 1) as f64)).ln())
+            .sum();
+        let mut total = 0.0;
+        for pattern in partitions(drives, g) {
+            let parts = pattern.len();
+            if parts > survivors {
+                continue;
+            }
+            // ln [N'!/(N'-k)!] + Σ ln C(g, e) - Σ_e ln m_e!
+            let mut ln_ways: f64 = (0..parts).map(|k| ((survivors - k) as f64).ln()).sum();
+            ln_ways += pattern.iter().map(|&e| binom(g, e).ln()).sum::<f64>();
+            let mut run = 1usize;
+            for k in 1..=parts {
+                if k < parts && pattern[k] == pattern[k - 1] {
+                    run += 1;
+                } else {
+                    ln_ways -= (1..=run).map(|r| (r as f64).ln()).sum::<f64>();
+                    run = 1;
+                }
+            }
+            let weight = (ln_ways - ln_sets).exp();
+            total += weight * self.pattern_loss(&pattern, domains);
+        }
+        let v = total.clamp(0.0, 1.0);
+        self.tails.insert((drives, domains), v);
+        v
+    }
+
+    /// The loss tail for failed drives in a fixed occupancy pattern.
+    fn pattern_loss(&mut self, pattern: &[usize], domains: usize) -> f64 {
         let ny = self.threshold + 1;
-        let b = self.marked(drives, domains);
-        let rest = self.power(self.domains - drives - domains);
+        let b = self.marked(pattern, domains);
+        let rest = self.power(self.domains - domains - pattern.len());
         let mut tail = 0.0;
         for k in 1..ny {
             let coef: f64 = (0..=self.width)
@@ -235,9 +287,7 @@ impl Placement {
                 .sum();
             tail += self.unrecoverable[k] * coef;
         }
-        let v = (tail / self.denominator).clamp(0.0, 1.0);
-        self.tails.insert((drives, domains), v);
-        v
+        (tail / self.denominator).clamp(0.0, 1.0)
     }
 
     /// Expected number of domains holding exactly `c` strips of a stripe, `c = 0..=m`:
@@ -256,6 +306,24 @@ impl Placement {
             })
             .collect()
     }
+}
+
+/// Partitions of `n` into parts of at most `max`, each as a non-increasing list.
+fn partitions(n: usize, max: usize) -> Vec<Vec<usize>> {
+    fn go(n: usize, max: usize, prefix: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+        if n == 0 {
+            out.push(prefix.clone());
+            return;
+        }
+        for e in (1..=max.min(n)).rev() {
+            prefix.push(e);
+            go(n - e, e, prefix, out);
+            prefix.pop();
+        }
+    }
+    let mut out = Vec::new();
+    go(n, max, &mut Vec::new(), &mut out);
+    out
 }
 
 #[cfg(test)]
@@ -286,6 +354,40 @@ mod tests {
         let mut q = Placement::new(&code, 60, 6, 10);
         let exact = hyper_tail(60, 10, 10, 3);
         assert!((q.stripe_loss(0, 1) / exact - 1.0).abs() < 1e-10);
+    }
+
+    #[test]
+    fn random_drive_failures_see_the_same_tail_under_any_layout_rule() {
+        // For any fixed w-subset, a uniformly random i-set of drives meets it
+        // hypergeometrically; so does a stripe drawn under any rule. The exact average over
+        // occupancy patterns must reproduce that, with or without the per-domain limit.
+        let code = Code::mds(16, 4);
+        for &(d, n, m) in &[
+            (88usize, 11usize, 2usize),
+            (88, 11, 8),
+            (60, 20, 1),
+            (60, 20, 3),
+        ] {
+            let mut p = Placement::new(&code, d, n, m);
+            for i in 0..=8 {
+                let got = p.stripe_loss(i, 0);
+                let exact = hyper_tail(d, i, 20, 5);
+                assert!(
+                    (got - exact).abs() <= 1e-10 * exact.max(1e-300),
+                    "d={d} n={n} m={m} i={i}: {got} vs {exact}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn partitions_are_complete() {
+        assert_eq!(partitions(4, 4).len(), 5);
+        assert_eq!(
+            partitions(4, 2),
+            vec![vec![2, 2], vec![2, 1, 1], vec![1, 1, 1, 1]]
+        );
+        assert_eq!(partitions(0, 3), vec![Vec::<usize>::new()]);
     }
 
     #[test]
