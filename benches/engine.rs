@@ -53,6 +53,7 @@ fn hold(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("engine", n), &n, |b, _| {
             b.iter(|| {
                 let mut model = |s: &mut Scheduler<Payload>, p: Payload| {
+                    std::hint::black_box(p.entity);
                     k = (k + 1) & mask;
                     s.schedule_in(
                         SimDuration(incs[k]),
@@ -77,6 +78,7 @@ fn hold(c: &mut Criterion) {
             b.iter(|| {
                 for _ in 0..OPS {
                     let Reverse((t, _, e, kind)) = heap.pop().unwrap();
+                    std::hint::black_box(e);
                     k = (k + 1) & mask;
                     heap.push(Reverse((t + incs[k], seq, e, kind ^ 1)));
                     seq += 1;

@@ -1,9 +1,18 @@
 //! `vastplan-models`: hardware, VAST, Azure, GPUs and money — everything the planner knows
 //! about the domain. Builds on `vastplan-sim` for the simulation side.
 
+pub mod capacity;
+pub mod catalog;
 pub mod durability;
 pub mod error;
 pub mod iopath;
+pub mod netmodel;
+pub mod provenance;
+pub mod scenario;
+pub mod sizing;
+pub mod units;
 pub mod workload;
 
+pub use catalog::{Catalog, DeploymentKind, Shape};
 pub use error::InputError;
+pub use provenance::{Confidence, Param};

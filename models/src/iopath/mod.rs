@@ -64,6 +64,39 @@ pub enum ResourceClass {
     /// Service-side account limits (Azure Blob): ingress and egress per account.
     AccountIngress,
     AccountEgress,
+    /// Leaf-to-spine uplinks of storage racks and of GPU client racks, each direction
+    /// (added by the topology, not by the I/O path).
+    StorageUplinkTx,
+    StorageUplinkRx,
+    ClientUplinkTx,
+    ClientUplinkRx,
+}
+
+impl ResourceClass {
+    /// A short name for reports.
+    pub fn label(self) -> &'static str {
+        match self {
+            ResourceClass::ClientNicRx => "client NIC rx",
+            ResourceClass::ClientNicTx => "client NIC tx",
+            ResourceClass::NodeNicRx => "node NIC rx",
+            ResourceClass::NodeNicTx => "node NIC tx (egress)",
+            ResourceClass::Protocol => "protocol CPU budget",
+            ResourceClass::FabricCnodeRx => "CNode fabric rx",
+            ResourceClass::FabricCnodeTx => "CNode fabric tx",
+            ResourceClass::FabricDboxRx => "DBox fabric rx",
+            ResourceClass::FabricDboxTx => "DBox fabric tx",
+            ResourceClass::MediaRead => "media read",
+            ResourceClass::MediaWrite => "media write",
+            ResourceClass::BufferWrite => "write buffer write",
+            ResourceClass::BufferRead => "write buffer read",
+            ResourceClass::AccountIngress => "account ingress",
+            ResourceClass::AccountEgress => "account egress",
+            ResourceClass::StorageUplinkTx => "storage leaf uplink tx",
+            ResourceClass::StorageUplinkRx => "storage leaf uplink rx",
+            ResourceClass::ClientUplinkTx => "client leaf uplink tx",
+            ResourceClass::ClientUplinkRx => "client leaf uplink rx",
+        }
+    }
 }
 
 /// The data-protection and reduction parameters that shape the write path.
@@ -87,5 +120,11 @@ impl Protection {
     /// Bytes written to the capacity tier per byte of client data, after reduction.
     pub fn stripe_amplification(&self) -> f64 {
         (self.stripe_data + self.stripe_parity) as f64 / self.stripe_data as f64 / self.drr
+    }
+    /// Bytes read to reconstruct one lost byte. A conventional D+P code reads D surviving
+    /// strips per lost strip; VAST's locally decodable codes read about a quarter of that
+    /// (vastdata.com glossary, locally-decodable-erasure-code), never less than one.
+    pub fn rebuild_read_factor(&self) -> f64 {
+        (self.stripe_data as f64 / 4.0).max(1.0)
     }
 }

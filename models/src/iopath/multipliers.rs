@@ -1,14 +1,25 @@
 use super::{PathKind, Protection, ResourceClass};
 use ResourceClass::*;
 
-/// Cluster-total bytes on each resource class per client byte read and written.
+/// Cluster-total bytes on each resource class per client byte read and written, per byte
+/// rebuilt after a failure, and per client byte read from data that is being rebuilt.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PathCosts {
     pub read: Vec<(ResourceClass, f64)>,
     pub write: Vec<(ResourceClass, f64)>,
+    /// Per byte of lost data reconstructed (empty: the service repairs itself, unseen).
+    pub rebuild: Vec<(ResourceClass, f64)>,
+    /// Per client byte read when the byte's strip is lost and must be decoded on the fly.
+    pub degraded_read: Vec<(ResourceClass, f64)>,
 }
 
 impl PathCosts {
+    pub fn rebuild_cost(&self, class: ResourceClass) -> f64 {
+        lookup(&self.rebuild, class)
+    }
+    pub fn degraded_read_cost(&self, class: ResourceClass) -> f64 {
+        lookup(&self.degraded_read, class)
+    }
     pub fn read_cost(&self, class: ResourceClass) -> f64 {
         lookup(&self.read, class)
     }
@@ -34,6 +45,7 @@ pub fn path_costs(kind: PathKind, nodes: u32, p: &Protection) -> PathCosts {
     let remote = (n - 1.0) / n;
     let buf = p.buffer_amplification();
     let stripe = p.stripe_amplification();
+    let k = p.rebuild_read_factor();
     match kind {
         PathKind::VastOwnHardware => {
             // Read: the DBox reads the byte from QLC (1), sends it over the fabric (DBox tx 1,
@@ -64,7 +76,34 @@ pub fn path_costs(kind: PathKind, nodes: u32, p: &Protection) -> PathCosts {
                 (FabricCnodeRx, 1.0),
                 (MediaWrite, stripe),
             ];
-            PathCosts { read, write }
+            // Rebuild: DBoxes read k surviving strips per lost byte and send them to a CNode
+            // (DBox tx k, CNode rx k), which decodes (protocol 1) and writes the byte back
+            // (CNode tx 1, DBox rx 1, QLC write 1).
+            let rebuild = vec![
+                (MediaRead, k),
+                (FabricDboxTx, k),
+                (FabricCnodeRx, k),
+                (Protocol, 1.0),
+                (FabricCnodeTx, 1.0),
+                (FabricDboxRx, 1.0),
+                (MediaWrite, 1.0),
+            ];
+            // Degraded read: the k strips come over the fabric instead of one, then the
+            // decoded byte goes to the client as usual.
+            let degraded_read = vec![
+                (ClientNicRx, 1.0),
+                (NodeNicTx, 1.0),
+                (Protocol, 1.0),
+                (FabricCnodeRx, k),
+                (FabricDboxTx, k),
+                (MediaRead, k),
+            ];
+            PathCosts {
+                read,
+                write,
+                rebuild,
+                degraded_read,
+            }
         }
         PathKind::VastEboxVm | PathKind::VastBareMetalDpu => {
             // Read: the VM holding the connection needs the byte; (N−1)/N of it is on peers,
@@ -91,14 +130,39 @@ pub fn path_costs(kind: PathKind, nodes: u32, p: &Protection) -> PathCosts {
                 (MediaWrite, buf + stripe),
                 (MediaRead, 1.0),
             ];
-            PathCosts { read, write }
+            // Rebuild: k surviving strips per lost byte are read from peers ((N−1)/N of them
+            // remote) to the rebuilding node, decoded, and the byte written to a peer's spare
+            // space ((N−1)/N remote again).
+            let rebuild = vec![
+                (MediaRead, k),
+                (NodeNicTx, remote * (k + 1.0)),
+                (NodeNicRx, remote * (k + 1.0)),
+                (Protocol, 1.0),
+                (MediaWrite, 1.0),
+            ];
+            let degraded_read = vec![
+                (ClientNicRx, 1.0),
+                (NodeNicTx, 1.0 + remote * k),
+                (NodeNicRx, remote * k),
+                (Protocol, 1.0),
+                (MediaRead, k),
+            ];
+            PathCosts {
+                read,
+                write,
+                rebuild,
+                degraded_read,
+            }
         }
         PathKind::AzureBlob => {
             // The service is a black box with per-account ingress and egress limits; its
             // internal copies (3 replicas, later LRC 12+2+2) are not on the customer's path.
+            let read = vec![(ClientNicRx, 1.0), (AccountEgress, 1.0)];
             PathCosts {
-                read: vec![(ClientNicRx, 1.0), (AccountEgress, 1.0)],
+                degraded_read: read.clone(),
+                read,
                 write: vec![(ClientNicTx, 1.0), (AccountIngress, 1.0)],
+                rebuild: Vec::new(),
             }
         }
     }
@@ -159,6 +223,27 @@ mod tests {
         // Client-facing NIC carries each byte once.
         assert_eq!(c.write_cost(NodeNicRx), 1.0);
         assert_eq!(c.read_cost(NodeNicTx), 1.0);
+    }
+
+    #[test]
+    fn ebox_rebuild_reads_a_quarter_of_the_stripe() {
+        // 146+4 LDEC: k = 146/4 = 36.5 strips read per lost byte; 40 nodes: 39/40 remote.
+        let c = path_costs(PathKind::VastEboxVm, 40, &prot(8, 146, 1.0));
+        assert!((c.rebuild_cost(MediaRead) - 36.5).abs() < 1e-12);
+        assert!((c.rebuild_cost(NodeNicTx) - 39.0 / 40.0 * 37.5).abs() < 1e-12);
+        assert_eq!(c.rebuild_cost(MediaWrite), 1.0);
+        // A narrow stripe never reads less than one strip per lost byte.
+        let narrow = path_costs(PathKind::VastEboxVm, 8, &prot(8, 2, 1.0));
+        assert_eq!(narrow.rebuild_cost(MediaRead), 1.0);
+    }
+
+    #[test]
+    fn degraded_reads_cost_more_than_healthy_reads() {
+        for kind in [PathKind::VastOwnHardware, PathKind::VastEboxVm] {
+            let c = path_costs(kind, 20, &prot(8, 36, 1.0));
+            assert!(c.degraded_read_cost(MediaRead) > c.read_cost(MediaRead));
+            assert_eq!(c.degraded_read_cost(ClientNicRx), c.read_cost(ClientNicRx));
+        }
     }
 
     #[test]

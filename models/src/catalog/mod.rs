@@ -1,0 +1,383 @@
+//! The hardware catalog: CSV files under `datasets/` turned into sizing `Shape`s.
+//!
+//! One loader per CSV kind. Every number keeps its source and confidence (`Param`),
+//! so a report can name the least-confident input it rests on, and any number can be
+//! overridden by name (`Catalog::apply_override`).
+
+mod azure_vms;
+mod blob;
+pub mod csvfile;
+mod dpus;
+mod gpu_vms;
+mod prices;
+mod vast_hw;
+mod workloads;
+
+pub use gpu_vms::GpuVm;
+pub use workloads::{LlmModel, TrainingWorkload};
+
+use crate::error::InputError;
+use crate::provenance::{Confidence, Param};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+/// How a shape becomes a storage service; later I/O-path and network models
+/// dispatch on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeploymentKind {
+    /// VAST's own appliances: CNodes + DBoxes (or EBoxes), owned.
+    VastOwnHardware,
+    /// One VAST EBox (CNode + DNode containers) per rented Azure VM with local NVMe.
+    VastEboxCloudVm,
+    /// VAST bare metal on Azure Storage servers fronted by a DPU (hypothetical).
+    VastBareMetalDpu,
+    /// The incumbent: Azure Blob Storage, billed per GB-month.
+    AzureBlob,
+}
+
+impl DeploymentKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeploymentKind::VastOwnHardware => "vast-own-hw",
+            DeploymentKind::VastEboxCloudVm => "vast-ebox-vm",
+            DeploymentKind::VastBareMetalDpu => "vast-baremetal-dpu",
+            DeploymentKind::AzureBlob => "azure-blob",
+        }
+    }
+    pub fn is_vast(self) -> bool {
+        self != DeploymentKind::AzureBlob
+    }
+    fn required(self) -> &'static [&'static str] {
+        use field::*;
+        const COMMON: [&str; 7] = [
+            DRIVES_PER_NODE,
+            DRIVE_BYTES,
+            NETWORK_BPS,
+            RACK_UNITS,
+            WATTS_AVG,
+            WATTS_PEAK,
+            MIN_NODES,
+        ];
+        match self {
+            DeploymentKind::VastEboxCloudVm => &[
+                DRIVES_PER_NODE,
+                DRIVE_BYTES,
+                NETWORK_BPS,
+                HOST_FRACTION,
+                PRICE_USD_PER_HOUR,
+                NVME_READ_BPS,
+                NVME_WRITE_BPS,
+                VCPUS,
+            ],
+            DeploymentKind::VastOwnHardware => &[
+                COMMON[0],
+                COMMON[1],
+                COMMON[2],
+                COMMON[3],
+                COMMON[4],
+                COMMON[5],
+                COMMON[6],
+                CAPEX_USD,
+                CLIENT_READ_BPS,
+                CLIENT_WRITE_BPS,
+            ],
+            DeploymentKind::VastBareMetalDpu => &[
+                COMMON[0], COMMON[1], COMMON[2], COMMON[3], COMMON[4], COMMON[5], COMMON[6],
+                CAPEX_USD, DPU_CORES,
+            ],
+            DeploymentKind::AzureBlob => &[
+                COMMON[0],
+                COMMON[1],
+                COMMON[2],
+                COMMON[3],
+                COMMON[4],
+                COMMON[5],
+                COMMON[6],
+                PRICE_USD_PER_GB_MONTH,
+                RAW_PER_USABLE,
+            ],
+        }
+    }
+}
+
+impl fmt::Display for DeploymentKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Names of shape parameters. All per node (one VM, one DBox+CNodes set, one server).
+pub mod field {
+    pub const DRIVES_PER_NODE: &str = "drives_per_node";
+    pub const DRIVE_BYTES: &str = "drive_bytes";
+    pub const MIN_NODES: &str = "min_nodes";
+    pub const NVME_READ_BPS: &str = "nvme_read_bps";
+    pub const NVME_WRITE_BPS: &str = "nvme_write_bps";
+    pub const NETWORK_BPS: &str = "network_bps";
+    pub const CLIENT_READ_BPS: &str = "client_read_bps";
+    pub const CLIENT_WRITE_BPS: &str = "client_write_bps";
+    pub const VCPUS: &str = "vcpus";
+    pub const MEMORY_BYTES: &str = "memory_bytes";
+    pub const DPU_CORES: &str = "dpu_cores";
+    pub const RACK_UNITS: &str = "rack_units";
+    /// Share of one Azure server a VM occupies (VM shapes only).
+    pub const HOST_FRACTION: &str = "host_fraction";
+    pub const WATTS_AVG: &str = "watts_avg";
+    pub const WATTS_PEAK: &str = "watts_peak";
+    pub const PRICE_USD_PER_HOUR: &str = "price_usd_per_hour";
+    pub const CAPEX_USD: &str = "capex_usd";
+    pub const PRICE_USD_PER_GB_MONTH: &str = "price_usd_per_gb_month";
+    pub const RAW_PER_USABLE: &str = "raw_per_usable";
+}
+
+/// One sizing unit ("node") of a candidate deployment.
+#[derive(Clone, Debug, Serialize)]
+pub struct Shape {
+    pub id: String,
+    pub kind: DeploymentKind,
+    pub description: String,
+    pub cpu: String,
+    pub nic_type: String,
+    /// Where the row itself came from (file and line), for error messages.
+    pub origin: String,
+    pub params: BTreeMap<String, Param>,
+}
+
+impl Shape {
+    pub fn param(&self, name: &str) -> Option<&Param> {
+        self.params.get(name)
+    }
+    /// Value of a parameter the kind requires (checked at load), else NaN-free 0 is
+    /// never substituted: callers use `param` for optional ones.
+    pub fn value(&self, name: &str) -> f64 {
+        self.params
+            .get(name)
+            .map(|p| p.value)
+            .unwrap_or_else(|| panic!("shape {} lacks required `{name}`", self.id))
+    }
+    pub fn least_confident(&self) -> (String, Confidence) {
+        self.params
+            .iter()
+            .min_by_key(|(_, p)| p.confidence)
+            .map(|(k, p)| (k.clone(), p.confidence))
+            .unwrap_or_else(|| (String::new(), Confidence::Published))
+    }
+    fn check_required(&self) -> Result<(), InputError> {
+        for f in self.kind.required() {
+            if !self.params.contains_key(*f) {
+                return Err(
+                    InputError::new(&self.origin, format!("shape {} needs it", self.id)).field(*f),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Everything loaded from `datasets/`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Catalog {
+    pub shapes: Vec<Shape>,
+    pub gpu_vms: Vec<GpuVm>,
+    /// MLPerf Storage training workloads per accelerator generation.
+    pub workloads: Vec<TrainingWorkload>,
+    /// Language models, for checkpoint and KV-cache sizes.
+    pub models: Vec<LlmModel>,
+    /// Global assumptions and prices not tied to one shape (reserve, $/kWh, PUE, rack
+    /// limits, data-reduction ratios, VAST stripe rules), keyed by name.
+    pub assumptions: BTreeMap<String, Param>,
+}
+
+/// Pseudo-id under which `apply_override` reaches the global assumptions.
+pub const ASSUMPTIONS: &str = "assumptions";
+
+impl Catalog {
+    pub fn load(dir: &Path) -> Result<Catalog, InputError> {
+        let assumptions = prices::load_assumptions(&dir.join("assumptions.csv"))?;
+        let mut price_book = prices::PriceBook::load(&dir.join("prices.csv"))?;
+        let mut shapes = Vec::new();
+        shapes.extend(azure_vms::load(
+            &dir.join("azure_storage_vms.csv"),
+            &mut price_book,
+        )?);
+        let hw = vast_hw::load_components(&dir.join("vast_hardware.csv"), &mut price_book)?;
+        shapes.extend(vast_hw::load_shapes(&dir.join("vast_shapes.csv"), &hw)?);
+        let dpu_rows = dpus::load_dpus(&dir.join("dpus.csv"))?;
+        shapes.extend(dpus::load_shapes(
+            &dir.join("baremetal_dpu.csv"),
+            &dpu_rows,
+            &mut price_book,
+        )?);
+        shapes.extend(blob::load(&dir.join("azure_blob.csv"), &mut price_book)?);
+        let gpu_vms = gpu_vms::load(&dir.join("azure_gpu_vms.csv"))?;
+        let workloads = workloads::load_training(&dir.join("workloads_mlperf.csv"))?;
+        let models = workloads::load_models(&dir.join("llm_models.csv"))?;
+        price_book.check_all_used()?;
+        for s in &shapes {
+            s.check_required()?;
+        }
+        let mut seen = std::collections::HashSet::new();
+        for s in &shapes {
+            if !seen.insert(s.id.clone()) {
+                return Err(
+                    InputError::new(&s.origin, format!("duplicate shape id {}", s.id)).field("id"),
+                );
+            }
+        }
+        Ok(Catalog {
+            shapes,
+            gpu_vms,
+            workloads,
+            models,
+            assumptions,
+        })
+    }
+
+    pub fn shape(&self, id: &str) -> Result<&Shape, InputError> {
+        self.shapes
+            .iter()
+            .find(|s| s.id == id)
+            .ok_or_else(|| self.unknown_shape(id))
+    }
+
+    fn unknown_shape(&self, id: &str) -> InputError {
+        let ids: Vec<&str> = self.shapes.iter().map(|s| s.id.as_str()).collect();
+        let close = close_matches(id, &ids);
+        let hint = if close.is_empty() {
+            format!("known: {}", ids.join(", "))
+        } else {
+            format!("did you mean {}?", close.join(", "))
+        };
+        InputError::new("--shape", format!("unknown shape id {id:?}; {hint}"))
+    }
+
+    pub fn gpu_vm(&self, id: &str) -> Result<&GpuVm, InputError> {
+        self.gpu_vms.iter().find(|g| g.id == id).ok_or_else(|| {
+            let ids: Vec<&str> = self.gpu_vms.iter().map(|g| g.id.as_str()).collect();
+            InputError::new(
+                "datasets/azure_gpu_vms.csv",
+                format!("unknown GPU VM {id:?}; known: {}", ids.join(", ")),
+            )
+        })
+    }
+
+    pub fn workload(&self, id: &str) -> Result<&TrainingWorkload, InputError> {
+        self.workloads.iter().find(|w| w.id == id).ok_or_else(|| {
+            let ids: Vec<&str> = self.workloads.iter().map(|w| w.id.as_str()).collect();
+            InputError::new(
+                "datasets/workloads_mlperf.csv",
+                format!("unknown workload {id:?}; known: {}", ids.join(", ")),
+            )
+        })
+    }
+
+    pub fn model(&self, id: &str) -> Result<&LlmModel, InputError> {
+        self.models.iter().find(|m| m.id == id).ok_or_else(|| {
+            let ids: Vec<&str> = self.models.iter().map(|m| m.id.as_str()).collect();
+            InputError::new(
+                "datasets/llm_models.csv",
+                format!("unknown model {id:?}; known: {}", ids.join(", ")),
+            )
+        })
+    }
+
+    pub fn assumption(&self, name: &str) -> Result<&Param, InputError> {
+        self.assumptions.get(name).ok_or_else(|| {
+            InputError::new("datasets/assumptions.csv", "missing assumption").field(name)
+        })
+    }
+
+    /// Replaces a number by name and marks it user-supplied. `id` is a shape id or
+    /// `"assumptions"`. Fields must already exist: an override can correct a number,
+    /// not invent a parameter the model never reads.
+    pub fn apply_override(&mut self, id: &str, field: &str, value: f64) -> Result<(), InputError> {
+        if !value.is_finite() || value < 0.0 {
+            return Err(
+                InputError::new("override", format!("{id}.{field}: bad value {value}"))
+                    .field(field),
+            );
+        }
+        let user = |old: &Param| {
+            Param::new(
+                value,
+                format!("user override (was {} from {})", old.value, old.source),
+                Confidence::User,
+            )
+        };
+        if id == ASSUMPTIONS {
+            let known: Vec<String> = self.assumptions.keys().cloned().collect();
+            let p = self.assumptions.get_mut(field).ok_or_else(|| {
+                InputError::new(
+                    "override",
+                    format!("unknown assumption; known: {}", known.join(", ")),
+                )
+                .field(field)
+            })?;
+            *p = user(p);
+            return Ok(());
+        }
+        let err = self.unknown_shape(id);
+        let shape = self.shapes.iter_mut().find(|s| s.id == id).ok_or(err)?;
+        let known: Vec<String> = shape.params.keys().cloned().collect();
+        let p = shape.params.get_mut(field).ok_or_else(|| {
+            InputError::new(
+                "override",
+                format!(
+                    "shape {id} has no field `{field}`; fields: {}",
+                    known.join(", ")
+                ),
+            )
+            .field(field)
+        })?;
+        *p = user(p);
+        Ok(())
+    }
+}
+
+/// Ids within edit distance 3 of `want`, or containing it (case-insensitive), best first.
+pub fn close_matches<'a>(want: &str, have: &[&'a str]) -> Vec<&'a str> {
+    let w = want.to_lowercase();
+    let mut scored: Vec<(usize, &str)> = have
+        .iter()
+        .filter_map(|h| {
+            let l = h.to_lowercase();
+            let d = edit_distance(&w, &l);
+            if d <= 3 || l.contains(&w) || w.contains(&l) {
+                Some((d, *h))
+            } else {
+                None
+            }
+        })
+        .collect();
+    scored.sort();
+    scored.into_iter().take(5).map(|(_, h)| h).collect()
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn close_matches_finds_typos() {
+        let ids = ["L96as_v5", "L96s_v4", "blob-hdd-lrs"];
+        assert_eq!(close_matches("L96as_v6", &ids)[0], "L96as_v5");
+        assert!(close_matches("zzzzzzzzzz", &ids).is_empty());
+    }
+}

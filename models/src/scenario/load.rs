@@ -1,0 +1,278 @@
+use super::Scenario;
+use crate::error::InputError;
+use std::path::Path;
+
+/// Reads and validates a scenario file.
+pub fn load_scenario(path: &Path) -> Result<Scenario, InputError> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| InputError::new(&name, format!("cannot read scenario: {e}")))?;
+    parse_scenario(&name, &text)
+}
+
+/// Parses scenario text; `file` names it in errors.
+pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, InputError> {
+    let sc: Scenario = toml::from_str(text).map_err(|e| toml_error(file, text, &e))?;
+    validate(file, text, &sc)?;
+    Ok(sc)
+}
+
+/// Turns a TOML error into file:line: field `key`: message. The key is the dotted path of
+/// the table header above the error plus the key on the error's line, or the name the
+/// message quotes (serde says "missing field `x`" with a span over the whole table).
+fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> InputError {
+    let msg = e.message().trim().to_string();
+    let mut err = InputError::new(file, msg.clone());
+    if let Some(span) = e.span() {
+        let start = span.start.min(text.len());
+        let line_no = text[..start].matches('\n').count() + 1;
+        err = err.at_line(line_no);
+        let table = table_above(text, line_no);
+        let quoted = msg.split('`').nth(1).map(str::to_string);
+        let line = text.lines().nth(line_no - 1).unwrap_or("");
+        let key_on_line = line
+            .split_once('=')
+            .map(|(k, _)| k.trim().trim_matches('"').to_string());
+        let key = if msg.starts_with("missing field") || msg.starts_with("unknown field") {
+            quoted.or(key_on_line)
+        } else {
+            key_on_line.or(quoted)
+        };
+        if let Some(k) = key {
+            let full = match table {
+                Some(t) if !k.starts_with('[') => format!("{t}.{k}"),
+                _ => k,
+            };
+            err = err.field(full);
+        }
+    }
+    err
+}
+
+/// The `[table]` or `[[array]]` header in force at `line_no` (1-based), if any.
+fn table_above(text: &str, line_no: usize) -> Option<String> {
+    text.lines()
+        .take(line_no)
+        .filter_map(|l| {
+            let t = l.trim();
+            t.strip_prefix("[[")
+                .and_then(|r| r.strip_suffix("]]"))
+                .or_else(|| t.strip_prefix('[').and_then(|r| r.strip_suffix(']')))
+                .map(|s| s.trim().to_string())
+        })
+        .last()
+}
+
+/// Range checks serde cannot express. Each error points at the line of the key.
+fn validate(file: &str, text: &str, sc: &Scenario) -> Result<(), InputError> {
+    let err = |key: &str, msg: &str| {
+        let mut e = InputError::new(file, msg.to_string()).field(key);
+        if let Some(l) = line_of_key(text, key) {
+            e = e.at_line(l);
+        }
+        e
+    };
+    let positive = |key: &str, v: f64| {
+        if v.is_finite() && v > 0.0 {
+            Ok(())
+        } else {
+            Err(err(key, &format!("must be a positive number, got {v}")))
+        }
+    };
+    positive("request.logical_pb", sc.request.logical_pb)?;
+    if let Some(d) = sc.request.drr {
+        if !(d.is_finite() && d >= 1.0) {
+            return Err(err(
+                "request.drr",
+                &format!("must be at least 1.0, got {d}"),
+            ));
+        }
+    }
+    for (k, v) in [
+        ("request.read_gbs", sc.request.read_gbs),
+        ("request.write_gbs", sc.request.write_gbs),
+        (
+            "request.max_usd_per_gbs_month",
+            sc.request.max_usd_per_gbs_month,
+        ),
+        ("request.max_usd_per_month", sc.request.max_usd_per_month),
+    ] {
+        if let Some(v) = v {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(err(k, &format!("must be zero or positive, got {v}")));
+            }
+        }
+    }
+    if sc.candidates.is_empty() {
+        return Err(err("candidates", "name at least one catalog shape"));
+    }
+    if let Some(c) = &sc.clients {
+        if !(c.reading_fraction > 0.0 && c.reading_fraction <= 1.0) {
+            return Err(err("clients.reading_fraction", "must be in (0, 1]"));
+        }
+        if c.sessions_per_client == 0 {
+            return Err(err("clients.sessions_per_client", "must be at least 1"));
+        }
+    }
+    if let Some(c) = &sc.checkpoint {
+        positive("checkpoint.bytes_per_param", c.bytes_per_param)?;
+        positive("checkpoint.interval_minutes", c.interval_minutes)?;
+        if c.jobs == 0 {
+            return Err(err("checkpoint.jobs", "must be at least 1"));
+        }
+    }
+    if let Some(i) = &sc.interruptions {
+        positive("interruptions.gpu_mttf_hours", i.gpu_mttf_hours)?;
+    }
+    if let Some(f) = &sc.failures {
+        for (k, v) in [
+            ("failures.drive_afr", f.drive_afr),
+            ("failures.node_loss_per_year", f.node_loss_per_year),
+        ] {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(err(k, &format!("must be zero or positive, got {v}")));
+            }
+        }
+        if let Some(c) = f.rebuild_cap_gbs {
+            positive("failures.rebuild_cap_gbs", c)?;
+        }
+    }
+    let mut last_day = 0.0;
+    for t in &sc.tranches {
+        if !(t.day.is_finite() && t.day >= last_day) {
+            return Err(err(
+                "tranches.day",
+                &format!(
+                    "tranche `{}`: days must be non-negative and in order",
+                    t.label
+                ),
+            ));
+        }
+        last_day = t.day;
+    }
+    if let Some(s) = &sc.simulation {
+        positive("simulation.days", s.days)?;
+        positive("simulation.sample_interval_s", s.sample_interval_s)?;
+    }
+    if let Some(r) = &sc.ratio {
+        if r.gpu_counts.is_empty() || r.gpu_counts.contains(&0) {
+            return Err(err(
+                "ratio.gpu_counts",
+                "list one or more positive GPU counts",
+            ));
+        }
+    }
+    if let Some(n) = &sc.network {
+        if let Some(o) = n.oversubscription {
+            if !(o.is_finite() && o >= 1.0) {
+                return Err(err(
+                    "network.oversubscription",
+                    &format!("must be at least 1, got {o}"),
+                ));
+            }
+        }
+        if let Some(t) = &n.transport {
+            if t != "tcp" && t != "rdma" {
+                return Err(err(
+                    "network.transport",
+                    &format!("must be \"tcp\" or \"rdma\", got {t:?}"),
+                ));
+            }
+        }
+        for (k, v) in [
+            ("network.nodes_per_rack", n.nodes_per_rack),
+            ("network.clients_per_rack", n.clients_per_rack),
+        ] {
+            if v == Some(0) {
+                return Err(err(k, "must be at least 1"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Line (1-based) where `section.key` is set, for errors found after parsing.
+fn line_of_key(text: &str, dotted: &str) -> Option<usize> {
+    let (section, key) = match dotted.rsplit_once('.') {
+        Some((s, k)) => (Some(s), k),
+        None => (None, dotted),
+    };
+    let mut current: Option<String> = None;
+    for (i, l) in text.lines().enumerate() {
+        let t = l.trim();
+        if t.starts_with('[') {
+            current = Some(t.trim_matches(|c| c == '[' || c == ']').trim().to_string());
+            continue;
+        }
+        if let Some((k, _)) = t.split_once('=') {
+            if k.trim() == key && current.as_deref() == section {
+                return Some(i + 1);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+name = "t"
+description = "a test"
+seed = 1
+candidates = ["L96as_v5"]
+
+[request]
+logical_pb = 40
+workload_class = "ai-training"
+"#;
+
+    #[test]
+    fn minimal_scenario_parses() {
+        let sc = parse_scenario("t.toml", MINIMAL).unwrap();
+        assert_eq!(sc.request.logical_pb, 40.0);
+        assert!(sc.clients.is_none());
+        assert!(sc.tranches.is_empty());
+    }
+
+    #[test]
+    fn unknown_key_names_file_line_and_key() {
+        let text = MINIMAL.replace("logical_pb = 40", "logical_pb = 40\nlogicl_pb = 3");
+        let e = parse_scenario("s.toml", &text).unwrap_err();
+        assert_eq!(e.line, Some(9), "{e}");
+        assert_eq!(e.field.as_deref(), Some("request.logicl_pb"), "{e}");
+        assert!(e.message.contains("unknown field"), "{e}");
+    }
+
+    #[test]
+    fn wrong_type_names_the_key() {
+        let text = MINIMAL.replace("logical_pb = 40", "logical_pb = \"forty\"");
+        let e = parse_scenario("s.toml", &text).unwrap_err();
+        assert_eq!(e.line, Some(8), "{e}");
+        assert_eq!(e.field.as_deref(), Some("request.logical_pb"), "{e}");
+    }
+
+    #[test]
+    fn missing_field_names_the_key() {
+        let text = MINIMAL.replace("workload_class = \"ai-training\"\n", "");
+        let e = parse_scenario("s.toml", &text).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("request.workload_class"), "{e}");
+        assert!(e.line.is_some(), "{e}");
+    }
+
+    #[test]
+    fn range_errors_point_at_the_line() {
+        let text = MINIMAL.replace("logical_pb = 40", "logical_pb = -4");
+        let e = parse_scenario("s.toml", &text).unwrap_err();
+        assert_eq!(e.line, Some(8), "{e}");
+        assert_eq!(e.field.as_deref(), Some("request.logical_pb"));
+    }
+
+    #[test]
+    fn malformed_toml_is_an_error_not_a_panic() {
+        for bad in ["name = ", "[request", "\u{0}", "x = [1, 2", "= 3"] {
+            assert!(parse_scenario("s.toml", bad).is_err());
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! Scenario files (`datasets/scenarios/*.toml`): a customer request, the candidates to
+//! compare, the load to test them under, and every assumption named.
+//!
+//! Parsing is strict: an unknown key, a wrong type or a missing field is an error naming
+//! the file, line and key, never a silent default. Optional sections are optional because a
+//! request may not have that kind of load (no checkpoints, no tranches), and each optional
+//! field documents what its absence means.
+
+mod load;
+mod types;
+
+pub use load::{load_scenario, parse_scenario};
+pub use types::*;

@@ -1,0 +1,154 @@
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// One planning question.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Short id, used in file names of reports.
+    pub name: String,
+    /// What the customer asked, in a sentence or two.
+    pub description: String,
+    /// Master seed of the simulation: same scenario and seed, byte-identical output.
+    pub seed: u64,
+    pub request: Request,
+    /// Catalog shape ids to size and compare.
+    pub candidates: Vec<String>,
+    /// GPU clients and what they run. Absent: a pure capacity request.
+    pub clients: Option<Clients>,
+    pub checkpoint: Option<Checkpoint>,
+    /// GPU interruptions, each followed by a restore read of the last checkpoint.
+    pub interruptions: Option<Interruptions>,
+    pub failures: Option<Failures>,
+    /// Capacity and demand that arrive during the run, in order.
+    #[serde(default)]
+    pub tranches: Vec<Tranche>,
+    /// Catalog values replaced for this scenario: `"SHAPE_ID.field" = value` or
+    /// `"assumptions.name" = value`. Each one marks its input as user-supplied.
+    #[serde(default)]
+    pub overrides: BTreeMap<String, f64>,
+    pub simulation: Option<Simulation>,
+    /// Storage-per-GPU curve: the GPU counts to evaluate.
+    pub ratio: Option<Ratio>,
+    pub network: Option<Network>,
+}
+
+/// What the customer asks for.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Request {
+    /// Logical capacity in PB (1e15 bytes), before data reduction.
+    pub logical_pb: f64,
+    /// Data-reduction ratio to assume; absent: the catalog's figure for `workload_class`.
+    pub drr: Option<f64>,
+    /// Workload class for the data-reduction estimate (e.g. "ai-training", "hpc").
+    pub workload_class: String,
+    /// Sustained client read bandwidth demanded, GB/s; absent: derived from the clients.
+    pub read_gbs: Option<f64>,
+    /// Sustained client write bandwidth demanded, GB/s; absent: derived from checkpoints.
+    pub write_gbs: Option<f64>,
+    /// Price-performance target: at most this many USD per month per GB/s delivered.
+    pub max_usd_per_gbs_month: Option<f64>,
+    /// Budget ceiling in USD per month, if any.
+    pub max_usd_per_month: Option<f64>,
+}
+
+/// The GPU fleet reading from the cluster.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Clients {
+    /// GPU VM shape id (catalog `azure_gpu_vms.csv`).
+    pub gpu_vm: String,
+    /// GPUs at the start of the run.
+    pub gpus: u32,
+    /// MLPerf-style training workload id (`workloads_mlperf.csv`), read by every GPU.
+    pub workload: String,
+    /// Share of GPUs actively reading training data at any time (0..1]; the rest are in
+    /// other phases. 1.0 is the MLPerf worst case.
+    pub reading_fraction: f64,
+    /// NFS/S3 sessions each client VM opens to the cluster (nconnect × mounts), for the
+    /// per-VM connection-limit check.
+    pub sessions_per_client: u32,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckpointMode {
+    /// All ranks write at once and training waits until the last byte is stored.
+    Sync,
+    /// Ranks snapshot to local NVMe, training resumes, the snapshot drains in background.
+    Async,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Checkpoint {
+    /// Model id (`llm_models.csv`) whose parameters set the checkpoint size.
+    pub model: String,
+    /// Bytes per parameter: 14 (DLIO/MLPerf) or 16 (ZeRO with gradients).
+    pub bytes_per_param: f64,
+    pub interval_minutes: f64,
+    pub mode: CheckpointMode,
+    /// How many concurrent jobs checkpoint this model (each its own burst).
+    pub jobs: u32,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Interruptions {
+    /// Mean time to failure of one GPU, hours (Llama 3: ~50,700 h).
+    pub gpu_mttf_hours: f64,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Failures {
+    /// Annual failure rate of one drive (fraction per year).
+    pub drive_afr: f64,
+    /// Annual rate at which a storage node is lost with its local data (hardware failure,
+    /// or a cloud VM's host going into maintenance: local NVMe does not survive).
+    pub node_loss_per_year: f64,
+    /// Ceiling on rebuild traffic, GB/s cluster-wide; absent: rebuild shares fairly.
+    pub rebuild_cap_gbs: Option<f64>,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Tranche {
+    /// Day of the run on which it arrives (0 = start).
+    pub day: f64,
+    /// Label shown in reports (e.g. "April 2027 storage").
+    pub label: String,
+    #[serde(default)]
+    pub add_nodes: u32,
+    #[serde(default)]
+    pub add_gpus: u32,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Simulation {
+    pub days: f64,
+    /// Interval of the time series written for plots, seconds.
+    pub sample_interval_s: f64,
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Ratio {
+    pub gpu_counts: Vec<u32>,
+}
+
+/// Network assumptions of the deployment (all overridable; absent: catalog assumptions).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Network {
+    /// Leaf downlink:uplink ratio (≥ 1).
+    pub oversubscription: Option<f64>,
+    /// Storage nodes per rack.
+    pub nodes_per_rack: Option<u32>,
+    /// GPU client VMs per rack.
+    pub clients_per_rack: Option<u32>,
+    /// "tcp" or "rdma": decides protocol CPU cost per byte.
+    pub transport: Option<String>,
+}

@@ -1,0 +1,176 @@
+//! `vastplan size`: every candidate shape sized for one logical capacity, side by side.
+
+use super::table::{grouped, money, Table};
+use super::Format;
+use crate::error::CliError;
+use clap::Args;
+use std::io::Write;
+use vastplan_models::sizing::{size, Request, Sizing};
+use vastplan_models::units::Bytes;
+use vastplan_models::{Catalog, Confidence, Param};
+
+#[derive(Args, Debug)]
+pub struct SizeArgs {
+    /// Logical capacity to hold, PB (10^15 bytes).
+    #[arg(long, value_name = "PB")]
+    pub logical_pb: f64,
+    /// Data-reduction ratio for VAST shapes (overrides --workload).
+    #[arg(long)]
+    pub drr: Option<f64>,
+    /// Workload whose typical data-reduction ratio to use (assumption `drr_<workload>`).
+    #[arg(long, default_value = "ai_training")]
+    pub workload: String,
+    /// Only these shape ids (repeatable); default: every shape in the catalog.
+    #[arg(long = "shape", value_name = "ID")]
+    pub shapes: Vec<String>,
+    /// Override a number: SHAPE.FIELD=VALUE or assumptions.NAME=VALUE (repeatable).
+    #[arg(long = "set", value_name = "ID.FIELD=VALUE")]
+    pub sets: Vec<String>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+pub fn run(mut c: Catalog, a: &SizeArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    for s in &a.sets {
+        let (lhs, v) = s
+            .split_once('=')
+            .ok_or_else(|| CliError::input(format!("--set {s:?}: expected ID.FIELD=VALUE")))?;
+        let (id, field) = lhs
+            .rsplit_once('.')
+            .ok_or_else(|| CliError::input(format!("--set {s:?}: expected ID.FIELD=VALUE")))?;
+        let v: f64 = v
+            .parse()
+            .map_err(|_| CliError::input(format!("--set {s:?}: {v:?} is not a number")))?;
+        c.apply_override(id, field, v)?;
+    }
+    if !(a.logical_pb.is_finite() && a.logical_pb > 0.0) {
+        return Err(CliError::input(format!(
+            "--logical-pb must be positive, got {}",
+            a.logical_pb
+        )));
+    }
+    let drr = match a.drr {
+        Some(d) if d.is_finite() && d > 0.0 => Param::new(d, "--drr", Confidence::User),
+        Some(d) => return Err(CliError::input(format!("--drr must be positive, got {d}"))),
+        None => {
+            let key = format!("drr_{}", a.workload.replace('-', "_"));
+            c.assumptions.get(&key).cloned().ok_or_else(|| {
+                let known: Vec<&str> = c
+                    .assumptions
+                    .keys()
+                    .filter_map(|k| k.strip_prefix("drr_"))
+                    .collect();
+                CliError::input(format!(
+                    "unknown workload {:?}; known: {}",
+                    a.workload,
+                    known.join(", ")
+                ))
+            })?
+        }
+    };
+    let req = Request {
+        logical: Bytes::from_pb(a.logical_pb),
+        drr,
+    };
+    let ids: Vec<String> = if a.shapes.is_empty() {
+        c.shapes.iter().map(|s| s.id.clone()).collect()
+    } else {
+        a.shapes.clone()
+    };
+    let mut rows = Vec::new();
+    for id in &ids {
+        let shape = c.shape(id)?;
+        rows.push(size(&c, shape, &req)?);
+    }
+    match a.format {
+        Format::Json => {
+            let v = serde_json::json!({
+                "request": {"logical_pb": a.logical_pb, "drr": req.drr},
+                "rows": rows,
+            });
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&v).unwrap_or_default()
+            )?;
+        }
+        Format::Csv => table(&rows, true).write_csv(out)?,
+        Format::Table => {
+            table(&rows, false).write_text(out)?;
+            for r in &rows {
+                for w in &r.warnings {
+                    writeln!(out, "warning: {}: {w}", r.shape)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn table(rows: &[Sizing], exact: bool) -> Table {
+    let mut t = Table::new(&[
+        "shape",
+        "kind",
+        "nodes",
+        "racks",
+        "bound",
+        "raw PB",
+        "usable PB",
+        "logical PB",
+        "stripe",
+        "kW avg",
+        "kW facility",
+        "$/month",
+        "capex",
+        "TCO 3y",
+        "TCO 5y",
+        "$/usable PB-mo",
+        "$/logical PB-mo",
+        "least-confident input",
+    ]);
+    let m = |v: f64| if exact { format!("{v:.2}") } else { money(v) };
+    for r in rows {
+        let c = &r.capacity;
+        let lc = r.least_confident();
+        t.push(vec![
+            r.shape.clone(),
+            r.kind.to_string(),
+            if exact {
+                r.nodes.to_string()
+            } else {
+                grouped(r.nodes as f64)
+            },
+            r.racks.to_string(),
+            r.rack_bound.to_string(),
+            format!("{:.1}", c.raw.pb()),
+            format!("{:.1}", c.usable.pb()),
+            format!("{:.1}", c.logical.pb()),
+            if c.stripe_data > 0 {
+                format!("{}+{}", c.stripe_data, c.stripe_parity)
+            } else {
+                "-".into()
+            },
+            format!("{:.0}", r.kw_avg),
+            format!("{:.0}", r.kw_facility),
+            m(r.usd_per_month),
+            m(r.capex_usd),
+            m(r.tco_3y_usd),
+            m(r.tco_5y_usd),
+            m(r.usd_per_usable_pb_month),
+            m(r.usd_per_logical_pb_month),
+            {
+                let ties = r
+                    .inputs
+                    .iter()
+                    .filter(|i| i.confidence == lc.confidence)
+                    .count();
+                if ties > 1 {
+                    format!("{} ({}, +{} more)", lc.name, lc.confidence, ties - 1)
+                } else {
+                    format!("{} ({})", lc.name, lc.confidence)
+                }
+            },
+        ]);
+    }
+    t
+}

@@ -1,0 +1,362 @@
+//! Renders a sample report with every chart kind in real headless Chromium and checks
+//! what a reader would get: the page loads without console errors (the page's CSP turns
+//! any attempted network fetch or script into one), every chart reaches the DOM, and the
+//! screenshot is a real picture rather than a blank page.
+//!
+//! Chromium is required, not optional: CI installs it with `.ci/install-chromium.sh`.
+//! Set `CHROMIUM` to use a binary that is not `chromium` on PATH.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use vastplan::report::format::{fmt_bytes, fmt_bytes_per_s, fmt_fixed, fmt_pct, fmt_si, fmt_usd};
+use vastplan::report::{
+    Axis, BarChart, CdfChart, Histogram, LineChart, Page, RefLine, Series, Table, Unit,
+};
+
+/// A deterministic stand-in for simulator output: a fixed-seed LCG, so the test needs
+/// no random-number crate and renders the same picture every run.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> f64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+const CANDIDATES: [&str; 4] = [
+    "L80aos v5 × 64",
+    "Ceres DBox × 6 + 12 CNodes",
+    "EBox × 20",
+    "Azure Blob premium",
+];
+
+/// Builds the sample page; returns it with the number of charts it embeds.
+fn sample_page() -> (Page, usize) {
+    let mut rng = Lcg(42);
+    let mut page = Page::new("Sizing proposal: 40 PB, 400 GB/s for 8,192 GPUs");
+    page.subtitle("Sample report rendered by the vastplan report layer")
+        .meta("Scenario", "wave-40pb.toml")
+        .meta("Seed", "42")
+        .meta("Least-confident input", "estimate");
+    let mut charts = 0;
+
+    page.section("Candidates side by side");
+    let src = page.note("Azure retail price list (sample figures, not real quotes).");
+    page.paragraph(format!(
+        "Each candidate is sized to 40 PB logical at the demanded read bandwidth {src}."
+    ));
+    let cost = [1_950_000.0, 1_240_000.0, 1_310_000.0, 2_600_000.0];
+    let delivered = [512e9, 430e9, 388e9, 160e9];
+    let mut t = Table::new([
+        "Candidate",
+        "Racks",
+        "Power",
+        "Read",
+        "$/month",
+        "Bottleneck",
+    ])
+    .with_caption("Closed-form sizing");
+    for (i, c) in CANDIDATES.iter().enumerate() {
+        t.row([
+            c.to_string(),
+            fmt_fixed([12.0, 4.0, 5.0, f64::NAN][i], 0),
+            [Some(410e3), Some(96e3), Some(120e3), None][i]
+                .map(|w| fmt_si(w, "W"))
+                .unwrap_or_else(|| "n/a".into()),
+            fmt_bytes_per_s(delivered[i]),
+            fmt_usd(cost[i]),
+            ["VM egress cap", "CNode CPU", "DBox NVMe", "account limit"][i].to_string(),
+        ]);
+    }
+    page.table(t);
+
+    let cats: Vec<String> = CANDIDATES.iter().map(|s| s.to_string()).collect();
+    let bar = BarChart::new(
+        "Monthly cost per candidate",
+        Axis::new("Cost", Unit::Usd),
+        cats.clone(),
+    )
+    .with_series("$/month", cost.to_vec());
+    page.chart(&bar, "Monthly cost, list prices.");
+    charts += 1;
+
+    let mut grouped = BarChart::new(
+        "Delivered vs demanded read throughput",
+        Axis::new("Read throughput", Unit::si("B/s")),
+        cats,
+    )
+    .with_series("delivered (simulated)", delivered.to_vec())
+    .with_series("closed-form bottleneck", vec![520e9, 440e9, 400e9, 180e9]);
+    grouped.x_label = "Candidate".into();
+    grouped
+        .y_refs
+        .push(RefLine::new(400e9, "demanded 400 GB/s"));
+    page.chart(
+        &grouped,
+        "Simulated steady state against the analytic bottleneck.",
+    );
+    charts += 1;
+
+    page.section("Under load");
+    let mut util = LineChart::new(
+        "GPU utilisation through a checkpoint burst and a node failure",
+        Axis::new("Simulated time", Unit::plain("h")),
+        Axis::new("GPU utilisation", Unit::Percent),
+    );
+    for (k, name) in CANDIDATES.iter().take(3).enumerate() {
+        let pts = (0..=240)
+            .map(|i| {
+                let t = i as f64 * 0.1;
+                let dip = if (t % 4.0) < 0.3 {
+                    0.25 + 0.1 * k as f64
+                } else {
+                    0.0
+                };
+                let fail = if t > 14.0 && t < 17.0 && k == 2 {
+                    0.2
+                } else {
+                    0.0
+                };
+                (t, (0.97 - dip - fail - 0.02 * rng.next()).max(0.0))
+            })
+            .collect();
+        util.series.push(Series::new(*name, pts));
+    }
+    util.y_refs
+        .push(RefLine::new(0.9, "utilisation floor 90 %"));
+    util.x_refs.push(RefLine::new(14.0, "node lost"));
+    page.chart(&util, "");
+    charts += 1;
+
+    let mut res = LineChart::new(
+        "Binding resources, L80aos v5 × 64",
+        Axis::new("Simulated time", Unit::plain("h")),
+        Axis::new("Utilisation", Unit::Percent),
+    );
+    res.step = true;
+    for (name, base) in [("VM egress", 0.82), ("NVMe", 0.55), ("leaf uplink", 0.35)] {
+        let pts = (0..=48)
+            .map(|i| (i as f64 * 0.5, (base + 0.15 * rng.next()).min(1.0)))
+            .collect();
+        res.series.push(Series::new(name, pts));
+    }
+    page.chart(&res, "Sampled every 30 simulated minutes; drawn as steps.");
+    charts += 1;
+
+    page.section("Checkpoints");
+    let times: Vec<f64> = (0..400)
+        .map(|_| 20.0 + 25.0 * rng.next() * rng.next())
+        .collect();
+    let mut hist = Histogram::new(
+        "Checkpoint write time, L80aos v5 × 64",
+        Axis::new("Time to persist", Unit::si("s")),
+        times.clone(),
+    );
+    hist.x_refs.push(RefLine::new(40.0, "deadline 40 s"));
+    page.chart(&hist, "400 synchronous checkpoints of 1.2 TB.");
+    charts += 1;
+
+    let mut cdf = CdfChart::new(
+        "Checkpoint write time distribution",
+        Axis::new("Time to persist", Unit::si("s")),
+    )
+    .with_sample(CANDIDATES[0], times)
+    .with_sample(
+        CANDIDATES[1],
+        (0..400).map(|_| 24.0 + 12.0 * rng.next()).collect(),
+    );
+    cdf.x_refs.push(RefLine::new(40.0, "deadline 40 s"));
+    cdf.y_refs.push(RefLine::new(0.99, "p99"));
+    page.chart(&cdf, "");
+    charts += 1;
+
+    let empty = LineChart::new(
+        "Restore after GPU interruption (not simulated in this scenario)",
+        Axis::new("Time", Unit::si("s")),
+        Axis::new("Read", Unit::si("B/s")),
+    );
+    page.chart(
+        &empty,
+        "Charts without data say so instead of disappearing.",
+    );
+    charts += 1;
+
+    page.paragraph(format!(
+        "Usable capacity {} at a GPU-side efficiency of {}.",
+        fmt_bytes(40e15),
+        fmt_pct(0.943, 1)
+    ));
+    page.note("Assumption: data-reduction ratio 1.5:1 for training data.");
+    (page, charts)
+}
+
+fn chromium() -> PathBuf {
+    if let Some(p) = std::env::var_os("CHROMIUM") {
+        return PathBuf::from(p);
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .map(|d| d.join("chromium"))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| {
+            panic!(
+                "chromium not found: install it with .ci/install-chromium.sh \
+                 (apt-get install chromium) or set CHROMIUM=/path/to/chromium"
+            )
+        })
+}
+
+/// Runs chromium with a deadline, so a wedged browser fails the test instead of
+/// hanging CI. Output goes to files: pipes could fill up and deadlock.
+fn run_chromium(dir: &Path, html: &Path, png: &Path) -> (std::process::ExitStatus, String, String) {
+    let profile = dir.join("profile");
+    let out_path = dir.join("dom.html");
+    let err_path = dir.join("chromium.log");
+    let bin = chromium();
+    let mut child = Command::new(&bin)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--window-size=1280,2000",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--screenshot={}", png.display()))
+        .arg("--dump-dom")
+        .arg(format!("file://{}", html.display()))
+        .stdin(Stdio::null())
+        .stdout(fs::File::create(&out_path).unwrap())
+        .stderr(fs::File::create(&err_path).unwrap())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot start chromium at {}: {e}; install it with .ci/install-chromium.sh \
+                 or point CHROMIUM at a chromium binary",
+                bin.display()
+            )
+        });
+    let deadline = Instant::now() + Duration::from_secs(90);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("chromium did not finish within 90 s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let dom = fs::read_to_string(&out_path).unwrap();
+    let log = fs::read_to_string(&err_path).unwrap();
+    (status, dom, log)
+}
+
+#[test]
+fn sample_report_renders_in_headless_chromium() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report_browser");
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    let (page, n_charts) = sample_page();
+    let html_path = dir.join("report.html");
+    page.write_to(&html_path).unwrap();
+    let html = fs::read_to_string(&html_path).unwrap();
+    assert_eq!(
+        html,
+        sample_page().0.to_html(),
+        "report is not deterministic"
+    );
+    assert_eq!(html.matches("<svg").count(), n_charts);
+
+    let png_path = dir.join("report.png");
+    let (status, dom, log) = run_chromium(&dir, &html_path, &png_path);
+    assert!(
+        status.success(),
+        "chromium exited with {status}; log:\n{log}"
+    );
+
+    // Console messages (script errors, CSP violations from any attempted fetch) are
+    // logged as "...:CONSOLE..." lines; the browser's own D-Bus noise is not.
+    let console: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains(":CONSOLE") || l.contains("Uncaught"))
+        .collect();
+    assert!(
+        console.is_empty(),
+        "console messages:\n{}",
+        console.join("\n")
+    );
+
+    assert!(dom.contains("<h1>Sizing proposal: 40 PB, 400 GB/s for 8,192 GPUs</h1>"));
+    assert_eq!(dom.matches("<svg").count(), n_charts, "charts in the DOM");
+    assert_eq!(dom.matches("<table").count(), 1);
+    assert_eq!(dom.matches("<figure").count(), n_charts);
+    assert!(dom.contains(">no data<"));
+    assert!(!dom.contains("<script"));
+
+    check_screenshot(&png_path);
+}
+
+/// The screenshot must be the window size, carry real content (a blank or error page
+/// is nearly one colour) and use the chart palette.
+fn check_screenshot(path: &Path) {
+    let bytes = fs::read(path).unwrap_or_else(|e| panic!("no screenshot at {path:?}: {e}"));
+    assert!(
+        bytes.len() > 50_000,
+        "screenshot only {} bytes",
+        bytes.len()
+    );
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!((info.width, info.height), (1280, 2000));
+    let channels = info.color_type.samples();
+    assert!(
+        channels >= 3,
+        "unexpected colour type {:?}",
+        info.color_type
+    );
+    let pixels = buf[..info.buffer_size()].chunks(channels);
+    let mut colours = BTreeSet::new();
+    let (mut non_white, mut total, mut blue) = (0usize, 0usize, 0usize);
+    for p in pixels {
+        let rgb = (p[0], p[1], p[2]);
+        colours.insert(rgb);
+        total += 1;
+        if rgb != (255, 255, 255) {
+            non_white += 1;
+        }
+        // The first palette colour, #0072B2, allowing for anti-aliasing.
+        if p[0] < 40 && (100..140).contains(&p[1]) && (160..200).contains(&p[2]) {
+            blue += 1;
+        }
+    }
+    assert!(
+        colours.len() > 50,
+        "only {} distinct colours",
+        colours.len()
+    );
+    let frac = non_white as f64 / total as f64;
+    assert!(frac > 0.03, "page is {:.1} % non-white", frac * 100.0);
+    assert!(
+        blue > 2_000,
+        "chart colours missing ({blue} palette-blue pixels)"
+    );
+}
