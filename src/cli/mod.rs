@@ -1,5 +1,6 @@
 //! Command-line entry: parses arguments and dispatches to one module per subcommand.
 
+pub mod durability;
 pub mod shapes;
 pub mod size;
 mod table;
@@ -26,6 +27,9 @@ pub enum Command {
     Shapes(shapes::ShapesArgs),
     /// Size every candidate shape for a logical capacity, side by side.
     Size(size::SizeArgs),
+    /// Durability and availability (nines) of one shape at a node count, beside the
+    /// other layout rule and Azure Blob's codes under the same inputs.
+    Durability(durability::DurabilityArgs),
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -43,6 +47,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Shapes(a) => shapes::run(&load(&dir)?, &a, &mut out),
         Command::Size(a) => size::run(load(&dir)?, &a, &mut out),
+        Command::Durability(a) => durability::run(&load(&dir)?, &a, &mut out),
     }
 }
 

@@ -2,9 +2,11 @@
 //! strips `k`, the fraction `u(k)` of `k`-strip loss patterns that cannot be decoded.
 
 use crate::InputError;
+use serde::Serialize;
 
 /// A stripe's code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Code {
     /// Maximum-distance-separable `data + parity` (Reed–Solomon-like; VAST's LDEC D+4
     /// tolerates any 4 lost strips; replication `1 + (copies-1)`): decodable iff at most
@@ -18,6 +20,20 @@ pub enum Code {
         local_groups: u32,
         global: u32,
     },
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Code::Mds { data: 1, parity } => write!(f, "{} copies", parity + 1),
+            Code::Mds { data, parity } => write!(f, "{data}+{parity}"),
+            Code::Lrc {
+                data,
+                local_groups,
+                global,
+            } => write!(f, "LRC {data}+{local_groups}+{global}"),
+        }
+    }
 }
 
 impl Code {

@@ -21,6 +21,7 @@
 //! `shared/facts/vast.md` §2 and `azure.md` §3. Failure and rebuild rates are inputs.
 
 pub mod blob;
+pub mod candidate;
 pub mod chain;
 mod cluster;
 pub mod code;
@@ -31,6 +32,7 @@ pub use cluster::nines;
 pub use code::Code;
 
 use crate::InputError;
+use serde::Serialize;
 
 /// Hours in a (Julian) year: 365.25 × 24.
 pub const HOURS_PER_YEAR: f64 = 8766.0;
@@ -40,7 +42,7 @@ const SOURCE: &str = "durability input";
 
 /// Everything the durability model needs. Rates are annualised (events per unit-year, the
 /// way Backblaze-style AFRs are computed), bytes and bytes/s are SI.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DurabilityInput {
     /// Drives holding stripes (capacity tier).
     pub drives: u64,
@@ -70,7 +72,7 @@ pub struct DurabilityInput {
 }
 
 /// The model's answer for one candidate.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DurabilityOutput {
     /// Mean time to (first) data loss anywhere in the cluster, hours.
     pub mttdl_hours: f64,
