@@ -275,6 +275,10 @@ fn monte_carlo_with_real_placements_matches_the_cluster_chain() {
     }
     let (mean, half) = mean_ci(&samples);
     let rel = (out.mttdl_hours - mean) / mean;
+    println!(
+        "chain {} h, MC {mean} ± {half} h, rel {rel:+.4}",
+        out.mttdl_hours
+    );
     assert!(
         (out.mttdl_hours - mean).abs() < half + 0.03 * mean,
         "chain {} vs MC {mean} ± {half} (rel {rel})",
@@ -361,4 +365,97 @@ fn worked_examples() {
     // Same drives and rebuild: 4 parity beats 2 extra copies on 1,000 drives.
     assert!(v.nines > lrs.nines);
     assert!(v.nines > 10.0 && v.nines < 13.0, "{}", v.nines);
+}
+
+#[test]
+fn monte_carlo_with_domains_and_the_two_per_domain_rule() {
+    // 10 domains × 4 drives, 15 stripes of 4+2 with at most 2 strips per domain (drawn by
+    // rejection, which is exactly uniform under the rule). Drive failures and whole-domain
+    // losses; shared rebuild where a domain takes g = 4 times a drive's work.
+    let input = DurabilityInput {
+        drives: 40,
+        drive_bytes: 90.0,
+        drive_afr: HOURS_PER_YEAR / 40.0, // D·λ = 1 per hour
+        domains: 10,
+        domain_loss_per_year: HOURS_PER_YEAR / 20.0, // N·λ_L = 0.5 per hour
+        domain_outage_per_year: 0.0,
+        domain_outage_hours: 0.0,
+        strips_per_domain_max: 2,
+        code: Code::mds(4, 2),
+        strip_bytes: 40.0,                        // 40·90 / (6·40) = 15 stripes
+        rebuild_bytes_per_s: 4.0 * 90.0 / 3600.0, // μ_drive = 4/h, μ_domain = 1/h
+    };
+    let out = evaluate(&input).unwrap();
+    assert_eq!(out.stripes, 15.0);
+    let (d, n, g, w, s) = (40usize, 10usize, 4usize, 6usize, 15usize);
+    let (l, ld, mu) = (1.0 / 40.0, 0.05, 4.0);
+    let streams = RngStreams::new(77);
+    let mut rng = streams.stream(5);
+    let runs = 20_000;
+    let mut samples = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let stripes: Vec<Vec<usize>> = (0..s)
+            .map(|_| loop {
+                let st = sample(&mut rng, d, w).into_vec();
+                if (0..n).all(|dom| st.iter().filter(|&&x| x / g == dom).count() <= 2) {
+                    break st;
+                }
+            })
+            .collect();
+        let (mut drives, mut doms): (Vec<usize>, Vec<usize>) = (Vec::new(), Vec::new());
+        let mut t = 0.0;
+        loop {
+            let down =
+                |x: usize, dr: &[usize], dm: &[usize]| dr.contains(&x) || dm.contains(&(x / g));
+            let live: Vec<usize> = (0..d).filter(|&x| !down(x, &drives, &doms)).collect();
+            let live_doms: Vec<usize> = (0..n).filter(|x| !doms.contains(x)).collect();
+            let up_d = live.len() as f64 * l;
+            let up_l = live_doms.len() as f64 * ld;
+            let k = drives.len() + doms.len();
+            let rep_d = if k > 0 {
+                mu * drives.len() as f64 / k as f64
+            } else {
+                0.0
+            };
+            let rep_l = if k > 0 {
+                mu / g as f64 * doms.len() as f64 / k as f64
+            } else {
+                0.0
+            };
+            let total = up_d + up_l + rep_d + rep_l;
+            t += Exp::new(total).unwrap().sample(&mut rng);
+            let x = rng.random::<f64>() * total;
+            if x < up_d + up_l {
+                if x < up_d {
+                    drives.push(live[rng.random_range(0..live.len())]);
+                } else {
+                    doms.push(live_doms[rng.random_range(0..live_doms.len())]);
+                }
+                let lost = stripes
+                    .iter()
+                    .any(|st| st.iter().filter(|&&x| down(x, &drives, &doms)).count() > 2);
+                if lost {
+                    break;
+                }
+            } else if x < up_d + up_l + rep_d {
+                let k = rng.random_range(0..drives.len());
+                drives.swap_remove(k);
+            } else {
+                let k = rng.random_range(0..doms.len());
+                doms.swap_remove(k);
+            }
+        }
+        samples.push(t);
+    }
+    let (mean, half) = mean_ci(&samples);
+    let rel = (out.mttdl_hours - mean) / mean;
+    println!(
+        "chain {} h, MC {mean} ± {half} h, rel {rel:+.4}",
+        out.mttdl_hours
+    );
+    assert!(
+        (out.mttdl_hours - mean).abs() < half + 0.05 * mean,
+        "chain {} vs MC {mean} ± {half} (rel {rel})",
+        out.mttdl_hours
+    );
 }
