@@ -72,6 +72,29 @@ fn durability_json_carries_inputs_and_outputs() {
 }
 
 #[test]
+fn durability_takes_assumption_overrides_by_name() {
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "durability",
+            "--shape",
+            "L96aos_v5",
+            "--nodes",
+            "40",
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        let o = vastplan(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        v["rows"][0]["output"]["nines"].as_f64().unwrap()
+    };
+    let base = run(&[]);
+    let worse = run(&["--set", "assumptions.azure_vm_nvme_loss_per_year=2"]);
+    assert!(worse < base, "{worse} vs {base}");
+}
+
+#[test]
 fn durability_bad_input_exits_2() {
     for args in [
         &["durability", "--shape", "nope", "--nodes", "10"][..],

@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod durability;
 pub mod error;
 pub mod iopath;
+pub mod netcheck;
 pub mod netmodel;
 pub mod provenance;
 pub mod scenario;

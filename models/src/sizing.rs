@@ -149,6 +149,12 @@ pub fn ec_rules(c: &Catalog) -> Result<EcRules, InputError> {
 
 /// Nodes of `shape` needed for `req`, with footprint and cost.
 pub fn size(c: &Catalog, shape: &Shape, req: &Request) -> Result<Sizing, InputError> {
+    let nodes = nodes_for_capacity(c, shape, req)?;
+    size_at(c, shape, req, nodes)
+}
+
+/// The smallest node count of `shape` that holds `req` (at least the shape's minimum).
+pub fn nodes_for_capacity(c: &Catalog, shape: &Shape, req: &Request) -> Result<u64, InputError> {
     let bad = |m: String| InputError::new("request", m);
     if !(req.logical.0.is_finite() && req.logical.0 > 0.0) {
         return Err(bad("logical capacity must be positive".into()).field("logical-pb"));
@@ -166,17 +172,10 @@ pub fn size(c: &Catalog, shape: &Shape, req: &Request) -> Result<Sizing, InputEr
         return Err(bad(format!("shape {} has no raw capacity", shape.id)));
     }
 
-    let (nodes, cap, drr) = if shape.kind.is_vast() {
+    let nodes = if shape.kind.is_vast() {
         let reserve = u.global(c, "vast_install_reserve")?;
         let rules = ec_rules(c)?;
-        for n in [
-            "vast_parity_strips",
-            "vast_max_stripe_width",
-            "vast_strips_per_failure_domain",
-        ] {
-            u.global(c, n)?;
-        }
-        let drr = u.take("drr", &req.drr);
+        let drr = req.drr.value;
         let target = req.logical.0 / drr;
         // Usable grows with node count (wider stripes, more raw), so the first count
         // that holds the target is the answer. Start from a lower bound so exabyte
@@ -195,7 +194,7 @@ pub fn size(c: &Catalog, shape: &Shape, req: &Request) -> Result<Sizing, InputEr
             }
             if let Some(cap) = capacity::vast(raw_node, n, reserve, &rules, drr) {
                 if cap.usable.0 >= target {
-                    break (n, cap, drr);
+                    break n;
                 }
             }
             n += 1;
@@ -209,7 +208,47 @@ pub fn size(c: &Catalog, shape: &Shape, req: &Request) -> Result<Sizing, InputEr
                 shape.id
             )));
         }
-        (nodes, capacity::blob(raw_node, nodes, overhead), 1.0)
+        nodes
+    };
+    Ok(nodes)
+}
+
+/// Capacity, footprint and cost of exactly `nodes` of `shape` (e.g. after growing a
+/// cluster for bandwidth); `req` supplies the data-reduction ratio and, for Blob, the
+/// billed bytes.
+pub fn size_at(
+    c: &Catalog,
+    shape: &Shape,
+    req: &Request,
+    nodes: u64,
+) -> Result<Sizing, InputError> {
+    let bad = |m: String| InputError::new("request", m);
+    let mut u = Used(Vec::new());
+    let drives = u.shape(shape, f::DRIVES_PER_NODE);
+    let drive = u.shape(shape, f::DRIVE_BYTES);
+    let raw_node = Bytes(drives * drive);
+    let fp = footprint(c, shape, &mut u)?;
+    let (cap, drr) = if shape.kind.is_vast() {
+        let reserve = u.global(c, "vast_install_reserve")?;
+        let rules = ec_rules(c)?;
+        for n in [
+            "vast_parity_strips",
+            "vast_max_stripe_width",
+            "vast_strips_per_failure_domain",
+        ] {
+            u.global(c, n)?;
+        }
+        let drr = u.take("drr", &req.drr);
+        let cap = capacity::vast(raw_node, nodes, reserve, &rules, drr).ok_or_else(|| {
+            bad(format!(
+                "{nodes} nodes of {} are too few for any legal stripe",
+                shape.id
+            ))
+        })?;
+        (cap, drr)
+    } else {
+        let overhead = u.shape(shape, f::RAW_PER_USABLE);
+        (capacity::blob(raw_node, nodes, overhead), 1.0)
     };
 
     let n = nodes as f64;

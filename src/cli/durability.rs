@@ -2,7 +2,7 @@
 //! and Azure Blob's codes under the same drives, failure rates and rebuild bandwidth.
 
 use super::table::Table;
-use super::Format;
+use super::{apply_sets, Format};
 use crate::error::CliError;
 use clap::{Args, ValueEnum};
 use std::io::Write;
@@ -53,6 +53,9 @@ pub struct DurabilityArgs {
     pub strip_kib: Option<f64>,
     #[arg(long, value_enum, default_value_t)]
     pub layout: LayoutArg,
+    /// Override a number: SHAPE.FIELD=VALUE or assumptions.NAME=VALUE (repeatable).
+    #[arg(long = "set", value_name = "ID.FIELD=VALUE")]
+    pub sets: Vec<String>,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }
@@ -72,7 +75,9 @@ fn number(flag: &str, v: Option<f64>) -> Result<Option<f64>, CliError> {
     }
 }
 
-pub fn run(c: &Catalog, a: &DurabilityArgs, out: &mut dyn Write) -> Result<(), CliError> {
+pub fn run(mut catalog: Catalog, a: &DurabilityArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    apply_sets(&mut catalog, &a.sets)?;
+    let c = &catalog;
     let shape = c.shape(&a.shape)?;
     let o = Overrides {
         drive_afr: number("--afr", a.afr)?,

@@ -1,6 +1,7 @@
 //! Command-line entry: parses arguments and dispatches to one module per subcommand.
 
 pub mod durability;
+pub mod netcheck;
 pub mod shapes;
 pub mod size;
 mod table;
@@ -8,7 +9,7 @@ mod table;
 use crate::error::CliError;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
-use vastplan_models::Catalog;
+use vastplan_models::{Catalog, Confidence, Param};
 
 /// Deployment-topology simulator and capacity planner for VAST Data clusters.
 #[derive(Parser, Debug)]
@@ -27,6 +28,8 @@ pub enum Command {
     Shapes(shapes::ShapesArgs),
     /// Size every candidate shape for a logical capacity, side by side.
     Size(size::SizeArgs),
+    /// Per-resource demand vs capacity, the binding resource, and the network knee.
+    Netcheck(netcheck::NetcheckArgs),
     /// Durability and availability (nines) of one shape at a node count, beside the
     /// other layout rule and Azure Blob's codes under the same inputs.
     Durability(durability::DurabilityArgs),
@@ -47,7 +50,47 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Shapes(a) => shapes::run(&load(&dir)?, &a, &mut out),
         Command::Size(a) => size::run(load(&dir)?, &a, &mut out),
-        Command::Durability(a) => durability::run(&load(&dir)?, &a, &mut out),
+        Command::Netcheck(a) => netcheck::run(load(&dir)?, &a, &mut out),
+        Command::Durability(a) => durability::run(load(&dir)?, &a, &mut out),
+    }
+}
+
+/// Applies `--set ID.FIELD=VALUE` overrides to the catalog.
+pub fn apply_sets(c: &mut Catalog, sets: &[String]) -> Result<(), CliError> {
+    for s in sets {
+        let bad = || CliError::input(format!("--set {s:?}: expected ID.FIELD=VALUE"));
+        let (lhs, v) = s.split_once('=').ok_or_else(bad)?;
+        let (id, field) = lhs.rsplit_once('.').ok_or_else(bad)?;
+        let v: f64 = v
+            .parse()
+            .map_err(|_| CliError::input(format!("--set {s:?}: {v:?} is not a number")))?;
+        c.apply_override(id, field, v)?;
+    }
+    Ok(())
+}
+
+/// The data-reduction ratio: `--drr` if given (a user input), else the catalog's
+/// assumption `drr_<workload>`.
+pub fn drr_param(c: &Catalog, drr: Option<f64>, workload: &str) -> Result<Param, CliError> {
+    match drr {
+        Some(d) if d.is_finite() && d >= 1.0 => Ok(Param::new(d, "--drr", Confidence::User)),
+        Some(d) => Err(CliError::input(format!(
+            "--drr must be at least 1.0, got {d}"
+        ))),
+        None => {
+            let key = format!("drr_{}", workload.replace('-', "_"));
+            c.assumptions.get(&key).cloned().ok_or_else(|| {
+                let known: Vec<&str> = c
+                    .assumptions
+                    .keys()
+                    .filter_map(|k| k.strip_prefix("drr_"))
+                    .collect();
+                CliError::input(format!(
+                    "unknown workload {workload:?}; known: {}",
+                    known.join(", ")
+                ))
+            })
+        }
     }
 }
 

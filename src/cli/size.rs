@@ -1,7 +1,7 @@
 //! `vastplan size`: every candidate shape sized for one logical capacity, side by side.
 
 use super::table::{grouped, money, Table};
-use super::Format;
+use super::{apply_sets, drr_param, Format};
 use crate::error::CliError;
 use clap::Args;
 use std::io::Write;
@@ -9,7 +9,7 @@ use vastplan_models::durability::candidate::{candidate, Overrides};
 use vastplan_models::durability::{evaluate, DurabilityOutput};
 use vastplan_models::sizing::{size, Request, Sizing};
 use vastplan_models::units::Bytes;
-use vastplan_models::{Catalog, Confidence, Param};
+use vastplan_models::Catalog;
 
 #[derive(Args, Debug)]
 pub struct SizeArgs {
@@ -33,43 +33,14 @@ pub struct SizeArgs {
 }
 
 pub fn run(mut c: Catalog, a: &SizeArgs, out: &mut dyn Write) -> Result<(), CliError> {
-    for s in &a.sets {
-        let (lhs, v) = s
-            .split_once('=')
-            .ok_or_else(|| CliError::input(format!("--set {s:?}: expected ID.FIELD=VALUE")))?;
-        let (id, field) = lhs
-            .rsplit_once('.')
-            .ok_or_else(|| CliError::input(format!("--set {s:?}: expected ID.FIELD=VALUE")))?;
-        let v: f64 = v
-            .parse()
-            .map_err(|_| CliError::input(format!("--set {s:?}: {v:?} is not a number")))?;
-        c.apply_override(id, field, v)?;
-    }
+    apply_sets(&mut c, &a.sets)?;
     if !(a.logical_pb.is_finite() && a.logical_pb > 0.0) {
         return Err(CliError::input(format!(
             "--logical-pb must be positive, got {}",
             a.logical_pb
         )));
     }
-    let drr = match a.drr {
-        Some(d) if d.is_finite() && d > 0.0 => Param::new(d, "--drr", Confidence::User),
-        Some(d) => return Err(CliError::input(format!("--drr must be positive, got {d}"))),
-        None => {
-            let key = format!("drr_{}", a.workload.replace('-', "_"));
-            c.assumptions.get(&key).cloned().ok_or_else(|| {
-                let known: Vec<&str> = c
-                    .assumptions
-                    .keys()
-                    .filter_map(|k| k.strip_prefix("drr_"))
-                    .collect();
-                CliError::input(format!(
-                    "unknown workload {:?}; known: {}",
-                    a.workload,
-                    known.join(", ")
-                ))
-            })?
-        }
-    };
+    let drr = drr_param(&c, a.drr, &a.workload)?;
     let req = Request {
         logical: Bytes::from_pb(a.logical_pb),
         drr,

@@ -117,6 +117,8 @@ pub mod field {
     pub const NVME_READ_BPS: &str = "nvme_read_bps";
     pub const NVME_WRITE_BPS: &str = "nvme_write_bps";
     pub const NETWORK_BPS: &str = "network_bps";
+    /// Own hardware: ports of the DBox/EBox itself (NVMe-oF fabric side of a DBox).
+    pub const STORAGE_PORTS_BPS: &str = "storage_ports_bps";
     pub const CLIENT_READ_BPS: &str = "client_read_bps";
     pub const CLIENT_WRITE_BPS: &str = "client_write_bps";
     pub const VCPUS: &str = "vcpus";

@@ -190,6 +190,16 @@ pub fn load_shapes(
         p.insert(f::WATTS_PEAK.to_string(), sum("watts_peak"));
         p.insert(f::CAPEX_USD.to_string(), sum(f::CAPEX_USD));
         p.insert(f::NETWORK_BPS.to_string(), nic);
+        // The box's own ports: the NVMe-oF fabric side of a DBox, all traffic of an EBox.
+        let box_ports = Param::derive(
+            storage.p("nic_ports").unwrap().value * storage.p("port_gbps").unwrap().value * 1e9
+                / 8.0,
+            &[
+                storage.p("nic_ports").unwrap(),
+                storage.p("port_gbps").unwrap(),
+            ],
+        );
+        p.insert(f::STORAGE_PORTS_BPS.to_string(), box_ports);
         p.insert(f::CLIENT_READ_BPS.to_string(), per_front("read_gbps")?);
         p.insert(f::CLIENT_WRITE_BPS.to_string(), per_front("write_gbps")?);
         p.insert(f::MIN_NODES.to_string(), r.param("min_nodes")?);

@@ -9,11 +9,13 @@
 //! answers agree.
 
 mod ceiling;
+mod from_catalog;
 mod pool;
 mod spec;
 mod topology;
 
 pub use ceiling::{ceiling, evaluate, Ceiling, PoolLoad};
+pub use from_catalog::{cluster_spec, network_units, path_kind, protection, NetOptions};
 pub use pool::Pool;
 pub use spec::{ClusterSpec, Limit, NodeLimits};
 pub use topology::{cross_rack_fraction, racks_for, Topology};

@@ -70,7 +70,11 @@ impl ClusterSpec {
             |class: ResourceClass, name: &str, instances: u32, limit: &Limit, scale_write: f64| {
                 let (r, w) = (c.read_cost(class), c.write_cost(class) * scale_write);
                 let (rb, dg) = (c.rebuild_cost(class), c.degraded_read_cost(class));
-                if instances == 0 || (r == 0.0 && w == 0.0 && rb == 0.0 && dg == 0.0) {
+                // An unbounded resource never binds and would only poison sums with infinities.
+                if instances == 0
+                    || !limit.bytes_per_s.is_finite()
+                    || (r == 0.0 && w == 0.0 && rb == 0.0 && dg == 0.0)
+                {
                     return;
                 }
                 pools.push(Pool {
@@ -126,7 +130,11 @@ impl ClusterSpec {
             } else {
                 f64::INFINITY
             };
-            let basis = format!("{}; writes: {}", pr.basis, pw.basis);
+            let basis = if pr.basis == pw.basis {
+                pr.basis.clone()
+            } else {
+                format!("{}; writes: {}", pr.basis, pw.basis)
+            };
             add(
                 Protocol,
                 "protocol CPU budget (read-equivalent)",
@@ -168,7 +176,7 @@ impl ClusterSpec {
                 let cap = line.bytes_per_s * t.nodes_per_rack.min(nodes.max(1)) as f64
                     / t.oversubscription;
                 let basis = format!(
-                    "{} nodes/rack x {} / oversubscription {}",
+                    "leaf uplinks: {} nodes/rack x {} / oversubscription {}",
                     t.nodes_per_rack, line.basis, t.oversubscription
                 );
                 for (class, name, client_read, client_write) in [
@@ -197,7 +205,7 @@ impl ClusterSpec {
             let cap = self.client_nic.bytes_per_s * t.clients_per_rack.min(client_vms) as f64
                 / t.oversubscription;
             let basis = format!(
-                "{} client VMs/rack x {} / oversubscription {}",
+                "leaf uplinks: {} client VMs/rack x {} / oversubscription {}",
                 t.clients_per_rack, self.client_nic.basis, t.oversubscription
             );
             for (class, name, r, w) in [
