@@ -208,6 +208,16 @@ pub(crate) fn binom(n: usize, k: usize) -> f64 {
     (0..k).fold(1.0, |acc, i| acc * (n - i) as f64 / (i + 1) as f64)
 }
 
+/// `ln C(n, k)`, finite where `C(n, k)` itself overflows f64 (a 10,000-drive domain);
+/// `-inf` when `k > n`.
+pub(crate) fn ln_binom(n: usize, k: usize) -> f64 {
+    if k > n {
+        return f64::NEG_INFINITY;
+    }
+    let k = k.min(n - k);
+    (0..k).map(|i| ((n - i) as f64 / (i + 1) as f64).ln()).sum()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

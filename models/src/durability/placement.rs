@@ -23,7 +23,7 @@
 //! `y` degree saturates at the code's loss threshold, so the loss tail is a sum of positive
 //! terms, never `1 - P(no loss)`.
 
-use super::code::{binom, Code};
+use super::code::{ln_binom, Code};
 use std::collections::HashMap;
 
 /// Per-stripe loss probabilities for failure sets of a cluster.
@@ -59,9 +59,9 @@ impl Placement {
             .map(|k| code.unrecoverable_fraction(k as u32))
             .collect();
 
-        let ln_binom: Vec<f64> = (0..=m).map(|c| binom(per_domain, c).ln()).collect();
+        let ln_c: Vec<f64> = (0..=m).map(|c| ln_binom(per_domain, c)).collect();
         let weights = |ln_s: f64| -> Vec<f64> {
-            let lw: Vec<f64> = (0..=m).map(|c| ln_binom[c] + c as f64 * ln_s).collect();
+            let lw: Vec<f64> = (0..=m).map(|c| ln_c[c] + c as f64 * ln_s).collect();
             let max = lw.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
             let z: f64 = lw.iter().map(|v| (v - max).exp()).sum();
             lw.iter().map(|v| (v - max).exp() / z).collect()
@@ -189,11 +189,11 @@ impl Placement {
         let g = self.per_domain;
         let mut v = vec![0.0; (self.width + 1) * ny];
         for (c, &fc) in self.f.iter().enumerate() {
-            let all = binom(g, c);
+            let all = ln_binom(g, c);
             for j in 0..=c.min(e) {
-                let ways = binom(e, j) * binom(g - e, c - j);
-                if ways > 0.0 {
-                    v[c * ny + j.min(self.threshold)] += fc * ways / all;
+                let ways = ln_binom(e, j) + ln_binom(g - e, c - j);
+                if ways > f64::NEG_INFINITY {
+                    v[c * ny + j.min(self.threshold)] += fc * (ways - all).exp();
                 }
             }
         }
@@ -257,7 +257,7 @@ impl Placement {
             }
             // ln [N'!/(N'-k)!] + Σ ln C(g, e) - Σ_e ln m_e!
             let mut ln_ways: f64 = (0..parts).map(|k| ((survivors - k) as f64).ln()).sum();
-            ln_ways += pattern.iter().map(|&e| binom(g, e).ln()).sum::<f64>();
+            ln_ways += pattern.iter().map(|&e| ln_binom(g, e)).sum::<f64>();
             let mut run = 1usize;
             for k in 1..=parts {
                 if k < parts && pattern[k] == pattern[k - 1] {
@@ -328,6 +328,7 @@ fn partitions(n: usize, max: usize) -> Vec<Vec<usize>> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::code::binom;
     use super::*;
 
     /// Hypergeometric P(X ≥ t) for X = strips of a w-stripe on k of D drives.
@@ -377,6 +378,26 @@ mod tests {
                     "d={d} n={n} m={m} i={i}: {got} vs {exact}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn one_huge_domain_does_not_overflow() {
+        // C(10^4, 150) ~ 10^370 overflows f64; the log-space weights must not.
+        let code = Code::mds(146, 4);
+        let mut p = Placement::new(&code, 10_000, 1, u32::MAX as usize);
+        assert_eq!(p.stripe_loss(0, 1), 1.0);
+        for i in [1usize, 5, 8] {
+            let got = p.stripe_loss(i, 0);
+            let exact: f64 = (5..=i)
+                .map(|x| {
+                    (ln_binom(i, x) + ln_binom(10_000 - i, 150 - x) - ln_binom(10_000, 150)).exp()
+                })
+                .sum();
+            assert!(
+                (got - exact).abs() <= 1e-9 * exact.max(1e-300),
+                "i={i}: {got} vs {exact}"
+            );
         }
     }
 

@@ -297,6 +297,7 @@ fn bad_input_is_an_error_naming_the_field() {
         ("drive_afr", Box::new(|i| i.drive_afr = f64::NAN)),
         ("stripe_data", Box::new(|i| i.code = Code::mds(0, 4))),
         ("stripe_parity", Box::new(|i| i.code = Code::mds(10, 0))),
+        ("stripe_parity", Box::new(|i| i.code = Code::mds(100, 20))),
         ("domains", Box::new(|i| i.domains = 7)),
         ("domains", Box::new(|i| i.domains = 0)),
         (
