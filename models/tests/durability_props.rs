@@ -108,3 +108,49 @@ proptest! {
         prop_assert!(o.p_loss_per_year <= approx * 1.05 + 1e-300, "{o:?}");
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Any input, sensible or not, gives a result or an error naming a field — never a
+    /// panic, never a NaN.
+    #[test]
+    fn any_input_is_an_answer_or_an_error(
+        domains in 0u64..60,
+        g in 0u64..12,
+        bump in prop_oneof![4 => Just(0u64), 1 => 1u64..3],
+        data in 0u32..30,
+        parity in 0u32..8,
+        afr in prop_oneof![8 => 0.0f64..1.0, 1 => -1.0f64..0.0, 1 => Just(f64::NAN), 1 => Just(f64::INFINITY)],
+        loss in prop_oneof![Just(0.0), 0.0f64..2.0, -0.5f64..0.0],
+        outage in prop_oneof![Just(0.0), 0.0f64..5.0],
+        outage_h in prop_oneof![4 => 0.01f64..10.0, 1 => -1.0f64..0.01],
+        per_domain in 0u32..5,
+        drive_bytes in prop_oneof![1 => Just(0.0), 8 => 1e9f64..1e13],
+        strip_bytes in prop_oneof![1 => Just(0.0), 8 => 1e3f64..1e9],
+        rebuild in prop_oneof![1 => Just(0.0), 1 => -1.0f64..0.0, 8 => 1e6f64..1e10],
+    ) {
+        let drives = domains * g + bump;
+        let input = DurabilityInput {
+            drives,
+            drive_bytes,
+            drive_afr: afr,
+            domains,
+            domain_loss_per_year: loss,
+            domain_outage_per_year: outage,
+            domain_outage_hours: outage_h,
+            strips_per_domain_max: per_domain,
+            code: Code::mds(data, parity),
+            strip_bytes,
+            rebuild_bytes_per_s: rebuild,
+        };
+        match evaluate(&input) {
+            Ok(o) => {
+                prop_assert!(!o.p_loss_per_year.is_nan() && !o.mttdl_hours.is_nan(), "{o:?}");
+                prop_assert!(!o.degraded_hours_per_year.is_nan());
+                prop_assert!(!o.unavailable_hours_per_year.is_nan());
+            }
+            Err(e) => prop_assert!(e.field.is_some(), "{e}"),
+        }
+    }
+}
