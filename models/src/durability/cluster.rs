@@ -42,8 +42,8 @@
 //!    on their own set being survivable. With `D` in the hundreds or more the difference is
 //!    second order (the Monte Carlo test with real placements measures it on a tiny cluster).
 //! 2. *Placement ensemble.* Stripes are modelled as independent uniform placements under the
-//!    per-domain limit; VAST's allocator also balances wear and fill, which makes stripes
-//!    more evenly spread, not less — so this errs slightly towards loss.
+//!    per-domain limit. VAST's allocator also picks drives by remaining endurance and
+//!    capacity (rack-level-resilience blog part one); that bias is not modelled.
 //! 3. *Failed drives anywhere outside failed domains.* Single failed drives are a uniform
 //!    random set among the drives of domains not currently lost or out (the placement
 //!    averages exactly over how they group into domains). Drives of an out-of-service
@@ -55,8 +55,10 @@
 //! 5. *No critical-first rebuild.* VAST rebuilds the most-damaged stripes first, which
 //!    shortens the time spent one failure from loss; the chain repairs whole drives at the
 //!    shared rate, so it understates durability for wide declustered stripes.
-//! 6. *Exponential repair.* Real rebuilds are closer to deterministic; for rare loss the
-//!    MTTDL depends on the repair-time distribution mainly through its mean.
+//! 6. *Exponential repair.* Real rebuilds are closer to fixed-length. When loss needs
+//!    several failures inside overlapping repair windows the answer depends on the
+//!    repair-time distribution beyond its mean; exponential times have the heavier tail,
+//!    which likely errs towards loss, but the size of that error is not bounded here.
 
 use super::chain::AbsorbingChain;
 use super::placement::Placement;
