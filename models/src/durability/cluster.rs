@@ -59,8 +59,8 @@
 //!    several failures inside overlapping repair windows the answer depends on more than the
 //!    mean. Measured on one stripe (`tests.rs`, fixed-length vs exponential repairs of the
 //!    same mean): at double parity fixed repairs give a ~35% longer MTTDL (the chain errs
-//!    towards loss); at single parity ~6% shorter (the chain is slightly optimistic). The
-//!    effect grows with parity in the pessimistic direction; it is not corrected for.
+//!    towards loss); at single parity ~6% shorter (the chain is slightly optimistic). Other
+//!    parities are not measured; the effect is not corrected for.
 
 use super::chain::AbsorbingChain;
 use super::placement::Placement;
