@@ -353,9 +353,15 @@ fn worked_examples() {
     let v = evaluate(&vast).unwrap();
     let lrs = evaluate(&blob::lrs(&vast)).unwrap();
     let lrc = evaluate(&blob::lrc_12_2_2(&vast)).unwrap();
+    // LRS again with 1 GiB extents: fewer, larger units make a triple overlap less likely
+    // to hold a common extent.
+    let mut big = blob::lrs(&vast);
+    big.strip_bytes = 1073741824.0;
+    let lrs_big = evaluate(&big).unwrap();
     for (name, o) in [
         ("VAST 146+4", &v),
         ("LRS 3 copies", &lrs),
+        ("LRS 1GiB ext", &lrs_big),
         ("LRC 12+2+2", &lrc),
     ] {
         println!(
@@ -365,6 +371,7 @@ fn worked_examples() {
     }
     // Same drives and rebuild: 4 parity beats 2 extra copies on 1,000 drives.
     assert!(v.nines > lrs.nines);
+    assert!(lrs_big.nines > lrs.nines);
     assert!(v.nines > 10.0 && v.nines < 13.0, "{}", v.nines);
 }
 
