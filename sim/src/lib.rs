@@ -6,8 +6,10 @@
 //! - [`engine`]: the run loop (until empty, until a time, for n events).
 //! - [`rng`]: one master seed, an independent random stream per entity.
 //! - [`stats`]: counters, time-weighted averages, histograms, fixed-interval series.
+//! - [`flow`]: flow-level max-min resource sharing, solved incrementally.
 
 pub mod engine;
+pub mod flow;
 pub mod queue;
 pub mod rng;
 pub mod stats;

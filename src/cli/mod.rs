@@ -1,6 +1,7 @@
 //! Command-line entry: parses arguments and dispatches to one module per subcommand.
 
 pub mod durability;
+pub mod flows;
 pub mod netcheck;
 pub mod shapes;
 pub mod size;
@@ -30,6 +31,8 @@ pub enum Command {
     Size(size::SizeArgs),
     /// Per-resource demand vs capacity, the binding resource, and the network knee.
     Netcheck(netcheck::NetcheckArgs),
+    /// Run flows over links with max-min fair sharing and print each flow's finish time.
+    Flows(flows::FlowsArgs),
     /// Durability and availability (nines) of one shape at a node count, beside the
     /// other layout rule and Azure Blob's codes under the same inputs.
     Durability(durability::DurabilityArgs),
@@ -45,13 +48,15 @@ pub enum Format {
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<(), CliError> {
-    let dir = datasets_dir(cli.datasets);
     let mut out = std::io::stdout().lock();
+    let dir = || datasets_dir(cli.datasets.clone());
     match cli.command {
-        Command::Shapes(a) => shapes::run(&load(&dir)?, &a, &mut out),
-        Command::Size(a) => size::run(load(&dir)?, &a, &mut out),
-        Command::Netcheck(a) => netcheck::run(load(&dir)?, &a, &mut out),
-        Command::Durability(a) => durability::run(load(&dir)?, &a, &mut out),
+        // Flow instances need no catalog.
+        Command::Flows(a) => flows::run(a),
+        Command::Shapes(a) => shapes::run(&load(&dir())?, &a, &mut out),
+        Command::Size(a) => size::run(load(&dir())?, &a, &mut out),
+        Command::Netcheck(a) => netcheck::run(load(&dir())?, &a, &mut out),
+        Command::Durability(a) => durability::run(load(&dir())?, &a, &mut out),
     }
 }
 

@@ -1,0 +1,175 @@
+//! Flow-level (fluid) resource sharing: max-min fair rates over shared resources, solved
+//! incrementally as flows come and go.
+//!
+//! # Model
+//!
+//! - A **resource** has a capacity in bytes/s (which may change during a run, e.g. to 0 on a
+//!   failure and back) and a latency.
+//! - A **flow** moves `size` bytes over an ordered route of resources. It first waits the sum
+//!   of its route's latencies without consuming bandwidth, then transfers. A flow may stand
+//!   for `multiplicity` n identical streams: it takes n shares on every resource it crosses,
+//!   its per-stream cap (if any) becomes n × cap in total, and every rate it reports is the
+//!   total of its streams. A size of `f64::INFINITY` is a steady stream that never
+//!   completes, for measuring steady-state throughput.
+//! - Rates are plain unweighted **max-min fair** (progressive filling, as SimGrid's LMM with
+//!   plain sharing): raise every stream's rate together; when a resource saturates, or a
+//!   stream reaches its cap, freeze the streams concerned and go on with the rest. A route
+//!   that names a resource twice consumes twice there (as SimGrid does).
+//! - Time is integer nanoseconds. A completion time is rounded **up** to the next
+//!   nanosecond, so a flow is always done when its completion fires and no event ever makes
+//!   zero progress.
+//!
+//! # Incremental solving
+//!
+//! A change (a flow starts transferring, ends, is cancelled; a capacity changes) marks the
+//! resources it touches. Before the next query the network re-solves only the connected
+//! component of those resources (resources linked by flows that cross them), found by a
+//! BFS with generation-stamped visit marks. Flows whose rate comes out unchanged keep their
+//! prediction; the others are re-anchored (bytes moved so far banked) and get a new
+//! predicted completion in a heap with lazy invalidation by version stamp. Several changes
+//! at the same instant are batched into one solve. If every flow crosses one backbone the
+//! component is the whole instance: each event then costs a full solve, as in SimGrid.
+//!
+//! # Driving it from a model
+//!
+//! The network does not schedule events itself; the model asks it when it next needs
+//! attention and keeps exactly one wake-up event pending for that time:
+//!
+//! 1. mutate the network at the current time (`start_flow`, `cancel_flow`,
+//!    `set_capacity`), or handle a wake-up with [`FlowNetwork::advance_to`], which returns
+//!    the flows that completed;
+//! 2. then cancel the previous wake-up event (if any) and schedule a new one at
+//!    [`FlowNetwork::next_wake_time`].
+//!
+//! A wake-up may complete no flow (a flow only finished its latency phase and started
+//! transferring); that is expected. Mutations first process everything due up to `now`,
+//! and completions found that way are returned by the next `advance_to`, so none is lost.
+//!
+//! ```
+//! use vastplan_sim::flow::{FlowNetwork, FlowSpec};
+//! use vastplan_sim::{Engine, EventId, Scheduler, SimDuration, SimTime};
+//!
+//! enum Ev { Start(f64), Wake }
+//! struct M { net: FlowNetwork, link: vastplan_sim::flow::ResourceId, wake: Option<EventId>, done: Vec<SimTime> }
+//! impl M {
+//!     fn rearm(&mut self, s: &mut Scheduler<Ev>) {
+//!         if let Some(id) = self.wake.take() { s.cancel(id); }
+//!         self.wake = self.net.next_wake_time().map(|t| s.schedule_at(t, Ev::Wake));
+//!     }
+//! }
+//! impl vastplan_sim::Model<Ev> for M {
+//!     fn handle(&mut self, s: &mut Scheduler<Ev>, ev: Ev) {
+//!         let now = s.now();
+//!         match ev {
+//!             Ev::Start(size) => { self.net.start_flow(now, &FlowSpec::new(size, vec![self.link])); }
+//!             Ev::Wake => {
+//!                 self.wake = None;
+//!                 for _ in self.net.advance_to(now) { self.done.push(now); }
+//!             }
+//!         }
+//!         self.rearm(s);
+//!     }
+//! }
+//! let mut net = FlowNetwork::new();
+//! let link = net.add_resource(1e9, SimDuration::ZERO);
+//! let mut m = M { net, link, wake: None, done: vec![] };
+//! let mut eng = Engine::new();
+//! eng.scheduler().schedule_at(SimTime::ZERO, Ev::Start(1e9));
+//! eng.scheduler().schedule_at(SimTime::ZERO, Ev::Start(2e9));
+//! eng.run(&mut m);
+//! // Both share 1 GB/s until 2 s; the bigger one then has the link alone for 1 s.
+//! assert_eq!(m.done, vec![SimTime::from_secs_f64(2.0), SimTime::from_secs_f64(3.0)]);
+//! ```
+
+mod batch;
+mod network;
+pub mod oracle;
+mod solve;
+#[cfg(test)]
+mod tests;
+
+pub use batch::{run_batch, CapacityChange, TimedFlow};
+pub use network::{FlowNetwork, FlowState, FlowStats, ResourceStats};
+
+/// Identifies a resource of one [`FlowNetwork`]; an index in the order of creation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ResourceId(pub u32);
+
+/// Identifies a flow of one [`FlowNetwork`]; an index in the order of creation, never reused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FlowId(pub u32);
+
+/// What a flow is: size, route, optional per-stream cap and number of streams.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FlowSpec {
+    /// Bytes to move; `f64::INFINITY` for a stream that never completes.
+    pub size: f64,
+    /// Resources crossed, in order. May be empty: the flow then runs at its cap, or
+    /// completes as soon as its (zero) latency has passed if it has none.
+    pub route: Vec<ResourceId>,
+    /// Per-stream rate cap in bytes/s.
+    pub cap: Option<f64>,
+    /// Number of identical streams the flow stands for (≥ 1).
+    pub multiplicity: u32,
+    /// Consumption weight per route element: bytes taken on that resource per byte the
+    /// flow moves (SimGrid's consumption weight). Empty means 1 everywhere, which is plain
+    /// max-min; otherwise one positive finite weight per route element. A flow of rate x
+    /// loads resource r with w·x, and fair sharing equalises the per-stream rates x.
+    pub weights: Vec<f64>,
+}
+
+impl FlowSpec {
+    /// One uncapped stream of `size` bytes over `route`.
+    pub fn new(size: f64, route: Vec<ResourceId>) -> Self {
+        FlowSpec {
+            size,
+            route,
+            cap: None,
+            multiplicity: 1,
+            weights: Vec::new(),
+        }
+    }
+    /// Sets one consumption weight per route element.
+    pub fn with_weights(mut self, weights: Vec<f64>) -> Self {
+        self.weights = weights;
+        self
+    }
+    /// Weight of route element `k`.
+    pub fn weight(&self, k: usize) -> f64 {
+        self.weights.get(k).copied().unwrap_or(1.0)
+    }
+    pub fn with_cap(mut self, per_stream: f64) -> Self {
+        self.cap = Some(per_stream);
+        self
+    }
+    pub fn with_multiplicity(mut self, n: u32) -> Self {
+        self.multiplicity = n;
+        self
+    }
+}
+
+/// Remaining bytes at or below this fraction of the size count as done: float drift in
+/// the banked progress must not leave a flow creeping towards zero.
+pub(crate) const DONE_REL_EPS: f64 = 1e-12;
+
+/// Nanoseconds to move `remaining` bytes at `total_rate`, rounded up, or `None` if never.
+///
+/// The small slack before rounding up keeps a time that is mathematically an exact number
+/// of nanoseconds (but computed a hair above it) from being pushed one nanosecond late.
+pub(crate) fn transfer_nanos(remaining: f64, size: f64, total_rate: f64) -> Option<u64> {
+    if size.is_infinite() {
+        return None;
+    }
+    if remaining <= DONE_REL_EPS * size || total_rate == f64::INFINITY {
+        return Some(0);
+    }
+    if total_rate <= 0.0 || total_rate.is_nan() {
+        return None;
+    }
+    let ns = (remaining / total_rate * 1e9 - 1e-3).ceil();
+    if ns >= 9.0e18 {
+        None
+    } else {
+        Some(ns.max(0.0) as u64)
+    }
+}

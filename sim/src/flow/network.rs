@@ -1,0 +1,604 @@
+//! The flow network: resources, flows, the due-event heap and the public API.
+
+use super::{transfer_nanos, FlowId, FlowSpec, ResourceId};
+use crate::stats::IntervalSeries;
+use crate::time::{SimDuration, SimTime};
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// Where a flow is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FlowState {
+    /// Waiting out its route latency; consumes no bandwidth.
+    Latency,
+    Transferring,
+    Done,
+    Cancelled,
+}
+
+pub(super) struct Resource {
+    pub capacity: f64,
+    pub latency: SimDuration,
+    /// (flow, position in that flow's route) for every transferring flow crossing here.
+    pub elems: Vec<(u32, u32)>,
+    /// Σ multiplicity × weight over `elems`: the shares competing here.
+    pub total_shares: f64,
+    /// Bytes/s carried since the last solve of this resource's component.
+    pub load: f64,
+    pub acct_time: SimTime,
+    pub bytes: f64,
+    pub busy_ns: u64,
+    pub series: Option<IntervalSeries>,
+    // Solver scratch, valid only during one solve.
+    pub visit: u32,
+    pub rem: f64,
+    pub shares: f64,
+    /// Component elements not yet fixed during a fill (exact, unlike `shares`).
+    pub active: u32,
+    pub stamp: u32,
+    pub new_load: f64,
+}
+
+pub(super) struct Flow {
+    pub size: f64,
+    pub n: u32,
+    /// Per-stream cap; infinity when none.
+    pub cap: f64,
+    pub route_off: u32,
+    pub route_len: u32,
+    pub state: FlowState,
+    /// Per-stream rate from the last solve that changed it. NaN before the first solve so
+    /// that the first solve always anchors the flow.
+    pub rate: f64,
+    /// Progress is banked at `anchor`; between anchors it grows linearly at `rate`.
+    pub anchor: SimTime,
+    pub anchor_moved: f64,
+    pub start: SimTime,
+    pub transfer_start: Option<SimTime>,
+    pub end: Option<SimTime>,
+    pub version: u32,
+    pub due: Option<SimTime>,
+    // Solver scratch.
+    pub visit: u32,
+    pub fixed: u32,
+    pub new_rate: f64,
+}
+
+impl Flow {
+    pub fn moved_at(&self, now: SimTime) -> f64 {
+        match self.state {
+            FlowState::Transferring => {
+                let dt = (now - self.anchor).as_secs_f64();
+                if self.rate > 0.0 && dt > 0.0 {
+                    self.anchor_moved + self.n as f64 * self.rate * dt
+                } else {
+                    self.anchor_moved
+                }
+            }
+            _ => self.anchor_moved,
+        }
+    }
+}
+
+/// Per-flow accounting, as of the network's current time.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FlowStats {
+    pub state: FlowState,
+    pub start: SimTime,
+    /// When the latency phase ended and bytes began to move.
+    pub transfer_start: Option<SimTime>,
+    /// Completion (state `Done`) or cancellation time.
+    pub end: Option<SimTime>,
+    pub bytes_moved: f64,
+    /// Total rate over all streams, bytes/s.
+    pub rate: f64,
+}
+
+/// Per-resource accounting, as of the network's current time.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ResourceStats {
+    pub capacity: f64,
+    /// Bytes/s currently carried.
+    pub load: f64,
+    pub bytes_carried: f64,
+    /// Time during which the load was positive.
+    pub busy: SimDuration,
+}
+
+/// Resources, flows and the incremental max-min solver. See the [module docs](super).
+pub struct FlowNetwork {
+    pub(super) now: SimTime,
+    pub(super) resources: Vec<Resource>,
+    pub(super) flows: Vec<Flow>,
+    pub(super) route_pool: Vec<u32>,
+    /// Consumption weight of each route element.
+    pub(super) weight_pool: Vec<f64>,
+    /// For each route element, its index in the resource's `elems` (for O(1) removal).
+    pub(super) slot_pool: Vec<u32>,
+    /// (due time ns, flow, version); an entry is live iff its version is the flow's.
+    pub(super) due_heap: BinaryHeap<Reverse<(u64, u32, u32)>>,
+    pub(super) live_due: usize,
+    pub(super) completed: Vec<FlowId>,
+    pub(super) series_interval: Option<SimDuration>,
+    // Pending change, solved lazily so simultaneous changes cost one solve.
+    pub(super) dirty: bool,
+    pub(super) seed_res: Vec<u32>,
+    pub(super) seed_flows: Vec<u32>,
+    /// What the pending batch holds, to decide how much of the component can stay frozen
+    /// (see `solve.rs`): flows left, flows joined, other changes (capacity, odd cases).
+    pub(super) batch_left: bool,
+    pub(super) batch_joined: bool,
+    pub(super) batch_other: bool,
+    /// Lowest per-stream rate among the flows that left in this batch.
+    pub(super) batch_left_min_rate: f64,
+    // Solver scratch kept between solves to avoid allocating on the hot path.
+    pub(super) gen: u32,
+    pub(super) comp_res: Vec<u32>,
+    pub(super) comp_flows: Vec<u32>,
+    pub(super) fill_heap: BinaryHeap<Reverse<(u64, u32, u32)>>,
+    pub(super) capped: Vec<(f64, u32)>,
+    pub(super) solves: u64,
+    pub(super) solved_flows: u64,
+}
+
+impl Default for FlowNetwork {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl FlowNetwork {
+    pub fn new() -> Self {
+        FlowNetwork {
+            now: SimTime::ZERO,
+            resources: Vec::new(),
+            flows: Vec::new(),
+            route_pool: Vec::new(),
+            weight_pool: Vec::new(),
+            slot_pool: Vec::new(),
+            due_heap: BinaryHeap::new(),
+            live_due: 0,
+            completed: Vec::new(),
+            series_interval: None,
+            dirty: false,
+            seed_res: Vec::new(),
+            seed_flows: Vec::new(),
+            batch_left: false,
+            batch_joined: false,
+            batch_other: false,
+            batch_left_min_rate: f64::INFINITY,
+            gen: 0,
+            comp_res: Vec::new(),
+            comp_flows: Vec::new(),
+            fill_heap: BinaryHeap::new(),
+            capped: Vec::new(),
+            solves: 0,
+            solved_flows: 0,
+        }
+    }
+
+    /// Records a utilisation (load / capacity) time series for every resource added from
+    /// now on, averaged over `interval`. Off by default so large runs stay cheap.
+    pub fn with_utilisation_series(mut self, interval: SimDuration) -> Self {
+        self.series_interval = Some(interval);
+        self
+    }
+
+    /// The network's clock: the latest time it was advanced or mutated at.
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    /// Adds a resource. Resources are meant to be added before the run, but adding one later
+    /// is fine: it starts idle.
+    ///
+    /// # Panics
+    /// If `capacity` is negative or NaN (a caller bug; inputs are validated upstream).
+    pub fn add_resource(&mut self, capacity: f64, latency: SimDuration) -> ResourceId {
+        assert!(
+            capacity >= 0.0,
+            "resource capacity must be ≥ 0, got {capacity}"
+        );
+        let id = ResourceId(self.resources.len() as u32);
+        self.resources.push(Resource {
+            capacity,
+            latency,
+            elems: Vec::new(),
+            total_shares: 0.0,
+            load: 0.0,
+            acct_time: self.now,
+            bytes: 0.0,
+            busy_ns: 0,
+            series: self.series_interval.map(|iv| IntervalSeries::new(iv, 0.0)),
+            visit: 0,
+            rem: 0.0,
+            shares: 0.0,
+            active: 0,
+            stamp: 0,
+            new_load: 0.0,
+        });
+        id
+    }
+
+    pub fn resource_count(&self) -> usize {
+        self.resources.len()
+    }
+
+    pub fn flow_count(&self) -> usize {
+        self.flows.len()
+    }
+
+    pub fn capacity(&self, r: ResourceId) -> f64 {
+        self.resources[r.0 as usize].capacity
+    }
+
+    /// Changes a resource's capacity at `now` (0 models a failure; flows over it stall
+    /// until it comes back).
+    ///
+    /// # Panics
+    /// If `capacity` is negative or NaN, or `now` is before the network's clock.
+    pub fn set_capacity(&mut self, now: SimTime, r: ResourceId, capacity: f64) {
+        assert!(
+            capacity >= 0.0,
+            "resource capacity must be ≥ 0, got {capacity}"
+        );
+        self.sync(now);
+        let ri = r.0 as usize;
+        if self.resources[ri].capacity == capacity {
+            return;
+        }
+        self.resources[ri].capacity = capacity;
+        self.seed_res.push(r.0);
+        self.batch_other = true;
+        self.dirty = true;
+    }
+
+    /// Starts a flow at `now`.
+    ///
+    /// # Panics
+    /// On a caller bug: multiplicity 0, negative or NaN size or cap, an unknown resource,
+    /// or `now` before the network's clock.
+    pub fn start_flow(&mut self, now: SimTime, spec: &FlowSpec) -> FlowId {
+        assert!(spec.multiplicity >= 1, "flow multiplicity must be ≥ 1");
+        assert!(spec.size >= 0.0, "flow size must be ≥ 0, got {}", spec.size);
+        let cap = spec.cap.unwrap_or(f64::INFINITY);
+        assert!(cap >= 0.0, "flow cap must be ≥ 0, got {cap}");
+        assert!(
+            spec.weights.is_empty() || spec.weights.len() == spec.route.len(),
+            "flow weights must match the route ({} vs {})",
+            spec.weights.len(),
+            spec.route.len()
+        );
+        assert!(
+            spec.weights.iter().all(|w| w.is_finite() && *w > 0.0),
+            "flow weights must be positive and finite"
+        );
+        self.sync(now);
+        let fi = self.flows.len() as u32;
+        let route_off = self.route_pool.len() as u32;
+        let mut latency = SimDuration::ZERO;
+        for (k, r) in spec.route.iter().enumerate() {
+            let res = self
+                .resources
+                .get(r.0 as usize)
+                .unwrap_or_else(|| panic!("unknown resource {r:?}"));
+            latency = latency + res.latency;
+            self.route_pool.push(r.0);
+            self.weight_pool.push(spec.weight(k));
+            self.slot_pool.push(u32::MAX);
+        }
+        self.flows.push(Flow {
+            size: spec.size,
+            n: spec.multiplicity,
+            cap,
+            route_off,
+            route_len: spec.route.len() as u32,
+            state: FlowState::Latency,
+            rate: f64::NAN,
+            anchor: now,
+            anchor_moved: 0.0,
+            start: now,
+            transfer_start: None,
+            end: None,
+            version: 0,
+            due: None,
+            visit: 0,
+            fixed: 0,
+            new_rate: 0.0,
+        });
+        // A zero-size flow never joins the sharing: it is done once its latency has passed.
+        if latency > SimDuration::ZERO || spec.size == 0.0 {
+            self.set_due(fi, Some(now + latency));
+        } else {
+            self.join(fi);
+        }
+        FlowId(fi)
+    }
+
+    /// Cancels a flow at `now`, keeping the bytes it moved so far. Returns false if it had
+    /// already completed or been cancelled.
+    pub fn cancel_flow(&mut self, now: SimTime, id: FlowId) -> bool {
+        self.sync(now);
+        let fi = id.0;
+        let f = &mut self.flows[fi as usize];
+        match f.state {
+            FlowState::Done | FlowState::Cancelled => false,
+            FlowState::Latency => {
+                f.state = FlowState::Cancelled;
+                f.end = Some(now);
+                self.set_due(fi, None);
+                true
+            }
+            FlowState::Transferring => {
+                f.anchor_moved = f.moved_at(now);
+                f.anchor = now;
+                f.state = FlowState::Cancelled;
+                f.end = Some(now);
+                self.set_due(fi, None);
+                self.leave(fi);
+                true
+            }
+        }
+    }
+
+    /// When the network next needs the model's attention (a completion or the end of a
+    /// latency phase), or `None` if nothing will happen without outside change.
+    pub fn next_wake_time(&mut self) -> Option<SimTime> {
+        self.flush();
+        self.peek_due()
+    }
+
+    /// Moves the clock to `now`, processing everything due up to it, and returns the flows
+    /// that completed since the previous call, in completion order.
+    pub fn advance_to(&mut self, now: SimTime) -> Vec<FlowId> {
+        self.sync(now);
+        std::mem::take(&mut self.completed)
+    }
+
+    /// As [`advance_to`](Self::advance_to), appending to `out` instead of allocating.
+    pub fn advance_to_into(&mut self, now: SimTime, out: &mut Vec<FlowId>) {
+        self.sync(now);
+        out.append(&mut self.completed);
+    }
+
+    /// Current total rate of a flow in bytes/s (0 unless transferring).
+    pub fn rate(&mut self, id: FlowId) -> f64 {
+        self.flush();
+        let f = &self.flows[id.0 as usize];
+        if f.state == FlowState::Transferring {
+            f.n as f64 * f.rate
+        } else {
+            0.0
+        }
+    }
+
+    /// Bytes still to move at the network's current time.
+    pub fn remaining(&mut self, id: FlowId) -> f64 {
+        self.flush();
+        let f = &self.flows[id.0 as usize];
+        (f.size - f.moved_at(self.now)).max(0.0)
+    }
+
+    pub fn state(&self, id: FlowId) -> FlowState {
+        self.flows[id.0 as usize].state
+    }
+
+    /// Completion or cancellation time, if any.
+    pub fn end_time(&self, id: FlowId) -> Option<SimTime> {
+        self.flows[id.0 as usize].end
+    }
+
+    pub fn flow_stats(&mut self, id: FlowId) -> FlowStats {
+        self.flush();
+        let f = &self.flows[id.0 as usize];
+        let rate = if f.state == FlowState::Transferring {
+            f.n as f64 * f.rate
+        } else {
+            0.0
+        };
+        FlowStats {
+            state: f.state,
+            start: f.start,
+            transfer_start: f.transfer_start,
+            end: f.end,
+            bytes_moved: f.moved_at(self.now),
+            rate,
+        }
+    }
+
+    pub fn resource_stats(&mut self, r: ResourceId) -> ResourceStats {
+        self.flush();
+        let res = &self.resources[r.0 as usize];
+        let dt = self.now - res.acct_time;
+        let busy = if res.load > 0.0 { dt.as_nanos() } else { 0 };
+        ResourceStats {
+            capacity: res.capacity,
+            load: res.load,
+            bytes_carried: res.bytes + res.load * dt.as_secs_f64(),
+            busy: SimDuration(res.busy_ns + busy),
+        }
+    }
+
+    /// The utilisation series of `r` up to `end` (≥ the network clock), as (bucket start,
+    /// mean load/capacity); `None` if series are off.
+    pub fn utilisation_series(
+        &mut self,
+        r: ResourceId,
+        end: SimTime,
+    ) -> Option<Vec<(SimTime, f64)>> {
+        self.flush();
+        self.resources[r.0 as usize]
+            .series
+            .as_mut()
+            .map(|s| s.points(end))
+    }
+
+    /// Number of component solves so far and the total number of flows they covered; the
+    /// ratio is the mean component size, a measure of how incremental a run was.
+    pub fn solve_counts(&self) -> (u64, u64) {
+        (self.solves, self.solved_flows)
+    }
+
+    // ---- internals -------------------------------------------------------------------
+
+    pub(super) fn route(&self, f: u32) -> std::ops::Range<usize> {
+        let fl = &self.flows[f as usize];
+        fl.route_off as usize..(fl.route_off + fl.route_len) as usize
+    }
+
+    pub(super) fn set_due(&mut self, f: u32, due: Option<SimTime>) {
+        let fl = &mut self.flows[f as usize];
+        if fl.due.is_some() {
+            self.live_due -= 1;
+        }
+        fl.version = fl.version.wrapping_add(1);
+        fl.due = due;
+        if let Some(t) = due {
+            self.live_due += 1;
+            self.due_heap.push(Reverse((t.as_nanos(), f, fl.version)));
+            // Stale entries pile up when big components are re-solved often; drop them
+            // once they outnumber the live ones, which keeps the cost amortised O(1).
+            if self.due_heap.len() > 2 * self.live_due + 1024 {
+                let flows = &self.flows;
+                self.due_heap
+                    .retain(|Reverse((_, f, v))| flows[*f as usize].version == *v);
+            }
+        }
+    }
+
+    fn peek_due(&mut self) -> Option<SimTime> {
+        while let Some(&Reverse((t, f, v))) = self.due_heap.peek() {
+            if self.flows[f as usize].version == v {
+                return Some(SimTime(t));
+            }
+            self.due_heap.pop();
+        }
+        None
+    }
+
+    /// Processes everything due up to `now`, solving after each distinct instant, then
+    /// sets the clock to `now`. Leaves nothing dirty unless a caller mutates afterwards.
+    pub(super) fn sync(&mut self, now: SimTime) {
+        assert!(now >= self.now, "flow network asked to go back in time");
+        loop {
+            self.flush();
+            match self.peek_due() {
+                Some(t) if t <= now => {
+                    self.now = t;
+                    while let Some(&Reverse((tn, f, v))) = self.due_heap.peek() {
+                        if tn != t.as_nanos() {
+                            break;
+                        }
+                        self.due_heap.pop();
+                        if self.flows[f as usize].version == v {
+                            self.fire(f);
+                        }
+                    }
+                }
+                _ => break,
+            }
+        }
+        self.now = now;
+    }
+
+    fn fire(&mut self, f: u32) {
+        let fl = &self.flows[f as usize];
+        match fl.state {
+            FlowState::Latency if fl.size > 0.0 => {
+                self.set_due(f, None);
+                self.join(f);
+            }
+            FlowState::Latency => self.complete(f),
+            FlowState::Transferring => {
+                self.complete(f);
+            }
+            FlowState::Done | FlowState::Cancelled => {}
+        }
+    }
+
+    fn join(&mut self, f: u32) {
+        let now = self.now;
+        let fl = &mut self.flows[f as usize];
+        fl.state = FlowState::Transferring;
+        fl.transfer_start = Some(now);
+        fl.anchor = now;
+        fl.anchor_moved = 0.0;
+        fl.rate = f64::NAN;
+        let n = fl.n as f64;
+        for k in self.route(f) {
+            let r = self.route_pool[k] as usize;
+            self.resources[r].total_shares += n * self.weight_pool[k];
+            self.slot_pool[k] = self.resources[r].elems.len() as u32;
+            self.resources[r]
+                .elems
+                .push((f, k as u32 - self.flows[f as usize].route_off));
+        }
+        self.seed_flows.push(f);
+        self.batch_joined = true;
+        self.dirty = true;
+    }
+
+    fn leave(&mut self, f: u32) {
+        let (x, n) = (self.flows[f as usize].rate, self.flows[f as usize].n as f64);
+        if x.is_nan() {
+            // Left before any solve gave it a rate: no threshold to rely on.
+            self.batch_other = true;
+        } else {
+            self.batch_left = true;
+            self.batch_left_min_rate = self.batch_left_min_rate.min(x);
+        }
+        for k in self.route(f) {
+            let r = self.route_pool[k] as usize;
+            self.resources[r].total_shares -= n * self.weight_pool[k];
+            let p = self.slot_pool[k] as usize;
+            let elems = &mut self.resources[r].elems;
+            elems.swap_remove(p);
+            if let Some(&(f2, k2)) = elems.get(p) {
+                let off2 = self.flows[f2 as usize].route_off as usize;
+                self.slot_pool[off2 + k2 as usize] = p as u32;
+            }
+            if self.resources[r].elems.is_empty() {
+                // Weighted sums drift; an idle resource has exactly no shares.
+                self.resources[r].total_shares = 0.0;
+            }
+            self.slot_pool[k] = u32::MAX;
+            self.seed_res.push(r as u32);
+        }
+        self.dirty = true;
+    }
+
+    fn complete(&mut self, f: u32) {
+        let now = self.now;
+        let was_transferring = self.flows[f as usize].state == FlowState::Transferring;
+        let fl = &mut self.flows[f as usize];
+        fl.state = FlowState::Done;
+        fl.end = Some(now);
+        fl.anchor = now;
+        fl.anchor_moved = fl.size;
+        self.set_due(f, None);
+        if was_transferring {
+            self.leave(f);
+        }
+        self.completed.push(FlowId(f));
+    }
+
+    pub(super) fn predict(&self, f: u32) -> Option<SimTime> {
+        let fl = &self.flows[f as usize];
+        let remaining = fl.size - fl.anchor_moved;
+        transfer_nanos(remaining, fl.size, fl.n as f64 * fl.rate)
+            .map(|ns| fl.anchor + SimDuration(ns))
+    }
+
+    pub(super) fn settle_resource(&mut self, r: usize) {
+        let now = self.now;
+        let res = &mut self.resources[r];
+        let dt = now - res.acct_time;
+        if dt > SimDuration::ZERO {
+            res.bytes += res.load * dt.as_secs_f64();
+            if res.load > 0.0 {
+                res.busy_ns += dt.as_nanos();
+            }
+        }
+        res.acct_time = now;
+    }
+}

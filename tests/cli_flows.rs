@@ -1,0 +1,248 @@
+//! End-to-end tests of `vastplan flows`: the built binary on small CSV files.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+const LINKS: &str = "id,bandwidth_bytes_per_s,latency_s\n\
+                     l0,1e9,0\n\
+                     l1,2000000000,0\n\
+                     l2,1e9,0\n\
+                     wan,1e9,0.5\n";
+
+const FLOWS: &str = "id,start_s,size_bytes,route\n\
+                     long,0,1e9,l0 l1 l2\n\
+                     s0,0,1e9,l0\n\
+                     s1,0,1.5e9,l1\n\
+                     s2,0.0,1e9,l2\n\
+                     late,0.25,5e8,wan\n";
+
+/// A fresh directory per test case, so cases can run in parallel.
+fn dir(case: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("vastplan-cli-flows-{}-{case}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn run(case: &str, links: &str, flows: &str, extra: &[&str]) -> (Output, PathBuf, PathBuf) {
+    let d = dir(case);
+    let (lp, fp) = (d.join("links.csv"), d.join("flows.csv"));
+    std::fs::write(&lp, links).unwrap();
+    std::fs::write(&fp, flows).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_vastplan"))
+        .arg("flows")
+        .arg("--links")
+        .arg(&lp)
+        .arg("--flows")
+        .arg(&fp)
+        .args(extra)
+        .output()
+        .unwrap();
+    (out, lp, fp)
+}
+
+#[test]
+fn parking_lot_and_latency_give_exact_times() {
+    let (out, _, _) = run("ok", LINKS, FLOWS, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Long flow and s0/s2 share l0/l2 at 0.5 GB/s; s1 gets the other 1.5 GB/s of l1;
+    // `late` waits 0.5 s of latency, then moves 0.5 GB at 1 GB/s.
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "id,start_s,finish_s\nlong,0,2\ns0,0,2\ns1,0,1\ns2,0,2\nlate,0.25,1.25\n"
+    );
+}
+
+#[test]
+fn out_flag_writes_the_file() {
+    let d = dir("out");
+    let res = d.join("res.csv");
+    let (out, _, _) = run("out", LINKS, FLOWS, &["--out", res.to_str().unwrap()]);
+    assert!(out.status.success());
+    assert!(out.stdout.is_empty());
+    let text = std::fs::read_to_string(res).unwrap();
+    assert!(text.starts_with("id,start_s,finish_s\nlong,0,2\n"));
+}
+
+#[test]
+fn non_round_times_print_in_shortest_form() {
+    let links = "id,bandwidth_bytes_per_s,latency_s\nl,3e9,0.000001\n";
+    let flows = "id,start_s,size_bytes,route\na,0.1,1e9,l\n";
+    let (out, _, _) = run("round", links, flows, &[]);
+    // 0.1 + 1e-6 + 1/3 s, rounded up to the nanosecond.
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "id,start_s,finish_s\na,0.1,0.433334334\n"
+    );
+}
+
+/// Each bad input: (case, which file is bad, links, flows, line, field, words in message).
+#[test]
+fn bad_inputs_exit_2_naming_file_line_and_field() {
+    let good_flows = "id,start_s,size_bytes,route\nf,0,1,l0\n";
+    let cases: &[(&str, bool, &str, &str, usize, &str, &str)] = &[
+        (
+            "unknown-link",
+            false,
+            LINKS,
+            "id,start_s,size_bytes,route\nf,0,1,l0 nope\n",
+            2,
+            "route",
+            "unknown link `nope`",
+        ),
+        (
+            "dup-link",
+            true,
+            "id,bandwidth_bytes_per_s,latency_s\nl0,1,0\nl0,2,0\n",
+            good_flows,
+            3,
+            "id",
+            "duplicate",
+        ),
+        (
+            "dup-flow",
+            false,
+            LINKS,
+            "id,start_s,size_bytes,route\nf,0,1,l0\ng,0,1,l0\nf,0,1,l0\n",
+            4,
+            "id",
+            "duplicate",
+        ),
+        (
+            "neg-bw",
+            true,
+            "id,bandwidth_bytes_per_s,latency_s\nl0,-5,0\n",
+            good_flows,
+            2,
+            "bandwidth_bytes_per_s",
+            "positive",
+        ),
+        (
+            "zero-bw",
+            true,
+            "id,bandwidth_bytes_per_s,latency_s\nl0,0,0\n",
+            good_flows,
+            2,
+            "bandwidth_bytes_per_s",
+            "positive",
+        ),
+        (
+            "neg-latency",
+            true,
+            "id,bandwidth_bytes_per_s,latency_s\nl0,1,-1\n",
+            good_flows,
+            2,
+            "latency_s",
+            "non-negative",
+        ),
+        (
+            "text-size",
+            false,
+            LINKS,
+            "id,start_s,size_bytes,route\nf,0,big,l0\n",
+            2,
+            "size_bytes",
+            "not a number",
+        ),
+        (
+            "nan-start",
+            false,
+            LINKS,
+            "id,start_s,size_bytes,route\nf,NaN,1,l0\n",
+            2,
+            "start_s",
+            "finite",
+        ),
+        (
+            "inf-size",
+            false,
+            LINKS,
+            "id,start_s,size_bytes,route\nf,0,inf,l0\n",
+            2,
+            "size_bytes",
+            "finite",
+        ),
+        (
+            "neg-start",
+            false,
+            LINKS,
+            "id,start_s,size_bytes,route\nf,-1,1,l0\n",
+            2,
+            "start_s",
+            "non-negative",
+        ),
+        (
+            "missing-col",
+            true,
+            "id,bandwidth_bytes_per_s\nl0,1\n",
+            good_flows,
+            1,
+            "latency_s",
+            "missing column",
+        ),
+        (
+            "missing-route-col",
+            false,
+            LINKS,
+            "id,start_s,size_bytes\nf,0,1\n",
+            1,
+            "route",
+            "missing column",
+        ),
+        (
+            "empty-route",
+            false,
+            LINKS,
+            "id,start_s,size_bytes,route\nf,0,1,\n",
+            2,
+            "route",
+            "empty",
+        ),
+        (
+            "double-space",
+            false,
+            LINKS,
+            "id,start_s,size_bytes,route\nf,0,1,l0  l1\n",
+            2,
+            "route",
+            "double space",
+        ),
+        (
+            "trailing-space",
+            false,
+            LINKS,
+            "id,start_s,size_bytes,route\nf,0,1,l0 \n",
+            2,
+            "route",
+            "trailing",
+        ),
+    ];
+    for &(case, links_bad, links, flows, line, field, words) in cases {
+        let (out, lp, fp) = run(case, links, flows, &[]);
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(2), "{case}: {err}");
+        assert!(out.stdout.is_empty(), "{case}: no partial output");
+        let file = if links_bad { lp } else { fp };
+        let want = format!("{}:{line}: field `{field}`: ", file.display());
+        assert!(err.contains(&want), "{case}: {err:?} lacks {want:?}");
+        assert!(err.contains(words), "{case}: {err:?} lacks {words:?}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{case}: one line");
+        assert!(!err.contains("panicked"), "{case}");
+    }
+}
+
+#[test]
+fn a_ragged_row_names_its_line() {
+    let (out, _, fp) = run(
+        "ragged",
+        LINKS,
+        "id,start_s,size_bytes,route\nf,0,1,l0,extra\n",
+        &[],
+    );
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(err.contains(&format!("{}:2: ", fp.display())), "{err}");
+}
