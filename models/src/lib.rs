@@ -4,6 +4,7 @@
 pub mod bandwidth;
 pub mod capacity;
 pub mod catalog;
+pub mod durability;
 pub mod error;
 pub mod iopath;
 pub mod netcheck;

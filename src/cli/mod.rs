@@ -1,5 +1,6 @@
 //! Command-line entry: parses arguments and dispatches to one module per subcommand.
 
+pub mod durability;
 pub mod flows;
 pub mod netcheck;
 pub mod shapes;
@@ -37,6 +38,9 @@ pub enum Command {
     Simulate(simulate::SimulateArgs),
     /// Run flows over links with max-min fair sharing and print each flow's finish time.
     Flows(flows::FlowsArgs),
+    /// Durability and availability (nines) of one shape at a node count, beside the
+    /// other layout rule and Azure Blob's codes under the same inputs.
+    Durability(durability::DurabilityArgs),
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -58,6 +62,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Size(a) => size::run(load(&dir())?, &a, &mut out),
         Command::Netcheck(a) => netcheck::run(load(&dir())?, &a, &mut out),
         Command::Simulate(a) => simulate::run(load(&dir())?, &a, &mut out),
+        Command::Durability(a) => durability::run(load(&dir())?, &a, &mut out),
     }
 }
 

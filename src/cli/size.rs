@@ -5,6 +5,8 @@ use super::{apply_sets, drr_param, Format};
 use crate::error::CliError;
 use clap::Args;
 use std::io::Write;
+use vastplan_models::durability::candidate::{candidate, Overrides};
+use vastplan_models::durability::{evaluate, DurabilityOutput};
 use vastplan_models::sizing::{size, Request, Sizing};
 use vastplan_models::units::Bytes;
 use vastplan_models::Catalog;
@@ -49,15 +51,28 @@ pub fn run(mut c: Catalog, a: &SizeArgs, out: &mut dyn Write) -> Result<(), CliE
         a.shapes.clone()
     };
     let mut rows = Vec::new();
+    let mut durability = Vec::new();
     for id in &ids {
         let shape = c.shape(id)?;
-        rows.push(size(&c, shape, &req)?);
+        let r = size(&c, shape, &req)?;
+        // Durability at the sized count with the default assumptions; a shape the model
+        // cannot place (too few nodes for its code) shows no figure rather than failing
+        // the whole table.
+        durability.push(
+            candidate(&c, shape, r.nodes, &Overrides::default())
+                .and_then(|d| evaluate(&d.input))
+                .ok(),
+        );
+        rows.push(r);
     }
     match a.format {
         Format::Json => {
             let v = serde_json::json!({
                 "request": {"logical_pb": a.logical_pb, "drr": req.drr},
                 "rows": rows,
+                "durability": rows.iter().zip(&durability).map(|(r, d)| serde_json::json!({
+                    "shape": r.shape, "durability": d,
+                })).collect::<Vec<_>>(),
             });
             writeln!(
                 out,
@@ -65,9 +80,9 @@ pub fn run(mut c: Catalog, a: &SizeArgs, out: &mut dyn Write) -> Result<(), CliE
                 serde_json::to_string_pretty(&v).unwrap_or_default()
             )?;
         }
-        Format::Csv => table(&rows, true).write_csv(out)?,
+        Format::Csv => table(&rows, &durability, true).write_csv(out)?,
         Format::Table => {
-            table(&rows, false).write_text(out)?;
+            table(&rows, &durability, false).write_text(out)?;
             for r in &rows {
                 for w in &r.warnings {
                     writeln!(out, "warning: {}: {w}", r.shape)?;
@@ -78,7 +93,7 @@ pub fn run(mut c: Catalog, a: &SizeArgs, out: &mut dyn Write) -> Result<(), CliE
     Ok(())
 }
 
-fn table(rows: &[Sizing], exact: bool) -> Table {
+fn table(rows: &[Sizing], durability: &[Option<DurabilityOutput>], exact: bool) -> Table {
     let mut t = Table::new(&[
         "shape",
         "kind",
@@ -89,6 +104,7 @@ fn table(rows: &[Sizing], exact: bool) -> Table {
         "usable PB",
         "logical PB",
         "stripe",
+        "nines",
         "kW avg",
         "kW facility",
         "$/month",
@@ -100,7 +116,7 @@ fn table(rows: &[Sizing], exact: bool) -> Table {
         "least-confident input",
     ]);
     let m = |v: f64| if exact { format!("{v:.2}") } else { money(v) };
-    for r in rows {
+    for (r, d) in rows.iter().zip(durability) {
         let c = &r.capacity;
         let lc = r.least_confident();
         t.push(vec![
@@ -120,6 +136,12 @@ fn table(rows: &[Sizing], exact: bool) -> Table {
                 format!("{}+{}", c.stripe_data, c.stripe_parity)
             } else {
                 "-".into()
+            },
+            match d {
+                Some(d) if d.nines.is_finite() && exact => format!("{}", d.nines),
+                Some(d) if d.nines.is_finite() => format!("{:.1}", d.nines),
+                Some(_) => "inf".into(),
+                None => "-".into(),
             },
             format!("{:.0}", r.kw_avg),
             format!("{:.0}", r.kw_facility),

@@ -1,0 +1,261 @@
+//! `vastplan durability`: how many nines one candidate has, next to the other layout rule
+//! and Azure Blob's codes under the same drives, failure rates and rebuild bandwidth.
+
+use super::table::Table;
+use super::{apply_sets, Format};
+use crate::error::CliError;
+use clap::{Args, ValueEnum};
+use std::io::Write;
+use vastplan_models::durability::candidate::{candidate, Candidate, Layout, Overrides};
+use vastplan_models::durability::HOURS_PER_YEAR;
+use vastplan_models::durability::{blob, evaluate, DurabilityInput, DurabilityOutput};
+use vastplan_models::Catalog;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum LayoutArg {
+    /// At most `vast_strips_per_failure_domain` (2) strips of a stripe per node: DBox-HA.
+    #[default]
+    Ha,
+    /// No per-node limit (VAST Classic layout).
+    Classic,
+}
+
+#[derive(Args, Debug)]
+pub struct DurabilityArgs {
+    /// Shape id from the catalog (`vastplan shapes`).
+    #[arg(long, value_name = "ID")]
+    pub shape: String,
+    /// Nodes (DBox+CNodes sets, EBoxes, VMs, servers); each is one failure domain.
+    #[arg(long)]
+    pub nodes: u64,
+    /// Drive failures per drive-year [default: assumption durability_drive_afr].
+    #[arg(long)]
+    pub afr: Option<f64>,
+    /// Events per node-year that destroy its contents (a VM moved off its host loses its
+    /// local NVMe) [default: by kind, from assumptions].
+    #[arg(long)]
+    pub node_loss_per_year: Option<f64>,
+    /// Outages per node-year, data intact but unreadable [default: by kind].
+    #[arg(long)]
+    pub node_outage_per_year: Option<f64>,
+    /// Mean outage length, hours [default: by kind].
+    #[arg(long)]
+    pub node_outage_hours: Option<f64>,
+    /// Aggregate rebuild bandwidth, GB/s (10^9 B/s) [default: nodes × slowest write path ×
+    /// durability_rebuild_share].
+    #[arg(long, value_name = "GB/s")]
+    pub rebuild_gbs: Option<f64>,
+    /// Fraction of each drive holding data to rebuild [default: durability_fill].
+    #[arg(long)]
+    pub fill: Option<f64>,
+    /// Strip (VAST) or extent (Blob) size, KiB [default: vast_strip_bytes / blob_extent_bytes].
+    #[arg(long, value_name = "KiB")]
+    pub strip_kib: Option<f64>,
+    #[arg(long, value_enum, default_value_t)]
+    pub layout: LayoutArg,
+    /// Override a number: SHAPE.FIELD=VALUE or assumptions.NAME=VALUE (repeatable).
+    #[arg(long = "set", value_name = "ID.FIELD=VALUE")]
+    pub sets: Vec<String>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+struct Row {
+    model: String,
+    input: DurabilityInput,
+    output: DurabilityOutput,
+}
+
+fn number(flag: &str, v: Option<f64>) -> Result<Option<f64>, CliError> {
+    match v {
+        Some(x) if !(x.is_finite() && x >= 0.0) => Err(CliError::input(format!(
+            "{flag} must be a finite number ≥ 0, got {x}"
+        ))),
+        _ => Ok(v),
+    }
+}
+
+pub fn run(mut catalog: Catalog, a: &DurabilityArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    apply_sets(&mut catalog, &a.sets)?;
+    let c = &catalog;
+    let shape = c.shape(&a.shape)?;
+    let o = Overrides {
+        drive_afr: number("--afr", a.afr)?,
+        node_loss_per_year: number("--node-loss-per-year", a.node_loss_per_year)?,
+        node_outage_per_year: number("--node-outage-per-year", a.node_outage_per_year)?,
+        node_outage_hours: number("--node-outage-hours", a.node_outage_hours)?,
+        rebuild_bytes_per_s: number("--rebuild-gbs", a.rebuild_gbs)?.map(|g| g * 1e9),
+        fill: number("--fill", a.fill)?,
+        strip_bytes: number("--strip-kib", a.strip_kib)?.map(|k| k * 1024.0),
+        layout: match a.layout {
+            LayoutArg::Ha => Layout::DomainHa,
+            LayoutArg::Classic => Layout::Classic,
+        },
+    };
+    let cand: Candidate = candidate(c, shape, a.nodes, &o)?;
+    let mut rows = Vec::new();
+    let mut push = |model: String, input: DurabilityInput| -> Result<(), CliError> {
+        let output = evaluate(&input)?;
+        rows.push(Row {
+            model,
+            input,
+            output,
+        });
+        Ok(())
+    };
+    let layout_name = |l: Layout| match l {
+        Layout::DomainHa => "≤2/node",
+        Layout::Classic => "classic",
+    };
+    if shape.kind.is_vast() {
+        push(
+            format!("{} {}", shape.id, layout_name(o.layout)),
+            cand.input.clone(),
+        )?;
+        // The same cluster under the other layout rule, so the rule's effect is visible.
+        let other = Overrides {
+            layout: match o.layout {
+                Layout::DomainHa => Layout::Classic,
+                Layout::Classic => Layout::DomainHa,
+            },
+            ..o.clone()
+        };
+        let alt = candidate(c, shape, a.nodes, &other)?;
+        push(
+            format!("{} {}", shape.id, layout_name(other.layout)),
+            alt.input,
+        )?;
+    } else {
+        push(shape.id.clone(), cand.input.clone())?;
+    }
+    // Azure's codes on the same drives, rates and rebuild, one fragment per node. The
+    // extent size stays the candidate's strip size so only code and placement differ.
+    for (name, alt) in [
+        ("Blob LRS 3 copies, same inputs", blob::lrs(&cand.input)),
+        (
+            "Blob LRC 12+2+2, same inputs",
+            blob::lrc_12_2_2(&cand.input),
+        ),
+    ] {
+        if alt.code != cand.input.code && alt.validate().is_ok() {
+            push(name.into(), alt)?;
+        }
+    }
+
+    match a.format {
+        Format::Json => {
+            let v = serde_json::json!({
+                "shape": shape.id,
+                "nodes": a.nodes,
+                "inputs": cand.used,
+                "rows": rows.iter().map(|r| serde_json::json!({
+                    "model": r.model, "input": r.input, "output": r.output,
+                })).collect::<Vec<_>>(),
+            });
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&v).unwrap_or_default()
+            )?;
+        }
+        Format::Csv => table(&rows, true).write_csv(out)?,
+        Format::Table => {
+            table(&rows, false).write_text(out)?;
+            let i = &cand.input;
+            writeln!(
+                out,
+                "\ninputs: {} drives of {:.2} TB to rebuild, AFR {}, rebuild {:.1} GB/s aggregate ({:.2} h per drive), node loss {}/yr, outage {}/yr x {} h",
+                i.drives,
+                i.drive_bytes / 1e12,
+                i.drive_afr,
+                i.rebuild_bytes_per_s / 1e9,
+                i.drive_rebuild_hours(),
+                i.domain_loss_per_year,
+                i.domain_outage_per_year,
+                i.domain_outage_hours
+            )?;
+            if let Some(lc) = cand.least_confident() {
+                writeln!(
+                    out,
+                    "least-confident input: {} = {} ({}: {})",
+                    lc.name, lc.value, lc.confidence, lc.source
+                )?;
+            }
+            writeln!(
+                out,
+                "model: exact Markov chain over concurrent failures (models/src/durability/cluster.rs); nines = -log10 P(data loss in a year)"
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn sci(v: f64) -> String {
+    if v.is_infinite() {
+        "inf".into()
+    } else if v == 0.0 {
+        "0".into()
+    } else {
+        format!("{v:.2e}")
+    }
+}
+
+fn table(rows: &[Row], exact: bool) -> Table {
+    let mut t = Table::new(&[
+        "model",
+        "code",
+        "drives",
+        "domains",
+        "max/domain",
+        "stripes",
+        "rebuild h",
+        "MTTDL years",
+        "P(loss)/yr",
+        "nines",
+        "degraded h/yr",
+        "unavailable h/yr",
+    ]);
+    for r in rows {
+        let i = &r.input;
+        let o = &r.output;
+        let per = if i.strips_per_domain_max as u64 >= i.drives / i.domains {
+            "-".to_string()
+        } else {
+            i.strips_per_domain_max.to_string()
+        };
+        let f = |v: f64, d: usize| {
+            if exact {
+                format!("{v}")
+            } else {
+                format!("{v:.d$}")
+            }
+        };
+        t.push(vec![
+            r.model.clone(),
+            i.code.to_string(),
+            i.drives.to_string(),
+            i.domains.to_string(),
+            per,
+            sci(o.stripes),
+            if exact {
+                format!("{}", i.drive_rebuild_hours())
+            } else {
+                format!("{:.3}", i.drive_rebuild_hours())
+            },
+            sci(o.mttdl_hours / HOURS_PER_YEAR),
+            sci(o.p_loss_per_year),
+            if o.nines.is_finite() {
+                f(o.nines, 2)
+            } else {
+                "inf".into()
+            },
+            f(o.degraded_hours_per_year, 2),
+            if exact {
+                format!("{}", o.unavailable_hours_per_year)
+            } else {
+                sci(o.unavailable_hours_per_year)
+            },
+        ]);
+    }
+    t
+}
