@@ -91,7 +91,7 @@ sample_interval_s = 60
     );
     let r = run(&input(&toml, "L128aos_v5", None));
     assert!((r.read_gbs_mean - r.read_demand_gbs_mean).abs() / r.read_demand_gbs_mean < 1e-9);
-    assert!((r.gpu_utilisation - 1.0).abs() < 1e-9);
+    assert!((r.gpu_utilisation.unwrap() - 1.0).abs() < 1e-9);
     assert_eq!(r.headroom_exhausted_day, None);
 }
 

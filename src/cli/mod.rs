@@ -3,6 +3,8 @@
 pub mod durability;
 pub mod flows;
 pub mod netcheck;
+pub mod plan;
+pub mod ratio;
 pub mod shapes;
 pub mod simulate;
 pub mod size;
@@ -28,6 +30,8 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// The end-to-end proposal for a scenario: size, simulate, judge, report.
+    Plan(plan::PlanArgs),
     /// List the catalog: candidate shapes (or GPU client VMs) with source and confidence.
     Shapes(shapes::ShapesArgs),
     /// Size every candidate shape for a logical capacity, side by side.
@@ -36,6 +40,8 @@ pub enum Command {
     Netcheck(netcheck::NetcheckArgs),
     /// Simulate one candidate of a scenario under load (checkpoints, failures, growth).
     Simulate(simulate::SimulateArgs),
+    /// Storage nodes, TB and GB/s per GPU as a GPU fleet grows.
+    Ratio(ratio::RatioArgs),
     /// Run flows over links with max-min fair sharing and print each flow's finish time.
     Flows(flows::FlowsArgs),
     /// Durability and availability (nines) of one shape at a node count, beside the
@@ -61,6 +67,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Shapes(a) => shapes::run(&load(&dir())?, &a, &mut out),
         Command::Size(a) => size::run(load(&dir())?, &a, &mut out),
         Command::Netcheck(a) => netcheck::run(load(&dir())?, &a, &mut out),
+        Command::Plan(a) => plan::run(load(&dir())?, &a, &mut out),
+        Command::Ratio(a) => ratio::run(load(&dir())?, &a, &mut out),
         Command::Simulate(a) => simulate::run(load(&dir())?, &a, &mut out),
         Command::Durability(a) => durability::run(load(&dir())?, &a, &mut out),
     }

@@ -104,13 +104,16 @@ pub fn write_summary(
         "write GB/s       {:.1} mean (closed-form ceiling {:.1})",
         r.write_gbs_mean, r.closed_form_write_gbs
     )?;
-    writeln!(
-        out,
-        "GPU utilisation  {:.1}%  stall {:.0} GPU-h, lost to interruptions {:.0} GPU-h",
-        r.gpu_utilisation * 100.0,
-        r.gpu_stall_hours,
-        r.gpu_lost_hours
-    )?;
+    match r.gpu_utilisation {
+        Some(u) => writeln!(
+            out,
+            "GPU utilisation  {:.1}%  stall {:.0} GPU-h, lost to interruptions {:.0} GPU-h",
+            u * 100.0,
+            r.gpu_stall_hours,
+            r.gpu_lost_hours
+        )?,
+        None => writeln!(out, "GPU utilisation  no GPUs in this scenario")?,
+    }
     writeln!(
         out,
         "checkpoints      {} done, p50 {}, p99 {}, max {}{}",

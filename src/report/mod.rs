@@ -37,6 +37,7 @@
 pub mod escape;
 pub mod format;
 pub mod html;
+pub mod plan_report;
 pub mod svg;
 
 pub use html::{Align, Page, Table};

@@ -9,6 +9,8 @@ use crate::capacity::EcRules;
 use crate::catalog::{field as f, Catalog, DeploymentKind, Shape};
 use crate::error::InputError;
 use crate::iopath::{PathKind, Protection};
+use crate::provenance::Confidence;
+use std::cell::RefCell;
 
 /// Network choices a scenario or the command line may make; `None` takes the catalog's
 /// assumption.
@@ -86,14 +88,21 @@ pub fn cluster_spec(
 ) -> Result<ClusterSpec, InputError> {
     // Bases name the input and its confidence; its source is one `vastplan shapes` or
     // datasets/assumptions.csv away, and would drown the table.
+    // Every input the spec rests on is recorded, so a report can name the least
+    // confident one.
+    let used: RefCell<Vec<(String, Confidence)>> = RefCell::new(Vec::new());
     let a = |name: &str| {
-        cat.assumption(name)
-            .map(|p| (p.value, format!("{name} ({})", p.confidence)))
+        cat.assumption(name).map(|p| {
+            used.borrow_mut().push((name.to_string(), p.confidence));
+            (p.value, format!("{name} ({})", p.confidence))
+        })
     };
     let p = |name: &str| -> Result<(f64, String), InputError> {
         let prm = shape.param(name).ok_or_else(|| {
             InputError::new("catalog", format!("shape {} has no `{name}`", shape.id)).field(name)
         })?;
+        used.borrow_mut()
+            .push((format!("{}.{name}", shape.id), prm.confidence));
         Ok((
             prm.value,
             format!("{}.{name} ({})", shape.id, prm.confidence),
@@ -268,7 +277,16 @@ pub fn cluster_spec(
         )
         .field("oversubscription"));
     }
+    if let Some(id) = &opts.client_vm {
+        let g = cat.gpu_vm(id)?;
+        used.borrow_mut()
+            .push((format!("{id}.frontend_mbps"), g.frontend_mbps.confidence));
+    }
+    let mut inputs = used.into_inner();
+    inputs.sort_by(|x, y| x.1.cmp(&y.1).then(x.0.cmp(&y.0)));
+    inputs.dedup();
     Ok(ClusterSpec {
+        inputs,
         kind,
         protection,
         node,

@@ -48,6 +48,8 @@ pub struct NodeLimits {
 /// Everything needed to lay out a cluster of any size from one kind of node.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ClusterSpec {
+    /// The catalog inputs the limits rest on, least confident first.
+    pub inputs: Vec<(String, crate::provenance::Confidence)>,
     pub kind: PathKind,
     pub protection: Protection,
     pub node: NodeLimits,
@@ -236,6 +238,7 @@ mod tests {
 
     fn ebox_spec() -> ClusterSpec {
         ClusterSpec {
+            inputs: Vec::new(),
             kind: PathKind::VastEboxVm,
             protection: Protection {
                 buffer_data: 8,

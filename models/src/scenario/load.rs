@@ -120,6 +120,9 @@ fn validate(file: &str, text: &str, sc: &Scenario) -> Result<(), InputError> {
         if c.jobs == 0 {
             return Err(err("checkpoint.jobs", "must be at least 1"));
         }
+        if let Some(t) = c.target_seconds {
+            positive("checkpoint.target_seconds", t)?;
+        }
     }
     if let Some(i) = &sc.interruptions {
         positive("interruptions.gpu_mttf_hours", i.gpu_mttf_hours)?;

@@ -91,6 +91,9 @@ pub struct Checkpoint {
     pub mode: CheckpointMode,
     /// How many concurrent jobs checkpoint this model (each its own burst).
     pub jobs: u32,
+    /// A synchronous checkpoint should finish within this many seconds (p99); absent: no
+    /// checkpoint target, only the report.
+    pub target_seconds: Option<f64>,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -141,6 +144,8 @@ pub struct Simulation {
 #[serde(deny_unknown_fields)]
 pub struct Ratio {
     pub gpu_counts: Vec<u32>,
+    /// Logical capacity to provision per GPU, TB (a policy, not a physics result).
+    pub tb_per_gpu: f64,
 }
 
 /// Network assumptions of the deployment (all overridable; absent: catalog assumptions).

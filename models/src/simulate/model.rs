@@ -71,6 +71,7 @@ struct Rebuild {
 
 struct Stats {
     checkpoints: Histogram,
+    checkpoint_samples: Vec<f64>,
     restores: Histogram,
     rebuilds: Histogram,
     overruns: u64,
@@ -168,6 +169,7 @@ pub fn run_with_progress(input: &SimInput, progress: &mut dyn FnMut(f64)) -> Sim
         binding_class: None,
         stats: Stats {
             checkpoints: Histogram::new(),
+            checkpoint_samples: Vec::new(),
             restores: Histogram::new(),
             rebuilds: Histogram::new(),
             overruns: 0,
@@ -630,6 +632,7 @@ impl Sim<'_> {
                 match self.jobs[j].phase {
                     Phase::Checkpointing(t0) => {
                         self.stats.checkpoints.record((now - t0).as_nanos());
+                        self.stats.checkpoint_samples.push((now - t0).as_secs_f64());
                         self.jobs[j].last_checkpoint = now;
                     }
                     Phase::Restoring(t0) => {
@@ -646,6 +649,7 @@ impl Sim<'_> {
                 if let Some((d, t0)) = self.jobs[j].drain {
                     if d == id {
                         self.stats.checkpoints.record((now - t0).as_nanos());
+                        self.stats.checkpoint_samples.push((now - t0).as_secs_f64());
                         self.jobs[j].drain = None;
                     }
                 }
@@ -825,11 +829,7 @@ impl Sim<'_> {
             restore_p50_s: secs(&st.restores, 0.5),
             restore_p99_s: secs(&st.restores, 0.99),
             interruptions: st.interruptions,
-            gpu_utilisation: if total_gpu_s > 0.0 {
-                st.busy_gpus.integral(end) / total_gpu_s
-            } else {
-                0.0
-            },
+            gpu_utilisation: (total_gpu_s > 0.0).then(|| st.busy_gpus.integral(end) / total_gpu_s),
             gpu_stall_hours: st.stall_gpus.integral(end) / 3600.0,
             gpu_lost_hours: st.lost_gpu_s / 3600.0,
             read_gbs_mean: st.read.mean(end) / 1e9,
@@ -852,6 +852,7 @@ impl Sim<'_> {
             headroom_exhausted_day: st.headroom_exhausted.map(|t| t.as_secs_f64() / 86_400.0),
             tranches_applied: st.tranches.clone(),
             series,
+            checkpoint_samples_s: std::mem::take(&mut st.checkpoint_samples),
         }
     }
 }

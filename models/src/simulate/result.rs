@@ -28,8 +28,9 @@ pub struct SimResult {
     pub restore_p50_s: Option<f64>,
     pub restore_p99_s: Option<f64>,
     pub interruptions: u64,
-    /// Time-weighted mean utilisation over all GPUs (compute time / wall time).
-    pub gpu_utilisation: f64,
+    /// Time-weighted mean utilisation over all GPUs (compute time / wall time); `None`
+    /// when the scenario has no GPUs.
+    pub gpu_utilisation: Option<f64>,
     /// GPU-hours spent waiting on storage (slow reads, synchronous checkpoints, restores).
     pub gpu_stall_hours: f64,
     /// GPU-hours of training lost to interruptions (work since the last checkpoint).
@@ -56,4 +57,7 @@ pub struct SimResult {
     pub tranches_applied: Vec<String>,
     #[serde(skip)]
     pub series: Vec<SeriesPoint>,
+    /// Every checkpoint's duration, seconds, in completion order (for distributions).
+    #[serde(skip)]
+    pub checkpoint_samples_s: Vec<f64>,
 }

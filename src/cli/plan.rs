@@ -1,0 +1,281 @@
+//! `vastplan plan`: the end-to-end sizing proposal for every candidate of a scenario, as a
+//! terminal table and as plan.csv, plan.json and report.html.
+
+use super::table::{money, Table};
+use super::{apply_scenario, Format};
+use crate::error::CliError;
+use crate::output::write_atomic;
+use crate::progress::Progress;
+use crate::report::plan_report::plan_page;
+use clap::Args;
+use std::io::Write;
+use std::path::PathBuf;
+use vastplan_models::plan::{plan_candidate, targets, CandidatePlan, PlanOptions};
+use vastplan_models::ratio::{ratio_rows, RatioQuery, RatioRow};
+use vastplan_models::scenario::Scenario;
+use vastplan_models::simulate::resolve::{drr, gpus_per_vm, net_options};
+use vastplan_models::Catalog;
+
+#[derive(Args, Debug)]
+pub struct PlanArgs {
+    /// Scenario file (TOML), e.g. datasets/scenarios/wave-40pb.toml.
+    pub scenario: PathBuf,
+    /// Write plan.csv, plan.json and report.html here.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// What to print on stdout.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+    /// Closed form only: skip the simulation.
+    #[arg(long)]
+    pub no_sim: bool,
+    /// Simulated days (default: the scenario's).
+    #[arg(long)]
+    pub days: Option<f64>,
+    /// Master seed (default: the scenario's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Print nothing but errors.
+    #[arg(long, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also print each candidate's verdicts and sizing steps.
+    #[arg(long)]
+    pub verbose: bool,
+}
+
+pub fn run(mut cat: Catalog, a: &PlanArgs, out: &mut dyn Write) -> Result<(), CliError> {
+    let (sc, file) = apply_scenario(&mut cat, &a.scenario)?;
+    if let Some(d) = a.days {
+        if !(d.is_finite() && d > 0.0) {
+            return Err(CliError::input(format!("--days must be positive, got {d}")));
+        }
+    }
+    if !a.no_sim && sc.simulation.is_none() && a.days.is_none() {
+        return Err(CliError::input(format!(
+            "{file}: the scenario has no [simulation] section; add one, give --days, or use --no-sim"
+        )));
+    }
+    let opts = PlanOptions {
+        simulate: !a.no_sim,
+        days: a.days,
+        seed: a.seed,
+        max_growth_steps: 6,
+    };
+    let t = targets(&cat, &sc)?;
+    let mut plans = Vec::new();
+    for id in &sc.candidates {
+        let shape = cat.shape(id)?.clone();
+        let mut bar = Progress::new(&format!("planning {id:<18}"), a.quiet);
+        let p = plan_candidate(&cat, &sc, &shape, &opts, &file, &mut |f| bar.set(f))?;
+        bar.finish();
+        plans.push(p);
+    }
+    let ratio = ratio_for(&cat, &sc, &file)?;
+    let seed = a.seed.unwrap_or(sc.seed);
+    if let Some(dir) = &a.out {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| CliError::input(format!("cannot create {}: {e}", dir.display())))?;
+        let mut csv = Vec::new();
+        table(&plans, true).write_csv(&mut csv)?;
+        write_atomic(&dir.join("plan.csv"), &csv)?;
+        let json = serde_json::json!({"scenario": sc.name, "seed": seed, "targets": t, "candidates": plans, "ratio": ratio.as_ref().map(|r| &r.1)});
+        write_atomic(
+            &dir.join("plan.json"),
+            serde_json::to_string_pretty(&json)
+                .map_err(|e| CliError::Internal(e.to_string()))?
+                .as_bytes(),
+        )?;
+        let page = plan_page(
+            &sc,
+            &file,
+            seed,
+            &t,
+            &plans,
+            ratio.as_ref().map(|(s, r)| (s.as_str(), r.as_slice())),
+        );
+        write_atomic(&dir.join("report.html"), page.to_html().as_bytes())?;
+    }
+    if a.quiet {
+        return Ok(());
+    }
+    match a.format {
+        Format::Json => writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&plans).map_err(|e| CliError::Internal(e.to_string()))?
+        )?,
+        Format::Csv => table(&plans, true).write_csv(out)?,
+        Format::Table => {
+            writeln!(
+                out,
+                "{} — {} PB logical; read target {:.0} GB/s, write target {:.0} GB/s",
+                sc.name,
+                sc.request.logical_pb,
+                t.read_bps / 1e9,
+                t.write_bps / 1e9
+            )?;
+            table(&plans, false).write_text(out)?;
+            for p in &plans {
+                if let Some(w) = &p.why_not {
+                    writeln!(out, "{}: {w}", p.shape)?;
+                }
+                if a.verbose {
+                    writeln!(
+                        out,
+                        "{}: {} nodes for capacity, {} for bandwidth, grown {} times; binds: {}",
+                        p.shape,
+                        p.nodes_for_capacity,
+                        p.nodes_for_bandwidth
+                            .map_or("unreachable".into(), |n| n.to_string()),
+                        p.growth_steps,
+                        p.binding
+                    )?;
+                    for v in &p.verdicts {
+                        writeln!(
+                            out,
+                            "  {:<22} goal {:>10.1}  value {:>10.1}  {}",
+                            v.target,
+                            v.goal,
+                            v.value,
+                            if v.met { "met" } else { "MISSED" }
+                        )?;
+                    }
+                }
+            }
+            if let Some((shape, rows)) = &ratio {
+                writeln!(out, "\nstorage per GPU on {shape}:")?;
+                super::ratio::ratio_table(rows, false).write_text(out)?;
+            }
+            if let Some(dir) = &a.out {
+                writeln!(
+                    out,
+                    "wrote {}/plan.csv, plan.json, report.html",
+                    dir.display()
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The storage-per-GPU curve when the scenario asks for one, on its first candidate.
+fn ratio_for(
+    cat: &Catalog,
+    sc: &Scenario,
+    file: &str,
+) -> Result<Option<(String, Vec<RatioRow>)>, CliError> {
+    let (Some(r), Some(c)) = (&sc.ratio, &sc.clients) else {
+        return Ok(None);
+    };
+    let shape = cat.shape(&sc.candidates[0])?;
+    let q = RatioQuery {
+        step: cat.workload(&c.workload)?.step(),
+        reading_fraction: c.reading_fraction,
+        client_vm: Some(c.gpu_vm.clone()),
+        gpus_per_vm: gpus_per_vm(cat, sc)?,
+        tb_per_gpu: r.tb_per_gpu,
+        drr: drr(cat, sc, file)?,
+        opts: net_options(sc),
+    };
+    Ok(Some((
+        shape.id.clone(),
+        ratio_rows(cat, shape, &q, &r.gpu_counts)?,
+    )))
+}
+
+fn table(plans: &[CandidatePlan], exact: bool) -> Table {
+    let header: &[&str] = if exact {
+        &[
+            "shape",
+            "kind",
+            "nodes",
+            "nodes_for_capacity",
+            "nodes_for_bandwidth",
+            "racks",
+            "kw_facility",
+            "usd_per_month",
+            "tco_5y_usd",
+            "read_ceiling_gbs",
+            "write_ceiling_gbs",
+            "binding",
+            "sim_read_gbs",
+            "checkpoint_p99_s",
+            "gpu_utilisation",
+            "nines",
+            "met",
+            "least_confident_input",
+            "least_confidence",
+        ]
+    } else {
+        &[
+            "shape",
+            "nodes",
+            "racks",
+            "kW",
+            "$/month",
+            "read GB/s",
+            "binds",
+            "ckpt p99",
+            "GPU %",
+            "nines",
+            "target",
+            "weakest",
+        ]
+    };
+    let mut t = Table::new(header);
+    for p in plans {
+        let s = p.sim.as_ref();
+        if exact {
+            t.push(vec![
+                p.shape.clone(),
+                p.kind.to_string(),
+                p.nodes.to_string(),
+                p.nodes_for_capacity.to_string(),
+                p.nodes_for_bandwidth
+                    .map_or(String::new(), |n| n.to_string()),
+                p.sizing.racks.to_string(),
+                format!("{}", p.sizing.kw_facility),
+                format!("{}", p.sizing.usd_per_month),
+                format!("{}", p.sizing.tco_5y_usd),
+                format!("{}", p.read_ceiling_bps / 1e9),
+                format!("{}", p.write_ceiling_bps / 1e9),
+                p.binding.clone(),
+                s.map_or(String::new(), |s| format!("{}", s.read_gbs_mean)),
+                s.and_then(|s| s.checkpoint_p99_s)
+                    .map_or(String::new(), |v| format!("{v}")),
+                s.and_then(|s| s.gpu_utilisation)
+                    .map_or(String::new(), |u| format!("{u}")),
+                p.nines.map_or(String::new(), |n| format!("{n}")),
+                p.met.to_string(),
+                p.least_confident.clone(),
+                p.least_confidence.to_string(),
+            ]);
+        } else {
+            let short = |x: &str, n: usize| {
+                if x.chars().count() > n {
+                    format!("{}…", x.chars().take(n - 1).collect::<String>())
+                } else {
+                    x.to_string()
+                }
+            };
+            t.push(vec![
+                short(&p.shape, 16),
+                p.nodes.to_string(),
+                p.sizing.racks.to_string(),
+                format!("{:.0}", p.sizing.kw_facility),
+                money(p.sizing.usd_per_month),
+                format!("{:.0}", p.read_ceiling_bps / 1e9),
+                short(&p.binding, 12),
+                s.and_then(|s| s.checkpoint_p99_s)
+                    .map_or("-".into(), |v| format!("{v:.1}s")),
+                s.and_then(|s| s.gpu_utilisation)
+                    .map_or("-".into(), |u| format!("{:.1}", u * 100.0)),
+                p.nines.map_or("-".into(), |n| format!("{n:.1}")),
+                if p.met { "met".into() } else { "MISSED".into() },
+                // The terminal shows how weak; plan.csv and the report name the input.
+                p.least_confidence.to_string(),
+            ]);
+        }
+    }
+    t
+}
