@@ -6,11 +6,11 @@
 //! Chromium is required, not optional: CI installs it with `.ci/install-chromium.sh`.
 //! Set `CHROMIUM` to use a binary that is not `chromium` on PATH.
 
-use std::collections::BTreeSet;
+mod common;
+
+use common::{check_screenshot, run_chromium};
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
 
 use vastplan::report::format::{fmt_bytes, fmt_bytes_per_s, fmt_fixed, fmt_pct, fmt_si, fmt_usd};
 use vastplan::report::{
@@ -198,76 +198,6 @@ fn sample_page() -> (Page, usize) {
     (page, charts)
 }
 
-fn chromium() -> PathBuf {
-    if let Some(p) = std::env::var_os("CHROMIUM") {
-        return PathBuf::from(p);
-    }
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .map(|d| d.join("chromium"))
-        .find(|p| p.is_file())
-        .unwrap_or_else(|| {
-            panic!(
-                "chromium not found: install it with .ci/install-chromium.sh \
-                 (apt-get install chromium) or set CHROMIUM=/path/to/chromium"
-            )
-        })
-}
-
-/// Runs chromium with a deadline, so a wedged browser fails the test instead of
-/// hanging CI. Output goes to files: pipes could fill up and deadlock.
-fn run_chromium(dir: &Path, html: &Path, png: &Path) -> (std::process::ExitStatus, String, String) {
-    let profile = dir.join("profile");
-    let out_path = dir.join("dom.html");
-    let err_path = dir.join("chromium.log");
-    let bin = chromium();
-    let mut child = Command::new(&bin)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--hide-scrollbars",
-            "--enable-logging=stderr",
-            "--v=0",
-            "--window-size=1280,2000",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg(format!("--screenshot={}", png.display()))
-        .arg("--dump-dom")
-        .arg(format!("file://{}", html.display()))
-        .stdin(Stdio::null())
-        .stdout(fs::File::create(&out_path).unwrap())
-        .stderr(fs::File::create(&err_path).unwrap())
-        .spawn()
-        .unwrap_or_else(|e| {
-            panic!(
-                "cannot start chromium at {}: {e}; install it with .ci/install-chromium.sh \
-                 or point CHROMIUM at a chromium binary",
-                bin.display()
-            )
-        });
-    let deadline = Instant::now() + Duration::from_secs(90);
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("chromium did not finish within 90 s");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let dom = fs::read_to_string(&out_path).unwrap();
-    let log = fs::read_to_string(&err_path).unwrap();
-    (status, dom, log)
-}
-
 #[test]
 fn sample_report_renders_in_headless_chromium() {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report_browser");
@@ -311,52 +241,4 @@ fn sample_report_renders_in_headless_chromium() {
     assert!(!dom.contains("<script"));
 
     check_screenshot(&png_path);
-}
-
-/// The screenshot must be the window size, carry real content (a blank or error page
-/// is nearly one colour) and use the chart palette.
-fn check_screenshot(path: &Path) {
-    let bytes = fs::read(path).unwrap_or_else(|e| panic!("no screenshot at {path:?}: {e}"));
-    assert!(
-        bytes.len() > 50_000,
-        "screenshot only {} bytes",
-        bytes.len()
-    );
-    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
-    let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
-    let info = reader.next_frame(&mut buf).unwrap();
-    assert_eq!((info.width, info.height), (1280, 2000));
-    let channels = info.color_type.samples();
-    assert!(
-        channels >= 3,
-        "unexpected colour type {:?}",
-        info.color_type
-    );
-    let pixels = buf[..info.buffer_size()].chunks(channels);
-    let mut colours = BTreeSet::new();
-    let (mut non_white, mut total, mut blue) = (0usize, 0usize, 0usize);
-    for p in pixels {
-        let rgb = (p[0], p[1], p[2]);
-        colours.insert(rgb);
-        total += 1;
-        if rgb != (255, 255, 255) {
-            non_white += 1;
-        }
-        // The first palette colour, #0072B2, allowing for anti-aliasing.
-        if p[0] < 40 && (100..140).contains(&p[1]) && (160..200).contains(&p[2]) {
-            blue += 1;
-        }
-    }
-    assert!(
-        colours.len() > 50,
-        "only {} distinct colours",
-        colours.len()
-    );
-    let frac = non_white as f64 / total as f64;
-    assert!(frac > 0.03, "page is {:.1} % non-white", frac * 100.0);
-    assert!(
-        blue > 2_000,
-        "chart colours missing ({blue} palette-blue pixels)"
-    );
 }

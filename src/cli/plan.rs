@@ -12,9 +12,10 @@ use std::io::Write;
 use std::path::PathBuf;
 use vastplan_models::plan::{plan_candidate, targets, CandidatePlan, PlanOptions};
 use vastplan_models::ratio::{ratio_rows, RatioQuery, RatioRow};
-use vastplan_models::scenario::Scenario;
+use vastplan_models::scenario::{line_of_key, Scenario};
 use vastplan_models::simulate::resolve::{drr, gpus_per_vm, net_options};
 use vastplan_models::Catalog;
+use vastplan_models::InputError;
 
 #[derive(Args, Debug)]
 pub struct PlanArgs {
@@ -66,7 +67,23 @@ pub fn run(mut cat: Catalog, a: &PlanArgs, out: &mut dyn Write) -> Result<(), Cl
     for id in &sc.candidates {
         let shape = cat.shape(id)?.clone();
         let mut bar = Progress::new(&format!("planning {id:<18}"), a.quiet);
-        let p = plan_candidate(&cat, &sc, &shape, &opts, &file, &mut |f| bar.set(f))?;
+        let p =
+            plan_candidate(&cat, &sc, &shape, &opts, &file, &mut |f| bar.set(f)).map_err(|e| {
+                // Sizing errors speak of "the request": point at the scenario's request line.
+                if e.file == "request" {
+                    let mut ie = InputError::new(&file, format!("{} (candidate {id})", e.message))
+                        .field("request.logical_pb");
+                    if let Some(l) = std::fs::read_to_string(&a.scenario)
+                        .ok()
+                        .and_then(|t| line_of_key(&t, "request.logical_pb"))
+                    {
+                        ie = ie.at_line(l);
+                    }
+                    ie
+                } else {
+                    e
+                }
+            })?;
         bar.finish();
         plans.push(p);
     }

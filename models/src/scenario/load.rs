@@ -21,7 +21,15 @@ pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, InputError> {
 /// the table header above the error plus the key on the error's line, or the name the
 /// message quotes (serde says "missing field `x`" with a span over the whole table).
 fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> InputError {
-    let msg = e.message().trim().to_string();
+    // toml's messages can span lines ("expected `.`, `]`" below the headline); errors
+    // print as one line.
+    let msg = e
+        .message()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("; ");
     let mut err = InputError::new(file, msg.clone());
     if let Some(span) = e.span() {
         let start = span.start.min(text.len());
@@ -33,10 +41,11 @@ fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> InputError {
         let key_on_line = line
             .split_once('=')
             .map(|(k, _)| k.trim().trim_matches('"').to_string());
+        // Only serde's field messages quote a key; a syntax error quotes expected tokens.
         let key = if msg.starts_with("missing field") || msg.starts_with("unknown field") {
             quoted.or(key_on_line)
         } else {
-            key_on_line.or(quoted)
+            key_on_line
         };
         if let Some(k) = key {
             let full = match table {
@@ -198,7 +207,7 @@ fn validate(file: &str, text: &str, sc: &Scenario) -> Result<(), InputError> {
 }
 
 /// Line (1-based) where `section.key` is set, for errors found after parsing.
-fn line_of_key(text: &str, dotted: &str) -> Option<usize> {
+pub fn line_of_key(text: &str, dotted: &str) -> Option<usize> {
     let (section, key) = match dotted.rsplit_once('.') {
         Some((s, k)) => (Some(s), k),
         None => (None, dotted),

@@ -9,5 +9,5 @@
 mod load;
 mod types;
 
-pub use load::{load_scenario, parse_scenario};
+pub use load::{line_of_key, load_scenario, parse_scenario};
 pub use types::*;

@@ -1,0 +1,131 @@
+//! Helpers shared by the browser tests: find chromium, run it with a deadline, check a
+//! screenshot.
+#![allow(dead_code)]
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub fn chromium() -> PathBuf {
+    if let Some(p) = std::env::var_os("CHROMIUM") {
+        return PathBuf::from(p);
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .map(|d| d.join("chromium"))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| {
+            panic!(
+                "chromium not found: install it with .ci/install-chromium.sh \
+                 (apt-get install chromium) or set CHROMIUM=/path/to/chromium"
+            )
+        })
+}
+
+/// Runs chromium with a deadline, so a wedged browser fails the test instead of
+/// hanging CI. Output goes to files: pipes could fill up and deadlock.
+pub fn run_chromium(
+    dir: &Path,
+    html: &Path,
+    png: &Path,
+) -> (std::process::ExitStatus, String, String) {
+    let profile = dir.join("profile");
+    let out_path = dir.join("dom.html");
+    let err_path = dir.join("chromium.log");
+    let bin = chromium();
+    let mut child = Command::new(&bin)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--window-size=1280,2000",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--screenshot={}", png.display()))
+        .arg("--dump-dom")
+        .arg(format!("file://{}", html.display()))
+        .stdin(Stdio::null())
+        .stdout(fs::File::create(&out_path).unwrap())
+        .stderr(fs::File::create(&err_path).unwrap())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot start chromium at {}: {e}; install it with .ci/install-chromium.sh \
+                 or point CHROMIUM at a chromium binary",
+                bin.display()
+            )
+        });
+    let deadline = Instant::now() + Duration::from_secs(90);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("chromium did not finish within 90 s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let dom = fs::read_to_string(&out_path).unwrap();
+    let log = fs::read_to_string(&err_path).unwrap();
+    (status, dom, log)
+}
+
+/// The screenshot must be the window size, carry real content (a blank or error page
+/// is nearly one colour) and use the chart palette.
+pub fn check_screenshot(path: &Path) {
+    let bytes = fs::read(path).unwrap_or_else(|e| panic!("no screenshot at {path:?}: {e}"));
+    assert!(
+        bytes.len() > 50_000,
+        "screenshot only {} bytes",
+        bytes.len()
+    );
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!((info.width, info.height), (1280, 2000));
+    let channels = info.color_type.samples();
+    assert!(
+        channels >= 3,
+        "unexpected colour type {:?}",
+        info.color_type
+    );
+    let pixels = buf[..info.buffer_size()].chunks(channels);
+    let mut colours = BTreeSet::new();
+    let (mut non_white, mut total, mut blue) = (0usize, 0usize, 0usize);
+    for p in pixels {
+        let rgb = (p[0], p[1], p[2]);
+        colours.insert(rgb);
+        total += 1;
+        if rgb != (255, 255, 255) {
+            non_white += 1;
+        }
+        // The first palette colour, #0072B2, allowing for anti-aliasing.
+        if p[0] < 40 && (100..140).contains(&p[1]) && (160..200).contains(&p[2]) {
+            blue += 1;
+        }
+    }
+    assert!(
+        colours.len() > 50,
+        "only {} distinct colours",
+        colours.len()
+    );
+    let frac = non_white as f64 / total as f64;
+    assert!(frac > 0.03, "page is {:.1} % non-white", frac * 100.0);
+    assert!(
+        blue > 2_000,
+        "chart colours missing ({blue} palette-blue pixels)"
+    );
+}
