@@ -27,7 +27,7 @@ fn pools_at(
     client_vms: u32,
 ) -> Result<Vec<Pool>, InputError> {
     let spec = cluster_spec(cat, shape, nodes, drr, opts)?;
-    Ok(spec.pools(network_units(shape, nodes), client_vms))
+    Ok(spec.pools(network_units(cat, shape, nodes), client_vms))
 }
 
 /// True if the cluster of `nodes` carries (`read`, `write`) bytes/s.

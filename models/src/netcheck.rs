@@ -126,7 +126,7 @@ pub fn netcheck(cat: &Catalog, shape: &Shape, inp: &NetcheckInput) -> Result<Net
         }
     }
     let spec = cluster_spec(cat, shape, inp.nodes, inp.drr.value, &inp.opts)?;
-    let units = network_units(shape, inp.nodes);
+    let units = network_units(cat, shape, inp.nodes);
     let pools = spec.pools(units, inp.client_vms);
     let rc = ceiling(&pools, 1.0);
     let wc = ceiling(&pools, 0.0);

@@ -10,7 +10,9 @@ use crate::error::InputError;
 use crate::netmodel::{ceiling, cluster_spec, network_units};
 use crate::provenance::Confidence;
 use crate::scenario::{CheckpointMode, Scenario};
-use crate::simulate::resolve::{drr, gpus_per_vm, net_options, sim_input, sizing};
+use crate::simulate::resolve::{
+    drr, gpus_per_vm, net_options, node_loss_per_year, sim_input, sizing,
+};
 use crate::simulate::{run_with_progress, SimInput, SimResult};
 use crate::sizing::Sizing;
 use crate::workload::checkpoint::checkpoint_bytes;
@@ -63,6 +65,8 @@ pub struct CandidatePlan {
     pub binding: String,
     pub usd_per_gbs_month: f64,
     pub nines: Option<f64>,
+    /// Where the durability model's repair rate came from.
+    pub durability_basis: String,
     pub verdicts: Vec<Verdict>,
     pub met: bool,
     /// Why a target cannot be met by growing this shape, if so.
@@ -133,7 +137,7 @@ fn evaluate_at(
         sized.drr.max(1.0),
         &net_options(sc),
     )?;
-    let pools = spec.pools(network_units(shape, nodes as u32), client_vms);
+    let pools = spec.pools(network_units(cat, shape, nodes as u32), client_vms);
     let rc = ceiling(&pools, 1.0);
     let wc = ceiling(&pools, 0.0);
     let sim = if o.simulate {
@@ -286,10 +290,23 @@ pub fn plan_candidate(
             e.binding
         ));
     }
-    let nines = candidate(cat, shape, nodes, &Overrides::default())
+    // Durability at the planned size, with the scenario's failure rates and, when the
+    // simulation rebuilt anything, the rebuild rate it measured for this cluster.
+    let measured = e.sim.as_ref().and_then(|s| s.rebuild_rate_gbs);
+    let ov = Overrides {
+        drive_afr: sc.failures.as_ref().map(|f| f.drive_afr),
+        node_loss_per_year: node_loss_per_year(cat, sc, shape),
+        rebuild_bytes_per_s: measured.map(|g| g * 1e9),
+        ..Overrides::default()
+    };
+    let nines = candidate(cat, shape, nodes, &ov)
         .and_then(|c| evaluate(&c.input))
         .ok()
         .map(|d| d.nines);
+    let durability_basis = match measured {
+        Some(g) => format!("rebuild rate measured by the simulation ({g:.1} GB/s)"),
+        None => "rebuild rate from catalog assumptions".to_string(),
+    };
     let lc_sizing = e.sizing.least_confident().clone();
     let (least, conf) = match e.inputs.first() {
         Some((n, c)) if *c < lc_sizing.confidence => (n.clone(), *c),
@@ -311,6 +328,7 @@ pub fn plan_candidate(
         binding: e.binding,
         usd_per_gbs_month,
         nines,
+        durability_basis,
         least_confident: least,
         least_confidence: conf,
         sizing: e.sizing,

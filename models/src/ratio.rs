@@ -73,7 +73,7 @@ pub fn ratio_rows(
         let nodes = bw.unwrap_or(cap_nodes).max(cap_nodes);
         let sized = size_at(cat, shape, &req, nodes)?;
         let spec = cluster_spec(cat, shape, nodes as u32, q.drr.value, &opts)?;
-        let pools = spec.pools(network_units(shape, nodes as u32), client_vms);
+        let pools = spec.pools(network_units(cat, shape, nodes as u32), client_vms);
         let c = ceiling(&pools, 1.0);
         rows.push(RatioRow {
             gpus,

@@ -145,6 +145,9 @@ pub fn write_summary(
         opt(r.degraded_read_gbs, "GB/s"),
         r.exposure_hours
     )?;
+    if let Some(n) = r.max_gpus_at_floor {
+        writeln!(out, "GPUs at the floor {n} (most the starting cluster keeps at the utilisation floor, closed form)")?;
+    }
     match r.headroom_exhausted_day {
         Some(d) => writeln!(out, "headroom         runs out on day {d:.1}")?,
         None => writeln!(out, "headroom         never runs out")?,

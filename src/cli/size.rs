@@ -5,9 +5,11 @@ use super::{apply_sets, drr_param, Format};
 use crate::error::CliError;
 use clap::Args;
 use std::io::Write;
+use vastplan_models::bandwidth::{nodes_for_bandwidth, BandwidthFit, BandwidthQuery};
 use vastplan_models::durability::candidate::{candidate, Overrides};
 use vastplan_models::durability::{evaluate, DurabilityOutput};
-use vastplan_models::sizing::{size, Request, Sizing};
+use vastplan_models::netmodel::NetOptions;
+use vastplan_models::sizing::{size, size_at, Request, Sizing};
 use vastplan_models::units::Bytes;
 use vastplan_models::Catalog;
 
@@ -28,6 +30,13 @@ pub struct SizeArgs {
     /// Override a number: SHAPE.FIELD=VALUE or assumptions.NAME=VALUE (repeatable).
     #[arg(long = "set", value_name = "ID.FIELD=VALUE")]
     pub sets: Vec<String>,
+    /// Also carry this client read, GB/s: bandwidth-driven sizing joins capacity-driven
+    /// sizing and the larger node count wins.
+    #[arg(long, value_name = "GB/s")]
+    pub read_gbs: Option<f64>,
+    /// Also carry this client write, GB/s.
+    #[arg(long, value_name = "GB/s")]
+    pub write_gbs: Option<f64>,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }
@@ -52,9 +61,39 @@ pub fn run(mut c: Catalog, a: &SizeArgs, out: &mut dyn Write) -> Result<(), CliE
     };
     let mut rows = Vec::new();
     let mut durability = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
     for id in &ids {
         let shape = c.shape(id)?;
-        let r = size(&c, shape, &req)?;
+        let mut r = size(&c, shape, &req)?;
+        if a.read_gbs.is_some() || a.write_gbs.is_some() {
+            let (rd, wr) = (a.read_gbs.unwrap_or(0.0), a.write_gbs.unwrap_or(0.0));
+            if !(rd.is_finite() && wr.is_finite() && rd >= 0.0 && wr >= 0.0) {
+                return Err(CliError::input(
+                    "--read-gbs and --write-gbs must be zero or positive",
+                ));
+            }
+            let q = BandwidthQuery {
+                drr: req.drr.value.max(1.0),
+                opts: NetOptions::default(),
+                client_vms: 0,
+                read: rd * 1e9,
+                write: wr * 1e9,
+                min_nodes: r.nodes as u32,
+            };
+            match nodes_for_bandwidth(&c, shape, &q)? {
+                BandwidthFit::Nodes(n) if n as u64 > r.nodes => {
+                    notes.push(format!(
+                        "{id}: {} nodes hold the capacity; {n} carry the bandwidth",
+                        r.nodes
+                    ));
+                    r = size_at(&c, shape, &req, n as u64)?;
+                }
+                BandwidthFit::Nodes(_) => {}
+                BandwidthFit::Unreachable(what) => {
+                    notes.push(format!("{id}: the bandwidth cannot be reached ({what})"));
+                }
+            }
+        }
         // Durability at the sized count with the default assumptions; a shape the model
         // cannot place (too few nodes for its code) shows no figure rather than failing
         // the whole table.
@@ -83,6 +122,9 @@ pub fn run(mut c: Catalog, a: &SizeArgs, out: &mut dyn Write) -> Result<(), CliE
         Format::Csv => table(&rows, &durability, true).write_csv(out)?,
         Format::Table => {
             table(&rows, &durability, false).write_text(out)?;
+            for n in &notes {
+                writeln!(out, "{n}")?;
+            }
             for r in &rows {
                 for w in &r.warnings {
                     writeln!(out, "warning: {}: {w}", r.shape)?;

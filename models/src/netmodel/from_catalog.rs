@@ -65,8 +65,11 @@ pub fn path_kind(shape: &Shape) -> PathKind {
 }
 
 /// How many network units (pool instances) `nodes` of a shape are: nodes, except for
-/// Blob, whose limits are per storage account (capacity / account size, at least one).
-pub fn network_units(shape: &Shape, nodes: u32) -> u32 {
+/// Blob, whose limits are per storage account. An architect shards data over as many
+/// accounts as the subscription may have in a region (`blob_accounts_per_region`, 250 by
+/// default), so that is the count, or more if the capacity itself needs more accounts
+/// (then `size` warns). More storage servers never add Blob bandwidth.
+pub fn network_units(cat: &Catalog, shape: &Shape, nodes: u32) -> u32 {
     if shape.kind != DeploymentKind::AzureBlob {
         return nodes;
     }
@@ -75,7 +78,11 @@ pub fn network_units(shape: &Shape, nodes: u32) -> u32 {
     let account = shape
         .param("account_max_bytes")
         .map_or(f64::INFINITY, |p| p.value);
-    ((usable / account).ceil() as u32).max(1)
+    let for_capacity = ((usable / account).ceil() as u32).max(1);
+    let region = cat
+        .assumption("blob_accounts_per_region")
+        .map_or(1, |p| p.value.max(1.0) as u32);
+    for_capacity.max(region)
 }
 
 /// Builds the spec of `shape` for a cluster of `nodes`, at data-reduction ratio `drr`.

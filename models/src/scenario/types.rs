@@ -108,8 +108,9 @@ pub struct Interruptions {
 pub struct Failures {
     /// Annual failure rate of one drive (fraction per year).
     pub drive_afr: f64,
-    /// Annual rate at which a storage node is lost with its local data (hardware failure,
-    /// or a cloud VM's host going into maintenance: local NVMe does not survive).
+    /// Annual rate at which a cloud VM loses its local NVMe (host maintenance or failure),
+    /// so the whole node rebuilds. Owned boxes and DPU servers keep their drives' data
+    /// when they fail and use the catalog's `vast_box_loss_per_year` instead.
     pub node_loss_per_year: f64,
     /// Ceiling on each rebuild's rate, GB/s of rebuilt data cluster-wide; absent: the
     /// rebuild takes its fair share.

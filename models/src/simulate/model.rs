@@ -74,6 +74,7 @@ struct Stats {
     checkpoint_samples: Vec<f64>,
     restores: Histogram,
     rebuilds: Histogram,
+    rebuild_rates: Vec<f64>,
     overruns: u64,
     interruptions: u64,
     drive_failures: u64,
@@ -172,6 +173,7 @@ pub fn run_with_progress(input: &SimInput, progress: &mut dyn FnMut(f64)) -> Sim
             checkpoint_samples: Vec::new(),
             restores: Histogram::new(),
             rebuilds: Histogram::new(),
+            rebuild_rates: Vec::new(),
             overruns: 0,
             interruptions: 0,
             drive_failures: 0,
@@ -661,6 +663,10 @@ impl Sim<'_> {
                         return;
                     }
                     self.stats.rebuilds.record((now - rb.started).as_nanos());
+                    let secs = (now - rb.started).as_secs_f64();
+                    if secs > 0.0 {
+                        self.stats.rebuild_rates.push(rb.bytes / secs);
+                    }
                     self.lost_bytes = (self.lost_bytes - rb.bytes).max(0.0);
                     if rb.node_loss {
                         // The replacement node joins once its data is rebuilt.
@@ -837,6 +843,10 @@ impl Sim<'_> {
             write_gbs_mean: st.write.mean(end) / 1e9,
             closed_form_read_gbs: read_ceiling.read / 1e9,
             closed_form_write_gbs: write_ceiling.write / 1e9,
+            max_gpus_at_floor: self.input.training.as_ref().map(|t| {
+                t.step
+                    .max_accelerators(read_ceiling.read / t.reading_fraction.max(1e-12))
+            }),
             binding_resource: read_ceiling
                 .binding
                 .map(|i| start_pools[i].name.clone())
@@ -846,6 +856,9 @@ impl Sim<'_> {
             rebuilds_completed: st.rebuilds.count(),
             rebuild_mean_s: st.rebuilds.mean().map(|ns| ns / 1e9),
             rebuild_max_s: st.rebuilds.max().map(|ns| ns as f64 / 1e9),
+            rebuild_rate_gbs: (!st.rebuild_rates.is_empty()).then(|| {
+                st.rebuild_rates.iter().sum::<f64>() / st.rebuild_rates.len() as f64 / 1e9
+            }),
             degraded_read_gbs: (exposed_s > 0.0)
                 .then(|| st.degraded_read.integral(end) / exposed_s / 1e9),
             exposure_hours: exposed_s / 3600.0,

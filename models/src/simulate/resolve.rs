@@ -80,6 +80,21 @@ pub fn sizing(
     size_at(cat, shape, &req, n)
 }
 
+/// Rate at which one storage node loses its data. The scenario's `node_loss_per_year`
+/// speaks of cloud VMs (a VM that leaves its host loses its local NVMe); an owned box or a
+/// DPU server keeps its drives' contents when it fails, so those take the catalog's
+/// `vast_box_loss_per_year`, and Blob repairs itself out of sight.
+pub fn node_loss_per_year(cat: &Catalog, sc: &Scenario, shape: &Shape) -> Option<f64> {
+    let f = sc.failures.as_ref()?;
+    Some(match shape.kind {
+        crate::catalog::DeploymentKind::VastEboxCloudVm => f.node_loss_per_year,
+        crate::catalog::DeploymentKind::AzureBlob => 0.0,
+        _ => cat
+            .assumption("vast_box_loss_per_year")
+            .map_or(0.0, |p| p.value),
+    })
+}
+
 /// GPUs per client VM of the scenario's client shape.
 pub fn gpus_per_vm(cat: &Catalog, sc: &Scenario) -> Result<u32, InputError> {
     match &sc.clients {
@@ -102,7 +117,7 @@ pub fn sim_input(
     let drr_v = sized.drr.max(1.0);
     let nodes = sized.nodes as u32;
     let spec = cluster_spec(cat, shape, nodes, drr_v, &net_options(sc))?;
-    let units = network_units(shape, nodes);
+    let units = network_units(cat, shape, nodes);
     let days = match (days, &sc.simulation) {
         (Some(d), _) => d,
         (None, Some(s)) => s.days,
@@ -184,7 +199,7 @@ pub fn sim_input(
             .map(|i| SimDuration::from_secs_f64(i.gpu_mttf_hours * 3600.0)),
         failures: sc.failures.as_ref().map(|fl| FailurePlan {
             drive_afr: fl.drive_afr,
-            node_loss_per_year: fl.node_loss_per_year,
+            node_loss_per_year: node_loss_per_year(cat, sc, shape).unwrap_or(0.0),
             rebuild_cap: fl.rebuild_cap_gbs.map(|g| g * 1e9),
             rebuild_streams: fl.rebuild_streams,
         }),

@@ -41,12 +41,18 @@ pub struct SimResult {
     /// Read ceiling of the cluster at the start in the closed form, for comparison.
     pub closed_form_read_gbs: f64,
     pub closed_form_write_gbs: f64,
+    /// Most GPUs the starting cluster keeps at the workload's utilisation floor (closed
+    /// form: read ceiling / per-GPU read at the floor, with the scenario's reading share).
+    pub max_gpus_at_floor: Option<u64>,
     pub binding_resource: String,
     pub drive_failures: u64,
     pub node_losses: u64,
     pub rebuilds_completed: u64,
     pub rebuild_mean_s: Option<f64>,
     pub rebuild_max_s: Option<f64>,
+    /// Mean rate of completed rebuilds, GB/s of data rebuilt (feeds the durability model's
+    /// repair rate).
+    pub rebuild_rate_gbs: Option<f64>,
     /// Mean client read rate while any rebuild ran, GB/s (`None`: no rebuild happened).
     pub degraded_read_gbs: Option<f64>,
     /// Hours at reduced protection (any rebuild running).
