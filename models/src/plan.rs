@@ -99,9 +99,11 @@ pub fn targets(cat: &Catalog, sc: &Scenario) -> Result<Targets, InputError> {
         },
         (None, None) => 0.0,
     };
+    // KV-cache offload adds to whatever else the cluster must carry.
+    let (kr, kw) = crate::simulate::resolve::kv_offload(cat, sc)?.unwrap_or((0.0, 0.0));
     Ok(Targets {
-        read_bps: read,
-        write_bps: write,
+        read_bps: read + kr,
+        write_bps: write + kw,
         checkpoint_p99_s: sc.checkpoint.as_ref().and_then(|c| c.target_seconds),
         max_usd_per_gbs_month: sc.request.max_usd_per_gbs_month,
         max_usd_per_month: sc.request.max_usd_per_month,

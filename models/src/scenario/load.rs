@@ -165,6 +165,12 @@ fn validate(file: &str, text: &str, sc: &Scenario) -> Result<(), InputError> {
         }
         last_day = t.day;
     }
+    if let Some(i) = &sc.inference {
+        positive("inference.offloaded_tokens_per_s", i.offloaded_tokens_per_s)?;
+        if !(i.reads_per_token.is_finite() && i.reads_per_token >= 0.0) {
+            return Err(err("inference.reads_per_token", "must be zero or positive"));
+        }
+    }
     if let Some(s) = &sc.simulation {
         positive("simulation.days", s.days)?;
         positive("simulation.sample_interval_s", s.sample_interval_s)?;

@@ -31,6 +31,20 @@ pub struct Scenario {
     /// Storage-per-GPU curve: the GPU counts to evaluate.
     pub ratio: Option<Ratio>,
     pub network: Option<Network>,
+    /// Inference KV-cache offload to the cluster, as a steady read/write mix.
+    pub inference: Option<Inference>,
+}
+
+/// KV-cache offload: prefill writes each offloaded token's K and V, decode reads them back.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Inference {
+    /// Model id (`llm_models.csv`) whose attention shape sets the bytes per token.
+    pub model: String,
+    /// Tokens per second whose KV cache is offloaded to the cluster (all replicas).
+    pub offloaded_tokens_per_s: f64,
+    /// Times each offloaded token's KV cache is read back (prefix reuse).
+    pub reads_per_token: f64,
 }
 
 /// What the customer asks for.

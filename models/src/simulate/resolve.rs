@@ -95,6 +95,23 @@ pub fn node_loss_per_year(cat: &Catalog, sc: &Scenario, shape: &Shape) -> Option
     })
 }
 
+/// KV-cache offload as (read, write) bytes/s: tokens/s × bytes per token (layers × KV
+/// heads × head dim × 2 × dtype bytes) written, and that × reads per token read back.
+pub fn kv_offload(cat: &Catalog, sc: &Scenario) -> Result<Option<(f64, f64)>, InputError> {
+    let Some(i) = &sc.inference else {
+        return Ok(None);
+    };
+    let m = cat.model(&i.model)?;
+    let per_token = crate::workload::kvcache::kv_bytes_per_token(
+        m.layers.value,
+        m.kv_heads.value,
+        m.head_dim.value,
+        m.kv_dtype_bytes.value,
+    );
+    let write = i.offloaded_tokens_per_s * per_token;
+    Ok(Some((write * i.reads_per_token, write)))
+}
+
 /// GPUs per client VM of the scenario's client shape.
 pub fn gpus_per_vm(cat: &Catalog, sc: &Scenario) -> Result<u32, InputError> {
     match &sc.clients {
@@ -149,15 +166,25 @@ pub fn sim_input(
         }
         None => (0, None),
     };
-    let steady = match (&sc.clients, sc.request.read_gbs, sc.request.write_gbs) {
-        (None, r, w) if r.is_some() || w.is_some() => Some(SteadyDemand {
-            read: r.unwrap_or(0.0) * 1e9,
-            write: w.unwrap_or(0.0) * 1e9,
-            // Many client streams share fairly with rebuilds, as real HPC clients would.
-            streams: (units * 8).max(1),
-        }),
-        _ => None,
+    // Stated demand (HPC, ingest) when there are no GPU clients to derive it from, plus
+    // any KV-cache offload; both run as steady capped streams.
+    let (mut sr, mut sw) = match &sc.clients {
+        None => (
+            sc.request.read_gbs.unwrap_or(0.0) * 1e9,
+            sc.request.write_gbs.unwrap_or(0.0) * 1e9,
+        ),
+        Some(_) => (0.0, 0.0),
     };
+    if let Some((r, w)) = kv_offload(cat, sc)? {
+        sr += r;
+        sw += w;
+    }
+    let steady = (sr > 0.0 || sw > 0.0).then(|| SteadyDemand {
+        read: sr,
+        write: sw,
+        // Many client streams share fairly with rebuilds, as real clients would.
+        streams: (units * 8).max(1),
+    });
     let checkpoint = match &sc.checkpoint {
         Some(c) => {
             let m = cat.model(&c.model)?;
