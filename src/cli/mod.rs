@@ -9,6 +9,7 @@ pub mod shapes;
 pub mod simulate;
 pub mod size;
 mod table;
+pub mod validate;
 
 use crate::error::CliError;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -47,6 +48,9 @@ pub enum Command {
     /// Durability and availability (nines) of one shape at a node count, beside the
     /// other layout rule and Azure Blob's codes under the same inputs.
     Durability(durability::DurabilityArgs),
+    /// Compare vastplan's answers with published figures (MLPerf Storage, NVIDIA, VAST,
+    /// Azure, Meta, queueing theory) and print or write docs/VALIDATION.md.
+    Validate(validate::ValidateArgs),
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -71,6 +75,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Ratio(a) => ratio::run(load(&dir())?, &a, &mut out),
         Command::Simulate(a) => simulate::run(load(&dir())?, &a, &mut out),
         Command::Durability(a) => durability::run(load(&dir())?, &a, &mut out),
+        Command::Validate(a) => validate::run(load(&dir())?, &a, &mut out),
     }
 }
 
