@@ -1,20 +1,9 @@
 //! `vastplan netcheck` end to end: the binding resource and knee for a cloud VM shape, and
 //! one-line errors with exit code 2 for bad input.
 
-use std::process::Command;
+mod common;
 
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_vastplan"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::vastplan as run;
 
 #[test]
 fn laosv5_reads_are_bound_by_the_egress_cap_and_the_knee_moves_it() {

@@ -1,20 +1,9 @@
 //! `vastplan validate` end to end: prints the document, writes it with `--write` byte for
 //! byte as the library renders it, and exits 0 while every row is in tolerance.
 
-use std::process::Command;
+mod common;
 
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_vastplan"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("binary runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::vastplan as run;
 
 #[test]
 fn prints_and_writes_the_same_document() {

@@ -129,3 +129,17 @@ pub fn check_screenshot(path: &Path) {
         "chart colours missing ({blue} palette-blue pixels)"
     );
 }
+
+/// Runs the built binary from the repository root; returns exit code, stdout, stderr.
+pub fn vastplan(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_vastplan"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the vastplan binary runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}

@@ -193,6 +193,23 @@ pub struct Catalog {
     pub assumptions: BTreeMap<String, Param>,
 }
 
+/// The row of `items` whose id is `id`, or an error listing the ids `file` does have.
+fn find<'a, T>(
+    items: &'a [T],
+    id: &str,
+    key: impl Fn(&T) -> &String,
+    file: &str,
+    what: &str,
+) -> Result<&'a T, InputError> {
+    items.iter().find(|t| key(t) == id).ok_or_else(|| {
+        let ids: Vec<&str> = items.iter().map(|t| key(t).as_str()).collect();
+        InputError::new(
+            file,
+            format!("unknown {what} {id:?}; known: {}", ids.join(", ")),
+        )
+    })
+}
+
 /// Pseudo-id under which `apply_override` reaches the global assumptions.
 pub const ASSUMPTIONS: &str = "assumptions";
 
@@ -257,33 +274,33 @@ impl Catalog {
     }
 
     pub fn gpu_vm(&self, id: &str) -> Result<&GpuVm, InputError> {
-        self.gpu_vms.iter().find(|g| g.id == id).ok_or_else(|| {
-            let ids: Vec<&str> = self.gpu_vms.iter().map(|g| g.id.as_str()).collect();
-            InputError::new(
-                "datasets/azure_gpu_vms.csv",
-                format!("unknown GPU VM {id:?}; known: {}", ids.join(", ")),
-            )
-        })
+        find(
+            &self.gpu_vms,
+            id,
+            |g| &g.id,
+            "datasets/azure_gpu_vms.csv",
+            "GPU VM",
+        )
     }
 
     pub fn workload(&self, id: &str) -> Result<&TrainingWorkload, InputError> {
-        self.workloads.iter().find(|w| w.id == id).ok_or_else(|| {
-            let ids: Vec<&str> = self.workloads.iter().map(|w| w.id.as_str()).collect();
-            InputError::new(
-                "datasets/workloads_mlperf.csv",
-                format!("unknown workload {id:?}; known: {}", ids.join(", ")),
-            )
-        })
+        find(
+            &self.workloads,
+            id,
+            |w| &w.id,
+            "datasets/workloads_mlperf.csv",
+            "workload",
+        )
     }
 
     pub fn model(&self, id: &str) -> Result<&LlmModel, InputError> {
-        self.models.iter().find(|m| m.id == id).ok_or_else(|| {
-            let ids: Vec<&str> = self.models.iter().map(|m| m.id.as_str()).collect();
-            InputError::new(
-                "datasets/llm_models.csv",
-                format!("unknown model {id:?}; known: {}", ids.join(", ")),
-            )
-        })
+        find(
+            &self.models,
+            id,
+            |m| &m.id,
+            "datasets/llm_models.csv",
+            "model",
+        )
     }
 
     pub fn assumption(&self, name: &str) -> Result<&Param, InputError> {
