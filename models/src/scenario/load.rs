@@ -20,7 +20,7 @@ pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, InputError> {
 /// Turns a TOML error into file:line: field `key`: message. The key is the dotted path of
 /// the table header above the error plus the key on the error's line, or the name the
 /// message quotes (serde says "missing field `x`" with a span over the whole table).
-fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> InputError {
+pub fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> InputError {
     let msg = e.message().trim().to_string();
     let mut err = InputError::new(file, msg.clone());
     if let Some(span) = e.span() {
@@ -198,7 +198,7 @@ fn validate(file: &str, text: &str, sc: &Scenario) -> Result<(), InputError> {
 }
 
 /// Line (1-based) where `section.key` is set, for errors found after parsing.
-fn line_of_key(text: &str, dotted: &str) -> Option<usize> {
+pub fn line_of_key(text: &str, dotted: &str) -> Option<usize> {
     let (section, key) = match dotted.rsplit_once('.') {
         Some((s, k)) => (Some(s), k),
         None => (None, dotted),
