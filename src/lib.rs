@@ -6,3 +6,4 @@ pub mod error;
 pub mod output;
 pub mod progress;
 pub mod report;
+pub mod sweep;

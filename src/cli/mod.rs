@@ -2,12 +2,14 @@
 
 pub mod durability;
 pub mod flows;
+pub mod merge;
 pub mod netcheck;
 pub mod plan;
 pub mod ratio;
 pub mod shapes;
 pub mod simulate;
 pub mod size;
+pub mod sweep;
 mod table;
 
 use crate::error::CliError;
@@ -47,6 +49,10 @@ pub enum Command {
     /// Durability and availability (nines) of one shape at a node count, beside the
     /// other layout rule and Azure Blob's codes under the same inputs.
     Durability(durability::DurabilityArgs),
+    /// Run a parameter sweep (or one shard of it) across all cores; one result file per run.
+    Sweep(sweep::SweepArgs),
+    /// Merge complete sweep output directories into one CSV sorted by run id.
+    Merge(merge::MergeArgs),
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -64,6 +70,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         // Flow instances need no catalog.
         Command::Flows(a) => flows::run(a),
+        Command::Merge(a) => merge::run(&a),
         Command::Shapes(a) => shapes::run(&load(&dir())?, &a, &mut out),
         Command::Size(a) => size::run(load(&dir())?, &a, &mut out),
         Command::Netcheck(a) => netcheck::run(load(&dir())?, &a, &mut out),
@@ -71,6 +78,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Ratio(a) => ratio::run(load(&dir())?, &a, &mut out),
         Command::Simulate(a) => simulate::run(load(&dir())?, &a, &mut out),
         Command::Durability(a) => durability::run(load(&dir())?, &a, &mut out),
+        Command::Sweep(a) => sweep::run(load(&dir())?, &a, &mut out),
     }
 }
 
