@@ -114,6 +114,9 @@ fn whole_and_sharded_runs_merge_to_identical_bytes() {
     ]));
     let (a, b) = (std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
     assert_eq!(a, b, "sharded merge differs from the whole run");
+    let piped = vastplan(&["merge", s(&whole), "--out", "-"]);
+    assert!(piped.status.success());
+    assert_eq!(piped.stdout, a, "--out - differs from the file");
     let text = String::from_utf8(a).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 25);

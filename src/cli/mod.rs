@@ -70,7 +70,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         // Flow instances need no catalog.
         Command::Flows(a) => flows::run(a),
-        Command::Merge(a) => merge::run(&a),
+        Command::Merge(a) => merge::run(&a, &mut out),
         Command::Shapes(a) => shapes::run(&load(&dir())?, &a, &mut out),
         Command::Size(a) => size::run(load(&dir())?, &a, &mut out),
         Command::Netcheck(a) => netcheck::run(load(&dir())?, &a, &mut out),
