@@ -6,4 +6,5 @@ pub mod error;
 pub mod output;
 pub mod progress;
 pub mod report;
+pub mod sweep;
 pub mod validation;

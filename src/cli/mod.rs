@@ -2,12 +2,14 @@
 
 pub mod durability;
 pub mod flows;
+pub mod merge;
 pub mod netcheck;
 pub mod plan;
 pub mod ratio;
 pub mod shapes;
 pub mod simulate;
 pub mod size;
+pub mod sweep;
 mod table;
 pub mod validate;
 
@@ -51,6 +53,10 @@ pub enum Command {
     /// Compare vastplan's answers with published figures (MLPerf Storage, NVIDIA, VAST,
     /// Azure, Meta, queueing theory) and print or write docs/VALIDATION.md.
     Validate(validate::ValidateArgs),
+    /// Run a parameter sweep (or one shard of it) across all cores; one result file per run.
+    Sweep(sweep::SweepArgs),
+    /// Merge complete sweep output directories into one CSV sorted by run id.
+    Merge(merge::MergeArgs),
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -68,6 +74,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         // Flow instances need no catalog.
         Command::Flows(a) => flows::run(a),
+        Command::Merge(a) => merge::run(&a, &mut out),
         Command::Shapes(a) => shapes::run(&load(&dir())?, &a, &mut out),
         Command::Size(a) => size::run(load(&dir())?, &a, &mut out),
         Command::Netcheck(a) => netcheck::run(load(&dir())?, &a, &mut out),
@@ -76,6 +83,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Simulate(a) => simulate::run(load(&dir())?, &a, &mut out),
         Command::Durability(a) => durability::run(load(&dir())?, &a, &mut out),
         Command::Validate(a) => validate::run(load(&dir())?, &a, &mut out),
+        Command::Sweep(a) => sweep::run(load(&dir())?, &a, &mut out),
     }
 }
 

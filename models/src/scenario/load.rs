@@ -20,7 +20,7 @@ pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, InputError> {
 /// Turns a TOML error into file:line: field `key`: message. The key is the dotted path of
 /// the table header above the error plus the key on the error's line, or the name the
 /// message quotes (serde says "missing field `x`" with a span over the whole table).
-fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> InputError {
+pub fn toml_error(file: &str, text: &str, e: &toml::de::Error) -> InputError {
     // toml's messages can span lines ("expected `.`, `]`" below the headline); errors
     // print as one line.
     let msg = e

@@ -9,5 +9,7 @@
 mod load;
 mod types;
 
-pub use load::{line_of_key, load_scenario, parse_scenario};
+// The error mapping is shared with other strict TOML inputs (sweep files) so every file
+// the user writes reports errors the same way.
+pub use load::{line_of_key, load_scenario, parse_scenario, toml_error};
 pub use types::*;

@@ -120,6 +120,16 @@ pub fn gpus_per_vm(cat: &Catalog, sc: &Scenario) -> Result<u32, InputError> {
     }
 }
 
+/// What a caller may override of a scenario when building a run (all `None`: the
+/// scenario's own values).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RunOverrides {
+    pub days: Option<f64>,
+    pub seed: Option<u64>,
+    /// Per-node network, bytes/s ([`NetOptions::node_network`]).
+    pub node_network: Option<f64>,
+}
+
 /// Builds the simulation input. `days` and `seed` override the scenario's.
 pub fn sim_input(
     cat: &Catalog,
@@ -130,10 +140,30 @@ pub fn sim_input(
     seed: Option<u64>,
     file: &str,
 ) -> Result<SimInput, InputError> {
+    let o = RunOverrides {
+        days,
+        seed,
+        node_network: None,
+    };
+    sim_input_with(cat, sc, shape, sized, &o, file)
+}
+
+/// [`sim_input`] with every override a sweep axis can set.
+pub fn sim_input_with(
+    cat: &Catalog,
+    sc: &Scenario,
+    shape: &Shape,
+    sized: &Sizing,
+    o: &RunOverrides,
+    file: &str,
+) -> Result<SimInput, InputError> {
+    let (days, seed) = (o.days, o.seed);
     let err = |field: &str, m: &str| InputError::new(file, m.to_string()).field(field);
     let drr_v = sized.drr.max(1.0);
     let nodes = sized.nodes as u32;
-    let spec = cluster_spec(cat, shape, nodes, drr_v, &net_options(sc))?;
+    let mut net = net_options(sc);
+    net.node_network = o.node_network;
+    let spec = cluster_spec(cat, shape, nodes, drr_v, &net)?;
     let units = network_units(cat, shape, nodes);
     let days = match (days, &sc.simulation) {
         (Some(d), _) => d,
