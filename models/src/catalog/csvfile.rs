@@ -42,7 +42,8 @@ impl CsvFile {
             .headers()
             .map_err(|e| InputError::new(name, format!("bad header: {e}")).at_line(1))?
             .clone();
-        // Comment lines come before the header, so count to it.
+        // The header is the first line that is neither blank nor a comment (the shipped
+        // files keep their comments just below it, so line 1).
         let header_line = text
             .lines()
             .position(|l| !l.trim().is_empty() && !l.starts_with('#'))
