@@ -136,6 +136,25 @@ pub fn plan_page(
         &bw,
         "Simulated mean includes checkpoint pauses, restores and rebuilds.",
     );
+    if let Some(goal) = t.max_usd_per_gbs_month {
+        let mut pp = BarChart::new(
+            "Price-performance by candidate",
+            Axis::new("Cost per GB/s-month", Unit::Usd),
+            names.clone(),
+        )
+        .with_series(
+            "$/GB/s-month",
+            plans.iter().map(|p| p.usd_per_gbs_month).collect(),
+        );
+        pp.y_refs.push(RefLine::new(
+            goal,
+            format!("target {}", fmt_usd_short(goal)),
+        ));
+        page.chart(
+            &pp,
+            "Monthly cost divided by the closed-form read ceiling of the cluster as planned.",
+        );
+    }
 
     let sims: Vec<(&CandidatePlan, &vastplan_models::simulate::SimResult)> = plans
         .iter()
@@ -143,24 +162,27 @@ pub fn plan_page(
         .collect();
     if !sims.is_empty() {
         page.section("Under load");
-        let mut cdf = CdfChart::new(
-            "Checkpoint time distribution",
-            Axis::new("Checkpoint time", Unit::si("s")),
-        );
-        for (p, s) in &sims {
-            if !s.checkpoint_samples_s.is_empty() {
-                cdf = cdf.with_sample(label(p), s.checkpoint_samples_s.clone());
+        // Charts with nothing to show (no checkpoints, no GPUs) are left out.
+        if sims.iter().any(|(_, s)| !s.checkpoint_samples_s.is_empty()) {
+            let mut cdf = CdfChart::new(
+                "Checkpoint time distribution",
+                Axis::new("Checkpoint time", Unit::si("s")),
+            );
+            for (p, s) in &sims {
+                if !s.checkpoint_samples_s.is_empty() {
+                    cdf = cdf.with_sample(label(p), s.checkpoint_samples_s.clone());
+                }
             }
+            if let Some(goal) = t.checkpoint_p99_s {
+                cdf.x_refs
+                    .push(RefLine::new(goal, format!("target {goal:.0} s")));
+            }
+            cdf.y_refs.push(RefLine::new(0.99, "p99"));
+            page.chart(
+                &cdf,
+                "Every checkpoint of every job over the simulated period.",
+            );
         }
-        if let Some(goal) = t.checkpoint_p99_s {
-            cdf.x_refs
-                .push(RefLine::new(goal, format!("target {goal:.0} s")));
-        }
-        cdf.y_refs.push(RefLine::new(0.99, "p99"));
-        page.chart(
-            &cdf,
-            "Every checkpoint of every job over the simulated period.",
-        );
         let day = |ts: f64| ts / 86_400.0;
         let mut util = LineChart::new(
             "GPU utilisation over time",
@@ -190,7 +212,9 @@ pub fn plan_page(
         }
         util.step = true;
         bind.step = true;
-        page.chart(&util, "Means over each sample interval; dips are synchronous checkpoints, restores and rebuilds.");
+        if sims.iter().any(|(_, s)| s.gpu_utilisation.is_some()) {
+            page.chart(&util, "Means over each sample interval; dips are synchronous checkpoints, restores and rebuilds.");
+        }
         page.chart(&bind, "The pool that binds reads in the closed form, as loaded by every flow in the simulation.");
         let mut ft = Table::new([
             "Candidate",
