@@ -72,11 +72,14 @@ fn non_round_times_print_in_shortest_form() {
     let links = "id,bandwidth_bytes_per_s,latency_s\nl,3e9,0.000001\n";
     let flows = "id,start_s,size_bytes,route\na,0.1,1e9,l\n";
     let (out, _, _) = run("round", links, flows, &[]);
-    // 0.1 + 1e-6 + 1/3 s, rounded up to the nanosecond.
+    // 0.1 + 1e-6 + 1/3 s exactly (the event fires on the next nanosecond, but the
+    // reported time is the exact end of the transfer), in shortest round-trip form.
+    let want = 0.100001f64 + 1.0 / 3.0;
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
-        "id,start_s,finish_s\na,0.1,0.433334334\n"
+        format!("id,start_s,finish_s\na,0.1,{want}\n")
     );
+    assert_eq!(want.to_string(), "0.4333343333333333");
 }
 
 /// Each bad input: (case, which file is bad, links, flows, line, field, words in message).

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use vastplan_models::InputError;
-use vastplan_sim::flow::{run_batch, FlowNetwork, FlowSpec, ResourceId, TimedFlow};
+use vastplan_sim::flow::{run_batch_exact, FlowNetwork, FlowSpec, ResourceId, TimedFlow};
 use vastplan_sim::{SimDuration, SimTime};
 
 #[derive(clap::Args, Debug)]
@@ -33,7 +33,7 @@ pub fn run(args: FlowsArgs) -> Result<(), CliError> {
     let mut net = FlowNetwork::new();
     let link_ids = read_links(&args.links, &mut net)?;
     let (ids, starts, flows) = read_flows(&args.flows, &link_ids)?;
-    let finish = run_batch(&mut net, &flows, &[], |_| {});
+    let finish = run_batch_exact(&mut net, &flows, &[], |_| {});
 
     let mut out: Box<dyn Write> = match &args.out {
         Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p).map_err(
@@ -51,7 +51,9 @@ pub fn run(args: FlowsArgs) -> Result<(), CliError> {
                 "flow `{id}` never completed; links all have bandwidth > 0"
             ))
         })?;
-        let fin_s = fin.as_nanos() as f64 / 1e9;
+        // The exact end of the last segment, not its nanosecond event: comparable with
+        // simulators that keep time in floating point.
+        let fin_s = fin;
         w.write_record([id.as_str(), &start.to_string(), &fin_s.to_string()])
             .map_err(csv_err)?;
     }

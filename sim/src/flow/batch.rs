@@ -1,6 +1,7 @@
 //! Running a fixed list of flow starts and capacity changes to completion: the common case
 //! of the command line, the benchmarks and the differential tests.
 
+use super::FlowId;
 use super::{FlowNetwork, FlowSpec, ResourceId};
 use crate::time::SimTime;
 
@@ -28,8 +29,31 @@ pub fn run_batch(
     net: &mut FlowNetwork,
     flows: &[TimedFlow],
     changes: &[CapacityChange],
-    mut observe: impl FnMut(&mut FlowNetwork),
+    observe: impl FnMut(&mut FlowNetwork),
 ) -> Vec<Option<SimTime>> {
+    run(net, flows, changes, observe, |net, id| net.end_time(id))
+}
+
+/// As [`run_batch`], returning each flow's exact completion time in seconds (the end of
+/// its last transfer segment before the nanosecond rounding of its event).
+pub fn run_batch_exact(
+    net: &mut FlowNetwork,
+    flows: &[TimedFlow],
+    changes: &[CapacityChange],
+    observe: impl FnMut(&mut FlowNetwork),
+) -> Vec<Option<f64>> {
+    run(net, flows, changes, observe, |net, id| {
+        net.flow_stats(id).exact_end_s
+    })
+}
+
+fn run<T: Clone>(
+    net: &mut FlowNetwork,
+    flows: &[TimedFlow],
+    changes: &[CapacityChange],
+    mut observe: impl FnMut(&mut FlowNetwork),
+    finished: impl Fn(&mut FlowNetwork, FlowId) -> Option<T>,
+) -> Vec<Option<T>> {
     let base = net.flow_count() as u32;
     let mut order: Vec<u32> = (0..flows.len() as u32).collect();
     order.sort_by_key(|&i| flows[i as usize].start);
@@ -65,7 +89,7 @@ pub fn run_batch(
                 id.0.checked_sub(base)
                     .and_then(|k| input_of.get(k as usize))
             {
-                finish[i as usize] = net.end_time(id);
+                finish[i as usize] = finished(net, id);
             }
         }
         observe(net);

@@ -94,7 +94,7 @@ mod solve;
 #[cfg(test)]
 mod tests;
 
-pub use batch::{run_batch, CapacityChange, TimedFlow};
+pub use batch::{run_batch, run_batch_exact, CapacityChange, TimedFlow};
 pub use network::{FlowNetwork, FlowState, FlowStats, ResourceStats};
 
 /// Identifies a resource of one [`FlowNetwork`]; an index in the order of creation.

@@ -41,6 +41,9 @@ pub(super) struct Resource {
 }
 
 pub(super) struct Flow {
+    /// Completion time in f64 seconds, before rounding up to the nanosecond event: what
+    /// a report compares against other simulators (NaN until predicted).
+    pub exact_end: f64,
     pub size: f64,
     pub n: u32,
     /// Per-stream cap; infinity when none.
@@ -93,6 +96,9 @@ pub struct FlowStats {
     pub bytes_moved: f64,
     /// Total rate over all streams, bytes/s.
     pub rate: f64,
+    /// Completion time in seconds before rounding to the nanosecond of its event: the
+    /// last transfer segment's exact end (`None` unless done).
+    pub exact_end_s: Option<f64>,
 }
 
 /// Per-resource accounting, as of the network's current time.
@@ -309,6 +315,7 @@ impl FlowNetwork {
             visit: 0,
             fixed: 0,
             new_rate: 0.0,
+            exact_end: f64::NAN,
         });
         // A zero-size flow never joins the sharing: it is done once its latency has passed.
         if latency > SimDuration::ZERO || spec.size == 0.0 {
@@ -407,6 +414,11 @@ impl FlowNetwork {
             end: f.end,
             bytes_moved: f.moved_at(self.now),
             rate,
+            exact_end_s: match f.state {
+                FlowState::Done if f.exact_end.is_finite() => Some(f.exact_end),
+                FlowState::Done => f.end.map(SimTime::as_secs_f64),
+                _ => None,
+            },
         }
     }
 
@@ -586,11 +598,22 @@ impl FlowNetwork {
         self.completed.push(FlowId(f));
     }
 
-    pub(super) fn predict(&self, f: u32) -> Option<SimTime> {
-        let fl = &self.flows[f as usize];
+    /// Predicts a flow's completion: the nanosecond event (rounded up) and, kept on the
+    /// flow, the exact f64 time the last segment ends.
+    pub(super) fn predict(&mut self, f: u32) -> Option<SimTime> {
+        let fl = &mut self.flows[f as usize];
         let remaining = fl.size - fl.anchor_moved;
-        transfer_nanos(remaining, fl.size, fl.n as f64 * fl.rate)
-            .map(|ns| fl.anchor + SimDuration(ns))
+        let total = fl.n as f64 * fl.rate;
+        let due = transfer_nanos(remaining, fl.size, total).map(|ns| fl.anchor + SimDuration(ns));
+        fl.exact_end = match due {
+            Some(t) if total.is_finite() && total > 0.0 && remaining > 0.0 => {
+                // Never later than the event that completes it.
+                (fl.anchor.as_secs_f64() + remaining / total).min(t.as_secs_f64())
+            }
+            Some(t) => t.as_secs_f64(),
+            None => f64::NAN,
+        };
+        due
     }
 
     pub(super) fn settle_resource(&mut self, r: usize) {
