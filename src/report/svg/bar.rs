@@ -2,7 +2,7 @@
 //! category (e.g. delivered vs demanded GB/s for each candidate).
 
 use super::canvas::{colour, text_width, Anchor, Canvas, TextStyle};
-use super::frame::{no_data, Frame, LegendItem, Mark, Swatch, XKind};
+use super::frame::{legend, no_data, Frame, Mark, Swatch, XKind};
 use super::{finite_range, with_refs, Axis, Chart, RefLine};
 
 const VALUE_SIZE: f64 = 14.0;
@@ -68,19 +68,7 @@ impl BarChart {
             return no_data(&self.title);
         };
         let yr = with_refs(yr, &self.y_refs);
-        let legend = if self.series.len() > 1 {
-            self.series
-                .iter()
-                .enumerate()
-                .map(|(i, s)| LegendItem {
-                    name: s.name.clone(),
-                    index: i,
-                    swatch: Swatch::Box,
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let legend = legend(self.series.iter().map(|s| s.name.as_str()), Swatch::Box);
         let mut c = Canvas::new(&self.title);
         let area = Frame {
             title: &self.title,

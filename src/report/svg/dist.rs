@@ -3,7 +3,7 @@
 
 use super::axis::Unit;
 use super::canvas::{colour, dash, Canvas};
-use super::frame::{no_data, Frame, LegendItem, Mark, Swatch, XKind};
+use super::frame::{legend, no_data, Frame, Mark, Swatch, XKind};
 use super::line::step_post;
 use super::ticks::{nearest_nice_step, nice_step};
 use super::{finite_range, with_refs, Axis, Chart, RefLine};
@@ -202,19 +202,7 @@ impl CdfChart {
         };
         let xr = with_refs(xr, &self.x_refs);
         let y_axis = Axis::new("Share of samples ≤ x", Unit::Percent).including(0.0, 1.0);
-        let legend = if self.series.len() > 1 {
-            self.series
-                .iter()
-                .enumerate()
-                .map(|(i, s)| LegendItem {
-                    name: s.name.clone(),
-                    index: i,
-                    swatch: Swatch::Line,
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let legend = legend(self.series.iter().map(|s| s.name.as_str()), Swatch::Line);
         let mut c = Canvas::new(&self.title);
         let area = Frame {
             title: &self.title,

@@ -52,6 +52,25 @@ pub(crate) struct LegendItem {
     pub swatch: Swatch,
 }
 
+/// One legend entry per series, in series order; none for a single series, whose name the
+/// title already carries.
+pub(crate) fn legend<'a>(
+    names: impl ExactSizeIterator<Item = &'a str>,
+    swatch: Swatch,
+) -> Vec<LegendItem> {
+    if names.len() <= 1 {
+        return Vec::new();
+    }
+    names
+        .enumerate()
+        .map(|(index, name)| LegendItem {
+            name: name.to_string(),
+            index,
+            swatch,
+        })
+        .collect()
+}
+
 pub(crate) enum XKind<'a> {
     /// A numeric axis covering `[lo, hi]`.
     Numeric { axis: &'a Axis, lo: f64, hi: f64 },

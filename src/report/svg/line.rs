@@ -2,7 +2,7 @@
 //! the utilisation of binding resources over simulated time.
 
 use super::canvas::{colour, dash, Canvas};
-use super::frame::{no_data, Frame, LegendItem, Mark, Swatch, XKind};
+use super::frame::{legend, no_data, Frame, Mark, Swatch, XKind};
 use super::{finite_range, with_refs, Axis, Chart, RefLine};
 
 /// One named line.
@@ -74,19 +74,7 @@ impl LineChart {
         };
         let xr = with_refs(xr, &self.x_refs);
         let yr = with_refs(yr, &self.y_refs);
-        let legend = if self.series.len() > 1 {
-            self.series
-                .iter()
-                .enumerate()
-                .map(|(i, s)| LegendItem {
-                    name: s.name.clone(),
-                    index: i,
-                    swatch: Swatch::Line,
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let legend = legend(self.series.iter().map(|s| s.name.as_str()), Swatch::Line);
         let mut c = Canvas::new(&self.title);
         let area = Frame {
             title: &self.title,
