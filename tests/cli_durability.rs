@@ -1,24 +1,8 @@
 //! End-to-end: `vastplan durability` and the durability column of `size`.
 
-use std::process::{Command, Output};
+mod common;
 
-fn vastplan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vastplan"))
-        .arg("--datasets")
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/datasets"))
-        .args(args)
-        .current_dir(std::env::temp_dir())
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{stderr, stdout, vastplan_elsewhere as vastplan};
 
 #[test]
 fn durability_shows_both_layouts_and_blob_codes() {

@@ -1,24 +1,9 @@
 //! End-to-end: the binary, run against the shipped datasets from any directory.
 
-use std::process::{Command, Output};
+mod common;
 
-fn vastplan(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vastplan"))
-        .arg("--datasets")
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/datasets"))
-        .args(args)
-        .current_dir(std::env::temp_dir())
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use common::{stderr, stdout, vastplan_elsewhere as vastplan};
+use std::process::Command;
 
 #[test]
 fn size_table_lists_every_kind() {

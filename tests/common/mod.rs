@@ -143,3 +143,23 @@ pub fn vastplan(args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// Runs the built binary from a directory outside the repository, pointing it at the
+/// shipped datasets with `--datasets`: proves the commands do not depend on the cwd.
+pub fn vastplan_elsewhere(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_vastplan"))
+        .arg("--datasets")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/datasets"))
+        .args(args)
+        .current_dir(std::env::temp_dir())
+        .output()
+        .unwrap()
+}
+
+pub fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
