@@ -38,6 +38,12 @@ pub(super) struct Resource {
     pub stamp: u32,
     pub new_load: f64,
     pub touched: bool,
+    /// Level at which the resource saturated in this fill (infinity if it did not).
+    pub sat_level: f64,
+    /// Per-stream level at which the resource saturated in the last solve that included
+    /// it, which is then the fastest per-stream rate crossing it; infinity if it was not
+    /// saturated. Lets an untouched resource vouch for its flows' rates (see `solve.rs`).
+    pub level: f64,
 }
 
 pub(super) struct Flow {
@@ -127,26 +133,26 @@ pub struct FlowNetwork {
     pub(super) live_due: usize,
     pub(super) completed: Vec<FlowId>,
     pub(super) series_interval: Option<SimDuration>,
-    // Pending change, solved lazily so simultaneous changes cost one solve.
+    // Pending change, solved lazily so simultaneous changes cost one solve: the flows
+    // that started transferring and the resources whose flows or capacity changed.
     pub(super) dirty: bool,
     pub(super) seed_res: Vec<u32>,
     pub(super) seed_flows: Vec<u32>,
-    /// What the pending batch holds, to decide how much of the component can stay frozen
-    /// (see `solve.rs`): flows left, flows joined, other changes (capacity, odd cases).
-    pub(super) batch_left: bool,
-    pub(super) batch_joined: bool,
-    pub(super) batch_other: bool,
-    /// Lowest per-stream rate among the flows that left in this batch.
-    pub(super) batch_left_min_rate: f64,
     // Solver scratch kept between solves to avoid allocating on the hot path.
     pub(super) gen: u32,
+    /// Resources and flows taking part in the current fill.
     pub(super) comp_res: Vec<u32>,
     pub(super) comp_flows: Vec<u32>,
-    pub(super) fill_heap: BinaryHeap<Reverse<(u64, u32, u32)>>,
-    pub(super) capped: Vec<(f64, u32)>,
+    /// (level key, kind << 32 | id, stamp), see `solve.rs`.
+    pub(super) fill_heap: BinaryHeap<Reverse<(u64, u64, u32)>>,
+    pub(super) fill_level: f64,
+    pub(super) above: Vec<(f64, f64, u32)>,
     pub(super) touched: Vec<u32>,
     pub(super) solves: u64,
     pub(super) solved_flows: u64,
+    pub(super) fallbacks: u64,
+    /// Tests set this to exercise the fallback fill on every solve.
+    pub(super) component_fill_only: bool,
 }
 
 impl Default for FlowNetwork {
@@ -171,18 +177,17 @@ impl FlowNetwork {
             dirty: false,
             seed_res: Vec::new(),
             seed_flows: Vec::new(),
-            batch_left: false,
-            batch_joined: false,
-            batch_other: false,
-            batch_left_min_rate: f64::INFINITY,
             gen: 0,
             comp_res: Vec::new(),
             comp_flows: Vec::new(),
             fill_heap: BinaryHeap::new(),
-            capped: Vec::new(),
+            fill_level: 0.0,
+            above: Vec::new(),
             touched: Vec::new(),
             solves: 0,
             solved_flows: 0,
+            fallbacks: 0,
+            component_fill_only: false,
         }
     }
 
@@ -226,6 +231,8 @@ impl FlowNetwork {
             stamp: 0,
             new_load: 0.0,
             touched: false,
+            sat_level: f64::INFINITY,
+            level: f64::INFINITY,
         });
         id
     }
@@ -259,7 +266,6 @@ impl FlowNetwork {
         }
         self.resources[ri].capacity = capacity;
         self.seed_res.push(r.0);
-        self.batch_other = true;
         self.dirty = true;
     }
 
@@ -449,10 +455,16 @@ impl FlowNetwork {
             .map(|s| s.points(end))
     }
 
-    /// Number of component solves so far and the total number of flows they covered; the
-    /// ratio is the mean component size, a measure of how incremental a run was.
+    /// Number of solves so far and the total number of flows they re-filled; the ratio is
+    /// the mean number of flows a change pulled in, a measure of how incremental a run was.
     pub fn solve_counts(&self) -> (u64, u64) {
         (self.solves, self.solved_flows)
+    }
+
+    /// How many solves gave up on the lazy fill and re-solved their whole connected
+    /// component (a float-noise safety net; see `solve.rs`).
+    pub fn fallback_count(&self) -> u64 {
+        self.fallbacks
     }
 
     // ---- internals -------------------------------------------------------------------
@@ -550,19 +562,11 @@ impl FlowNetwork {
                 .push((f, k as u32 - self.flows[f as usize].route_off));
         }
         self.seed_flows.push(f);
-        self.batch_joined = true;
         self.dirty = true;
     }
 
     fn leave(&mut self, f: u32) {
-        let (x, n) = (self.flows[f as usize].rate, self.flows[f as usize].n as f64);
-        if x.is_nan() {
-            // Left before any solve gave it a rate: no threshold to rely on.
-            self.batch_other = true;
-        } else {
-            self.batch_left = true;
-            self.batch_left_min_rate = self.batch_left_min_rate.min(x);
-        }
+        let n = self.flows[f as usize].n as f64;
         for k in self.route(f) {
             let r = self.route_pool[k] as usize;
             self.resources[r].total_shares -= n * self.weight_pool[k];

@@ -1,27 +1,72 @@
-//! Component discovery and progressive filling for the incremental solver.
+//! Re-solving after a change: a lazy progressive filling that starts from the previous
+//! allocation and pulls in only the flows that must move.
+//!
+//! # Why it is exact
+//!
+//! A feasible allocation in which every flow is *bottlenecked* (it sits at its cap, or it
+//! crosses a saturated resource where no flow has a higher per-stream rate) is the max-min
+//! allocation, and it is unique. The fill keeps every flow it has not pulled in ("frozen")
+//! at its previous rate, fills the pulled-in flows ("active") by progressive filling over
+//! what the frozen ones leave, and pulls a frozen flow in as soon as either half of that
+//! certificate could fail for it:
+//!
+//! - **It may have to slow down.** A resource saturating at level λ with a frozen flow
+//!   above λ on it is no bottleneck for its active flows. The frozen flows above the
+//!   resource's water level (its level once those flows' own consumption is handed back)
+//!   are pulled in; the resource is then re-queued at its new, higher level.
+//! - **It may speed up.** A frozen flow whose bottleneck is a resource the fill touches
+//!   (or that lost its bottleneck altogether) is re-examined when the fill level reaches
+//!   its rate: if a resource the fill never touched still justifies it (saturated at a
+//!   level equal to the flow's rate, or its cap) it stays frozen, otherwise it is pulled
+//!   in there and filled upward.
+//!
+//! Resources remember the level at which they last saturated (`Resource::level`); that is
+//! what lets an untouched resource justify a frozen flow without being re-solved. When
+//! floating-point noise breaks an assumption of the argument (a frozen flow below the
+//! current level turns out to have no untouched bottleneck), the fill gives up and the
+//! whole connected component is re-solved from scratch, which needs no assumption.
+//!
+//! Comparisons between rates use a relative tolerance of [`TIE`]: a frozen flow within it
+//! of a level counts as equal (a tie, not a violation). Loosening it makes results less
+//! exact; tightening it only pulls in more flows.
 
 use super::network::{FlowNetwork, FlowState};
 use std::cmp::Reverse;
 
-/// Heap key for a non-negative level: the IEEE bits of a non-negative f64 order like the
-/// value, so the heap compares integers.
+/// Relative tolerance under which two rates count as equal (see the module docs).
+const TIE: f64 = 1e-12;
+/// A resource over capacity by more than this fraction forces its frozen flows to move.
+const OVERLOAD: f64 = 1e-9;
+
+/// Fill events, ordered by level and, at equal levels, by kind: caps first, then
+/// saturating resources, then re-examinations of frozen flows.
+const KIND_CAP: u64 = 0;
+const KIND_RESOURCE: u64 = 1;
+const KIND_CHECK: u64 = 2;
+
+fn tag(kind: u64, id: u32) -> u64 {
+    kind << 32 | id as u64
+}
+
+/// Heap key for a level: the IEEE bits of a non-negative f64 order like the value.
 fn level_key(x: f64) -> u64 {
     x.max(0.0).to_bits()
 }
 
+/// The lazy fill hit a case its argument does not cover; re-solve the component whole.
+struct Abort;
+
 impl FlowNetwork {
-    /// Re-solves the component(s) touched since the last solve, if any.
+    /// Re-solves after the changes since the last solve, if any.
     pub(super) fn flush(&mut self) {
         if !self.dirty {
             return;
         }
         self.dirty = false;
-        let thr = self.freeze_threshold();
-        self.batch_left = false;
-        self.batch_joined = false;
-        self.batch_other = false;
-        self.batch_left_min_rate = f64::INFINITY;
-        self.collect_component(thr);
+        if self.component_fill_only || self.fill_lazily().is_err() {
+            self.fallbacks += 1;
+            self.fill_component();
+        }
         self.seed_res.clear();
         self.seed_flows.clear();
         if self.comp_res.is_empty() && self.comp_flows.is_empty() {
@@ -29,56 +74,11 @@ impl FlowNetwork {
         }
         self.solves += 1;
         self.solved_flows += self.comp_flows.len() as u64;
-        self.fill();
         self.apply();
     }
 
-    /// Per-stream rate below which flows keep their rate through the pending batch.
-    ///
-    /// Progressive filling fixes flows in increasing rate order. Removing a flow of rate x
-    /// cannot change the filling below level x: its resources saturate at ≥ x with or
-    /// without it, so every flow slower than x keeps its rate, and flows at ≥ x stay at
-    /// ≥ x. Adding flows is the same argument run backwards, with x bounded below by
-    /// min(cap, capacity / shares) over the new flow's route (every flow gets at least the
-    /// equal share of its bottleneck). Above the threshold the residual problem splits
-    /// into components linked only by faster flows, so the BFS need not cross the slower
-    /// ones: a change deep in a shared backbone re-solves only the flows that can move.
-    /// Mixed batches and capacity changes fall back to the whole component (0).
-    fn freeze_threshold(&self) -> f64 {
-        if self.batch_other || (self.batch_left && self.batch_joined) {
-            return 0.0;
-        }
-        let mut x = if self.batch_left {
-            self.batch_left_min_rate
-        } else {
-            f64::INFINITY
-        };
-        if self.batch_joined {
-            for &f in &self.seed_flows {
-                let fl = &self.flows[f as usize];
-                if fl.state != FlowState::Transferring {
-                    continue;
-                }
-                let mut lb = fl.cap;
-                for k in self.route(f) {
-                    let res = &self.resources[self.route_pool[k] as usize];
-                    lb = lb.min(res.capacity / res.total_shares);
-                }
-                x = x.min(lb);
-            }
-        }
-        // Float noise may put a mathematically equal rate a hair below x; freezing less
-        // is always safe.
-        if x.is_finite() {
-            x * (1.0 - 1e-9)
-        } else {
-            0.0
-        }
-    }
-
-    /// BFS over the resource–flow graph from the seeds, into `comp_res` / `comp_flows`,
-    /// crossing only flows with a per-stream rate of at least `thr` (new flows always).
-    fn collect_component(&mut self, thr: f64) {
+    /// Starts a fill: new generation (so every visit mark is stale), empty scratch.
+    fn begin_fill(&mut self) {
         self.gen = self.gen.wrapping_add(1);
         if self.gen == 0 {
             // After wrap-around an old mark could equal the new generation; reset them all.
@@ -89,12 +89,57 @@ impl FlowNetwork {
             });
             self.gen = 1;
         }
-        let gen = self.gen;
         self.comp_res.clear();
         self.comp_flows.clear();
+        self.fill_heap.clear();
+        for &r in &self.touched {
+            self.resources[r as usize].touched = false;
+        }
+        self.touched.clear();
+        self.fill_level = 0.0;
+    }
+
+    /// The lazy fill: starts with the new flows active and the changed resources loaded,
+    /// everything else frozen.
+    fn fill_lazily(&mut self) -> Result<(), Abort> {
+        self.begin_fill();
+        let gen = self.gen;
         for i in 0..self.seed_flows.len() {
             let f = self.seed_flows[i];
-            self.visit_flow(f, gen, thr);
+            let fl = &self.flows[f as usize];
+            if fl.state == FlowState::Transferring && fl.visit != gen {
+                self.mark_active(f);
+            }
+        }
+        // Every new flow is marked before any resource is loaded, so that loading counts
+        // them as active rather than as frozen flows without a rate.
+        for i in 0..self.comp_flows.len() {
+            let f = self.comp_flows[i];
+            for k in self.route(f) {
+                let r = self.route_pool[k];
+                if self.resources[r as usize].visit != gen {
+                    self.load_resource(r)?;
+                }
+            }
+        }
+        for i in 0..self.seed_res.len() {
+            let r = self.seed_res[i];
+            if self.resources[r as usize].visit != gen {
+                self.load_resource(r)?;
+            }
+        }
+        self.requeue_touched();
+        self.run_fill()
+    }
+
+    /// The plain fill: every transferring flow in the connected component of the changes
+    /// is active. Used when the lazy fill gives up.
+    fn fill_component(&mut self) {
+        self.begin_fill();
+        let gen = self.gen;
+        for i in 0..self.seed_flows.len() {
+            let f = self.seed_flows[i];
+            self.visit_flow(f, gen);
         }
         for i in 0..self.seed_res.len() {
             let r = self.seed_res[i] as usize;
@@ -109,18 +154,28 @@ impl FlowNetwork {
             qi += 1;
             for e in 0..self.resources[r].elems.len() {
                 let f = self.resources[r].elems[e].0;
-                self.visit_flow(f, gen, thr);
+                self.visit_flow(f, gen);
             }
         }
+        // The component is closed: loading a resource finds no frozen flow, so it cannot
+        // give up, and neither can the fill.
+        for i in 0..self.comp_res.len() {
+            let r = self.comp_res[i];
+            self.tally_resource(r, true)
+                .unwrap_or_else(|_| unreachable!("a closed component has no frozen flow"));
+        }
+        self.requeue_touched();
+        self.run_fill()
+            .unwrap_or_else(|_| unreachable!("a closed component has no frozen flow"));
     }
 
-    fn visit_flow(&mut self, f: u32, gen: u32, thr: f64) {
-        let fl = &mut self.flows[f as usize];
-        if fl.visit == gen || fl.state != FlowState::Transferring || fl.rate < thr {
+    /// BFS step of [`fill_component`](Self::fill_component).
+    fn visit_flow(&mut self, f: u32, gen: u32) {
+        let fl = &self.flows[f as usize];
+        if fl.visit == gen || fl.state != FlowState::Transferring {
             return;
         }
-        fl.visit = gen;
-        self.comp_flows.push(f);
+        self.mark_active(f);
         for k in self.route(f) {
             let r = self.route_pool[k] as usize;
             if self.resources[r].visit != gen {
@@ -130,111 +185,268 @@ impl FlowNetwork {
         }
     }
 
-    /// Progressive filling over the component: sets every component flow's `new_rate`
-    /// (per stream) and every component resource's `new_load`. Flows on component
-    /// resources that are not in the component are frozen: their consumption is simply
-    /// taken off the capacity.
-    fn fill(&mut self) {
+    /// Makes `f` active: its rate is to be filled in this solve.
+    fn mark_active(&mut self, f: u32) {
         let gen = self.gen;
-        for &r in &self.comp_res {
-            let res = &mut self.resources[r as usize];
-            let (mut rem, mut shares, mut frozen, mut active) = (res.capacity, 0.0, 0.0, 0u32);
-            for &(f, k) in &res.elems {
-                let fl = &self.flows[f as usize];
-                let w = self.weight_pool[(fl.route_off + k) as usize];
-                if fl.visit == gen {
-                    shares += fl.n as f64 * w;
-                    active += 1;
-                } else {
-                    let c = fl.n as f64 * fl.rate * w;
+        let fl = &mut self.flows[f as usize];
+        fl.visit = gen;
+        // An uncapped flow with an empty route is limited by nothing.
+        fl.new_rate = f64::INFINITY;
+        let cap = fl.cap;
+        self.comp_flows.push(f);
+        if cap.is_finite() {
+            self.fill_heap
+                .push(Reverse((level_key(cap), tag(KIND_CAP, f), 0)));
+        }
+    }
+
+    /// Brings resource `r` into the fill.
+    fn load_resource(&mut self, r: u32) -> Result<(), Abort> {
+        let res = &mut self.resources[r as usize];
+        res.visit = self.gen;
+        self.comp_res.push(r);
+        self.tally_resource(r, true)
+    }
+
+    /// Computes what is left of `r` for its active flows from scratch and, if `check`,
+    /// schedules a re-examination of every frozen flow on it that `r` might have been
+    /// justifying.
+    fn tally_resource(&mut self, r: u32, check: bool) -> Result<(), Abort> {
+        let gen = self.gen;
+        let ri = r as usize;
+        let (mut rem, mut shares, mut frozen, mut active) =
+            (self.resources[ri].capacity, 0.0, 0.0, 0u32);
+        for e in 0..self.resources[ri].elems.len() {
+            let (f, k) = self.resources[ri].elems[e];
+            let fl = &self.flows[f as usize];
+            let w = fl.n as f64 * self.weight_pool[(fl.route_off + k) as usize];
+            if fl.visit == gen {
+                if fl.fixed == gen {
+                    let c = fl.new_rate * w;
                     rem -= c;
                     frozen += c;
+                } else {
+                    shares += w;
+                    active += 1;
+                }
+                continue;
+            }
+            let x = fl.rate;
+            rem -= x * w;
+            frozen += x * w;
+            if check && !self.justified(f) {
+                if x >= self.fill_level {
+                    self.fill_heap
+                        .push(Reverse((level_key(x), tag(KIND_CHECK, f), 0)));
+                } else {
+                    // Below the fill level, a frozen flow can no longer be pulled in
+                    // without breaking the filling order (NaN lands here too).
+                    return Err(Abort);
                 }
             }
-            res.rem = rem;
-            res.shares = shares;
-            res.active = active;
-            res.new_load = frozen;
         }
-        self.capped.clear();
-        for i in 0..self.comp_flows.len() {
-            let f = self.comp_flows[i];
-            let fl = &mut self.flows[f as usize];
-            // An uncapped flow with an empty route is limited by nothing.
-            fl.new_rate = f64::INFINITY;
-            if fl.cap.is_finite() {
-                self.capped.push((fl.cap, f));
-            }
-        }
-        self.capped
-            .sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        self.fill_heap.clear();
-        for &r in &self.comp_res {
-            let res = &mut self.resources[r as usize];
-            res.stamp = res.stamp.wrapping_add(1);
-            if res.active > 0 {
-                let lvl = res.rem / res.shares;
-                self.fill_heap.push(Reverse((level_key(lvl), r, res.stamp)));
-            }
-        }
+        let res = &mut self.resources[ri];
+        res.rem = rem;
+        res.shares = shares;
+        res.active = active;
+        res.new_load = frozen;
+        res.sat_level = f64::INFINITY;
+        self.touch(r);
+        Ok(())
+    }
 
-        // Levels only rise during filling (fixing a flow at level x leaves every other
-        // resource's fair share ≥ x); clamping to the last level stops float noise from
-        // ever handing out a lower share later.
-        let mut level = 0.0f64;
-        let mut ci = 0;
-        loop {
-            let res_top = loop {
-                match self.fill_heap.peek() {
-                    Some(&Reverse((key, r, stamp))) => {
-                        let res = &self.resources[r as usize];
-                        if res.stamp == stamp && res.active > 0 {
-                            break Some((f64::from_bits(key), r));
-                        }
-                        self.fill_heap.pop();
-                    }
-                    None => break None,
-                }
-            };
-            while ci < self.capped.len() && self.flows[self.capped[ci].1 as usize].fixed == gen {
-                ci += 1;
+    /// Whether frozen flow `f` is bottlenecked by its cap or by a resource outside the
+    /// fill, so that nothing in this solve can change its rate.
+    fn justified(&self, f: u32) -> bool {
+        let fl = &self.flows[f as usize];
+        let x = fl.rate;
+        if x >= fl.cap * (1.0 - TIE) {
+            return true;
+        }
+        self.route(f).any(|k| {
+            let res = &self.resources[self.route_pool[k] as usize];
+            res.visit != self.gen && x >= res.level * (1.0 - TIE)
+        })
+    }
+
+    /// Pulls frozen flow `f` into the fill: hands its consumption back to its resources.
+    fn activate(&mut self, f: u32) -> Result<(), Abort> {
+        let gen = self.gen;
+        self.mark_active(f);
+        let (x, n) = (self.flows[f as usize].rate, self.flows[f as usize].n as f64);
+        // Resources already in the fill take the consumption back; the others are loaded
+        // afterwards, which counts the flow as active on them (a route may name a
+        // resource twice, so the two must not mix).
+        for k in self.route(f) {
+            let r = self.route_pool[k];
+            if self.resources[r as usize].visit != gen {
+                continue;
             }
-            let cap_top = self.capped.get(ci).copied();
-            match (res_top, cap_top) {
-                (None, None) => break,
-                (Some((lvl, _)), Some((cap, f))) if cap <= lvl => {
-                    ci += 1;
-                    level = level.max(cap.min(lvl));
-                    self.fix(f, cap, u32::MAX);
-                    self.requeue_touched();
-                }
-                (None, Some((cap, f))) => {
-                    ci += 1;
-                    level = level.max(cap);
-                    self.fix(f, cap, u32::MAX);
-                    self.requeue_touched();
-                }
-                (Some((lvl, r)), _) => {
-                    self.fill_heap.pop();
-                    level = level.max(lvl);
-                    let res = &mut self.resources[r as usize];
-                    res.stamp = res.stamp.wrapping_add(1);
-                    for e in 0..self.resources[r as usize].elems.len() {
-                        let f = self.resources[r as usize].elems[e].0;
-                        let fl = &self.flows[f as usize];
-                        if fl.visit == gen && fl.fixed != gen {
-                            let x = level.min(fl.cap);
-                            self.fix(f, x, r);
-                        }
+            let w = n * self.weight_pool[k];
+            let res = &mut self.resources[r as usize];
+            res.rem += x * w;
+            res.new_load -= x * w;
+            res.shares += w;
+            res.active += 1;
+            // It may have saturated earlier in this fill; it is no longer known to be.
+            res.sat_level = f64::INFINITY;
+            self.touch(r);
+        }
+        for k in self.route(f) {
+            let r = self.route_pool[k];
+            if self.resources[r as usize].visit != gen {
+                self.load_resource(r)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn touch(&mut self, r: u32) {
+        let res = &mut self.resources[r as usize];
+        if !res.touched {
+            res.touched = true;
+            self.touched.push(r);
+        }
+    }
+
+    /// Re-keys the resources changed since the last call: once per fill step, not once
+    /// per flow fixed, since a saturating resource often fixes many flows that cross the
+    /// same next resource.
+    fn requeue_touched(&mut self) {
+        for i in 0..self.touched.len() {
+            let r = self.touched[i];
+            let res = &mut self.resources[r as usize];
+            res.touched = false;
+            // Invalidate any queued entry even when nothing new is queued.
+            res.stamp = res.stamp.wrapping_add(1);
+            let key = if res.active > 0 {
+                level_key(res.rem / res.shares)
+            } else if res.rem < -OVERLOAD * res.capacity {
+                // Over capacity with only frozen flows: they must make room at once.
+                0
+            } else {
+                continue;
+            };
+            self.fill_heap
+                .push(Reverse((key, tag(KIND_RESOURCE, r), res.stamp)));
+        }
+        self.touched.clear();
+    }
+
+    /// Progressive filling from the queued events until every active flow is fixed.
+    fn run_fill(&mut self) -> Result<(), Abort> {
+        let gen = self.gen;
+        while let Some(Reverse((key, tag, stamp))) = self.fill_heap.pop() {
+            let lvl = f64::from_bits(key);
+            let id = tag as u32;
+            match tag >> 32 {
+                KIND_CAP => {
+                    let fl = &self.flows[id as usize];
+                    if fl.visit != gen || fl.fixed == gen {
+                        continue;
                     }
-                    self.requeue_touched();
+                    // Levels only rise during filling; clamping to the last level stops
+                    // float noise from ever handing out a lower share later.
+                    self.fill_level = self.fill_level.max(lvl);
+                    let cap = fl.cap;
+                    self.fix(id, cap, u32::MAX);
                 }
+                KIND_RESOURCE => {
+                    if self.resources[id as usize].stamp != stamp {
+                        continue;
+                    }
+                    self.fill_level = self.fill_level.max(lvl);
+                    if !self.pull_in_above_water(id)? {
+                        self.saturate(id);
+                    }
+                }
+                _ => {
+                    let fl = &self.flows[id as usize];
+                    if fl.visit == gen || self.justified(id) {
+                        continue;
+                    }
+                    self.fill_level = self.fill_level.max(lvl);
+                    self.activate(id)?;
+                }
+            }
+            self.requeue_touched();
+        }
+        Ok(())
+    }
+
+    /// Resource `r` is at the top of the fill. If frozen flows on it run faster than the
+    /// fill level, pulls in those above its water level and returns true (it is queued
+    /// again at its new level); otherwise returns false.
+    fn pull_in_above_water(&mut self, r: u32) -> Result<bool, Abort> {
+        let gen = self.gen;
+        let lvl = self.fill_level;
+        let ri = r as usize;
+        self.above.clear();
+        for e in 0..self.resources[ri].elems.len() {
+            let (f, k) = self.resources[ri].elems[e];
+            let fl = &self.flows[f as usize];
+            if fl.visit != gen && fl.rate > lvl * (1.0 + TIE) {
+                let w = fl.n as f64 * self.weight_pool[(fl.route_off + k) as usize];
+                self.above.push((fl.rate, w, f));
+            }
+        }
+        if self.above.is_empty() {
+            return Ok(false);
+        }
+        // Water level: hand back the fastest frozen flows' consumption one at a time
+        // while the next one is still above the level that results.
+        self.above
+            .sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)));
+        let (mut rem, mut shares) = (self.resources[ri].rem, self.resources[ri].shares);
+        let mut take = 0;
+        for &(x, w, _) in &self.above {
+            let water = if shares > 0.0 {
+                (rem / shares).max(lvl)
+            } else if rem < 0.0 {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            };
+            if x <= water * (1.0 + TIE) {
+                break;
+            }
+            rem += x * w;
+            shares += w;
+            take += 1;
+        }
+        for i in 0..take {
+            let f = self.above[i].2;
+            // A flow that crosses `r` twice is listed twice.
+            if self.flows[f as usize].visit != gen {
+                self.activate(f)?;
+            }
+        }
+        if take > 0 {
+            // Handing consumption back leaves rounding residue in `rem`; recounting keeps
+            // a resource whose capacity went to 0 at exactly 0.
+            self.tally_resource(r, false)?;
+        }
+        Ok(take > 0)
+    }
+
+    /// Saturates `r` at the current level: fixes its remaining active flows there.
+    fn saturate(&mut self, r: u32) {
+        let gen = self.gen;
+        let lvl = self.fill_level;
+        let ri = r as usize;
+        self.resources[ri].sat_level = lvl;
+        for e in 0..self.resources[ri].elems.len() {
+            let f = self.resources[ri].elems[e].0;
+            let fl = &self.flows[f as usize];
+            if fl.visit == gen && fl.fixed != gen {
+                let x = lvl.min(fl.cap);
+                self.fix(f, x, r);
             }
         }
     }
 
-    /// Freezes flow `f` at per-stream rate `x` and takes its consumption off its route.
-    /// `bottleneck` is the resource being saturated, which needs no new heap entry.
+    /// Fixes active flow `f` at per-stream rate `x` and takes its consumption off its
+    /// route. `bottleneck` is the resource being saturated, which needs no new heap entry.
     fn fix(&mut self, f: u32, x: f64, bottleneck: u32) {
         let gen = self.gen;
         let fl = &mut self.flows[f as usize];
@@ -243,35 +455,16 @@ impl FlowNetwork {
         let n = fl.n as f64;
         for k in self.route(f) {
             let r = self.route_pool[k];
-            let w = self.weight_pool[k];
-            let use_ = n * x * w;
+            let w = n * self.weight_pool[k];
             let res = &mut self.resources[r as usize];
-            res.rem -= use_;
-            res.shares -= n * w;
+            res.rem -= x * w;
+            res.shares -= w;
             res.active -= 1;
-            res.new_load += use_;
-            if res.active > 0 && r != bottleneck && !res.touched {
-                res.touched = true;
-                self.touched.push(r);
+            res.new_load += x * w;
+            if r != bottleneck {
+                self.touch(r);
             }
         }
-    }
-
-    /// Re-keys the resources whose share changed in the last filling step: once per step,
-    /// not once per flow fixed, since a saturating resource often fixes many flows that
-    /// cross the same next resource.
-    fn requeue_touched(&mut self) {
-        for i in 0..self.touched.len() {
-            let r = self.touched[i];
-            let res = &mut self.resources[r as usize];
-            res.touched = false;
-            if res.active > 0 {
-                res.stamp = res.stamp.wrapping_add(1);
-                let lvl = res.rem / res.shares;
-                self.fill_heap.push(Reverse((level_key(lvl), r, res.stamp)));
-            }
-        }
-        self.touched.clear();
     }
 
     /// Installs the new rates and loads: banks accounting at the old load, re-anchors
@@ -283,6 +476,7 @@ impl FlowNetwork {
             self.settle_resource(r);
             let res = &mut self.resources[r];
             res.load = res.new_load;
+            res.level = res.sat_level;
             if let Some(s) = res.series.as_mut() {
                 let util = if res.capacity > 0.0 {
                     res.load / res.capacity

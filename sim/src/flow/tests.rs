@@ -287,12 +287,28 @@ struct Instance {
 }
 
 fn instance() -> impl Strategy<Value = Instance> {
-    (1usize..7).prop_flat_map(|nr| {
+    instance_of(1..7, 24, false)
+}
+
+/// Wider instances with capacities from a few round values, so that many flows tie at
+/// the same level and changes cascade through several resources.
+fn tied_instance() -> impl Strategy<Value = Instance> {
+    instance_of(3..12, 48, true)
+}
+
+fn instance_of(
+    resources: std::ops::Range<usize>,
+    max_flows: usize,
+    round_capacities: bool,
+) -> impl Strategy<Value = Instance> {
+    resources.prop_flat_map(move |nr| {
+        let capacity = if round_capacities {
+            prop_oneof![Just(5e8f64), Just(1e9), Just(2e9)].boxed()
+        } else {
+            (1e8f64..2e9).boxed()
+        };
         let res = prop::collection::vec(
-            (
-                1e8f64..2e9,
-                prop_oneof![3 => Just(0u64), 1 => 0u64..2_000_000],
-            ),
+            (capacity, prop_oneof![3 => Just(0u64), 1 => 0u64..2_000_000]),
             nr,
         );
         let flow = (
@@ -303,7 +319,7 @@ fn instance() -> impl Strategy<Value = Instance> {
             prop_oneof![3 => Just(1u32), 1 => 1u32..5],
             prop::option::weighted(0.4, prop::collection::vec(0.05f64..4.0, 4)),
         );
-        let flows = prop::collection::vec(flow, 1..24);
+        let flows = prop::collection::vec(flow, 1..max_flows);
         let change = (
             0u64..4_000_000_000,
             0..nr as u32,
@@ -365,8 +381,16 @@ fn close(a: Option<SimTime>, b: Option<SimTime>) -> bool {
     }
 }
 
+/// 128 cases by default; `PROPTEST_CASES` raises it for a soak run.
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(128)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
 
     #[test]
     fn incremental_matches_the_oracle(inst in instance()) {
@@ -379,7 +403,30 @@ proptest! {
     }
 
     #[test]
-    fn allocations_are_feasible_max_min_and_bytes_are_conserved(inst in instance()) {
+    fn the_fallback_fill_matches_the_oracle(inst in prop_oneof![instance(), tied_instance()]) {
+        let mut net = build(&inst);
+        net.component_fill_only = true;
+        let got = run_batch(&mut net, &inst.flows, &inst.changes, |_| {});
+        let want = oracle::simulate(&inst.resources, &inst.flows, &inst.changes);
+        for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+            prop_assert!(close(*g, *w), "flow {}: component fill {:?} vs oracle {:?}", i, g, w);
+        }
+    }
+
+    #[test]
+    fn incremental_matches_the_oracle_on_tied_cascades(inst in tied_instance()) {
+        let mut net = build(&inst);
+        let got = run_batch(&mut net, &inst.flows, &inst.changes, |_| {});
+        let want = oracle::simulate(&inst.resources, &inst.flows, &inst.changes);
+        for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+            prop_assert!(close(*g, *w), "flow {}: incremental {:?} vs oracle {:?}", i, g, w);
+        }
+    }
+
+    #[test]
+    fn allocations_are_feasible_max_min_and_bytes_are_conserved(
+        inst in prop_oneof![instance(), tied_instance()]
+    ) {
         let mut net = build(&inst);
         let mut err = None;
         run_batch(&mut net, &inst.flows, &inst.changes, |n| {
