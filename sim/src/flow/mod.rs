@@ -88,6 +88,7 @@
 //! ```
 
 mod batch;
+mod level_heap;
 mod network;
 pub mod oracle;
 mod solve;

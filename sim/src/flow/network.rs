@@ -1,5 +1,6 @@
 //! The flow network: resources, flows, the due-event heap and the public API.
 
+use super::level_heap::LevelHeap;
 use super::{transfer_nanos, FlowId, FlowSpec, ResourceId};
 use crate::stats::IntervalSeries;
 use crate::time::{SimDuration, SimTime};
@@ -16,13 +17,21 @@ pub enum FlowState {
     Cancelled,
 }
 
+/// A transferring flow's crossing of a resource.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Elem {
+    pub flow: u32,
+    /// Position in the flow's route.
+    pub pos: u32,
+    /// Multiplicity × consumption weight: the shares the flow takes here.
+    pub share: f64,
+}
+
 pub(super) struct Resource {
     pub capacity: f64,
     pub latency: SimDuration,
-    /// (flow, position in that flow's route) for every transferring flow crossing here.
-    pub elems: Vec<(u32, u32)>,
-    /// Σ multiplicity × weight over `elems`: the shares competing here.
-    pub total_shares: f64,
+    /// Every transferring flow crossing here, once per mention in its route.
+    pub elems: Vec<Elem>,
     /// Bytes/s carried since the last solve of this resource's component.
     pub load: f64,
     pub acct_time: SimTime,
@@ -35,7 +44,6 @@ pub(super) struct Resource {
     pub shares: f64,
     /// Component elements not yet fixed during a fill (exact, unlike `shares`).
     pub active: u32,
-    pub stamp: u32,
     pub new_load: f64,
     pub touched: bool,
     /// Level at which the resource saturated in this fill (infinity if it did not).
@@ -68,9 +76,14 @@ pub(super) struct Flow {
     pub end: Option<SimTime>,
     pub version: u32,
     pub due: Option<SimTime>,
+    /// The resource whose saturation fixed the rate in the last solve (`u32::MAX` for
+    /// the cap): checked first when asking whether the rate still holds.
+    pub bottleneck: u32,
     // Solver scratch.
     pub visit: u32,
     pub fixed: u32,
+    /// Generation in which a re-examination of this (frozen) flow was queued.
+    pub check: u32,
     pub new_rate: f64,
 }
 
@@ -144,7 +157,8 @@ pub struct FlowNetwork {
     pub(super) comp_res: Vec<u32>,
     pub(super) comp_flows: Vec<u32>,
     /// (level key, kind << 32 | id, stamp), see `solve.rs`.
-    pub(super) fill_heap: BinaryHeap<Reverse<(u64, u64, u32)>>,
+    pub(super) events: BinaryHeap<Reverse<(u64, u64)>>,
+    pub(super) levels: LevelHeap,
     pub(super) fill_level: f64,
     pub(super) above: Vec<(f64, f64, u32)>,
     pub(super) touched: Vec<u32>,
@@ -180,7 +194,8 @@ impl FlowNetwork {
             gen: 0,
             comp_res: Vec::new(),
             comp_flows: Vec::new(),
-            fill_heap: BinaryHeap::new(),
+            events: BinaryHeap::new(),
+            levels: LevelHeap::default(),
             fill_level: 0.0,
             above: Vec::new(),
             touched: Vec::new(),
@@ -218,7 +233,6 @@ impl FlowNetwork {
             capacity,
             latency,
             elems: Vec::new(),
-            total_shares: 0.0,
             load: 0.0,
             acct_time: self.now,
             bytes: 0.0,
@@ -228,7 +242,6 @@ impl FlowNetwork {
             rem: 0.0,
             shares: 0.0,
             active: 0,
-            stamp: 0,
             new_load: 0.0,
             touched: false,
             sat_level: f64::INFINITY,
@@ -318,8 +331,10 @@ impl FlowNetwork {
             end: None,
             version: 0,
             due: None,
+            bottleneck: u32::MAX,
             visit: 0,
             fixed: 0,
+            check: 0,
             new_rate: 0.0,
             exact_end: f64::NAN,
         });
@@ -552,34 +567,30 @@ impl FlowNetwork {
         fl.anchor = now;
         fl.anchor_moved = 0.0;
         fl.rate = f64::NAN;
-        let n = fl.n as f64;
+        let (n, off) = (fl.n as f64, fl.route_off);
         for k in self.route(f) {
             let r = self.route_pool[k] as usize;
-            self.resources[r].total_shares += n * self.weight_pool[k];
+            let share = n * self.weight_pool[k];
             self.slot_pool[k] = self.resources[r].elems.len() as u32;
-            self.resources[r]
-                .elems
-                .push((f, k as u32 - self.flows[f as usize].route_off));
+            self.resources[r].elems.push(Elem {
+                flow: f,
+                pos: k as u32 - off,
+                share,
+            });
         }
         self.seed_flows.push(f);
         self.dirty = true;
     }
 
     fn leave(&mut self, f: u32) {
-        let n = self.flows[f as usize].n as f64;
         for k in self.route(f) {
             let r = self.route_pool[k] as usize;
-            self.resources[r].total_shares -= n * self.weight_pool[k];
             let p = self.slot_pool[k] as usize;
             let elems = &mut self.resources[r].elems;
             elems.swap_remove(p);
-            if let Some(&(f2, k2)) = elems.get(p) {
-                let off2 = self.flows[f2 as usize].route_off as usize;
-                self.slot_pool[off2 + k2 as usize] = p as u32;
-            }
-            if self.resources[r].elems.is_empty() {
-                // Weighted sums drift; an idle resource has exactly no shares.
-                self.resources[r].total_shares = 0.0;
+            if let Some(&e) = elems.get(p) {
+                let off2 = self.flows[e.flow as usize].route_off as usize;
+                self.slot_pool[off2 + e.pos as usize] = p as u32;
             }
             self.slot_pool[k] = u32::MAX;
             self.seed_res.push(r as u32);

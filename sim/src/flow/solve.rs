@@ -38,8 +38,9 @@ const TIE: f64 = 1e-12;
 /// A resource over capacity by more than this fraction forces its frozen flows to move.
 const OVERLOAD: f64 = 1e-9;
 
-/// Fill events, ordered by level and, at equal levels, by kind: caps first, then
-/// saturating resources, then re-examinations of frozen flows.
+/// Fill steps, ordered by level and, at equal levels, by kind: caps first, then
+/// saturating resources, then re-examinations of frozen flows. Resources wait in an
+/// indexed heap (`levels`), the other two kinds in `events`.
 const KIND_CAP: u64 = 0;
 const KIND_RESOURCE: u64 = 1;
 const KIND_CHECK: u64 = 2;
@@ -47,6 +48,8 @@ const KIND_CHECK: u64 = 2;
 fn tag(kind: u64, id: u32) -> u64 {
     kind << 32 | id as u64
 }
+
+const NO_BOTTLENECK: u32 = u32::MAX;
 
 /// Heap key for a level: the IEEE bits of a non-negative f64 order like the value.
 fn level_key(x: f64) -> u64 {
@@ -91,7 +94,8 @@ impl FlowNetwork {
         }
         self.comp_res.clear();
         self.comp_flows.clear();
-        self.fill_heap.clear();
+        self.events.clear();
+        self.levels.clear();
         for &r in &self.touched {
             self.resources[r as usize].touched = false;
         }
@@ -153,7 +157,7 @@ impl FlowNetwork {
             let r = self.comp_res[qi] as usize;
             qi += 1;
             for e in 0..self.resources[r].elems.len() {
-                let f = self.resources[r].elems[e].0;
+                let f = self.resources[r].elems[e].flow;
                 self.visit_flow(f, gen);
             }
         }
@@ -195,8 +199,8 @@ impl FlowNetwork {
         let cap = fl.cap;
         self.comp_flows.push(f);
         if cap.is_finite() {
-            self.fill_heap
-                .push(Reverse((level_key(cap), tag(KIND_CAP, f), 0)));
+            self.events
+                .push(Reverse((level_key(cap), tag(KIND_CAP, f))));
         }
     }
 
@@ -208,41 +212,25 @@ impl FlowNetwork {
         self.tally_resource(r, true)
     }
 
-    /// Computes what is left of `r` for its active flows from scratch and, if `check`,
-    /// schedules a re-examination of every frozen flow on it that `r` might have been
-    /// justifying.
+    /// Computes what is left of `r` for its active flows from its flows, and, if
+    /// `check`, re-examines the frozen flows it was vouching for.
     fn tally_resource(&mut self, r: u32, check: bool) -> Result<(), Abort> {
         let gen = self.gen;
         let ri = r as usize;
         let (mut rem, mut shares, mut frozen, mut active) =
             (self.resources[ri].capacity, 0.0, 0.0, 0u32);
         for e in 0..self.resources[ri].elems.len() {
-            let (f, k) = self.resources[ri].elems[e];
-            let fl = &self.flows[f as usize];
-            let w = fl.n as f64 * self.weight_pool[(fl.route_off + k) as usize];
-            if fl.visit == gen {
-                if fl.fixed == gen {
-                    let c = fl.new_rate * w;
-                    rem -= c;
-                    frozen += c;
-                } else {
-                    shares += w;
-                    active += 1;
-                }
-                continue;
-            }
-            let x = fl.rate;
-            rem -= x * w;
-            frozen += x * w;
-            if check && !self.justified(f) {
-                if x >= self.fill_level {
-                    self.fill_heap
-                        .push(Reverse((level_key(x), tag(KIND_CHECK, f), 0)));
-                } else {
-                    // Below the fill level, a frozen flow can no longer be pulled in
-                    // without breaking the filling order (NaN lands here too).
-                    return Err(Abort);
-                }
+            let elem = self.resources[ri].elems[e];
+            let fl = &self.flows[elem.flow as usize];
+            if fl.visit != gen {
+                rem -= fl.rate * elem.share;
+                frozen += fl.rate * elem.share;
+            } else if fl.fixed == gen {
+                rem -= fl.new_rate * elem.share;
+                frozen += fl.new_rate * elem.share;
+            } else {
+                shares += elem.share;
+                active += 1;
             }
         }
         let res = &mut self.resources[ri];
@@ -251,7 +239,61 @@ impl FlowNetwork {
         res.active = active;
         res.new_load = frozen;
         res.sat_level = f64::INFINITY;
+        if check {
+            self.recheck_vouched(r)?;
+        }
         self.touch(r);
+        Ok(())
+    }
+
+    /// Brings resource `r`, untouched since its last solve, into the fill with all its
+    /// flows frozen: its load is still exact, so nothing needs summing.
+    fn enter_settled(&mut self, r: u32) -> Result<(), Abort> {
+        let res = &mut self.resources[r as usize];
+        res.visit = self.gen;
+        res.rem = res.capacity - res.load;
+        res.new_load = res.load;
+        res.shares = 0.0;
+        res.active = 0;
+        res.sat_level = f64::INFINITY;
+        self.comp_res.push(r);
+        self.recheck_vouched(r)?;
+        self.touch(r);
+        Ok(())
+    }
+
+    /// `r` has just joined the fill, so it can no longer vouch for a frozen flow: queues
+    /// a re-examination of the frozen flows at its saturation level (the only ones it
+    /// was vouching for; every other flow keeps whatever justified it before).
+    fn recheck_vouched(&mut self, r: u32) -> Result<(), Abort> {
+        let gen = self.gen;
+        let ri = r as usize;
+        let level = self.resources[ri].level;
+        if !level.is_finite() {
+            return Ok(());
+        }
+        for e in 0..self.resources[ri].elems.len() {
+            let f = self.resources[ri].elems[e].flow;
+            let fl = &self.flows[f as usize];
+            if fl.visit == gen || fl.check == gen || fl.rate < level * (1.0 - TIE) {
+                continue;
+            }
+            if self.justified(f) {
+                continue;
+            }
+            let x = fl.rate;
+            // One queued re-examination per flow and fill is enough: once a flow has no
+            // bottleneck outside the fill it cannot regain one, the fill only grows.
+            if x >= self.fill_level {
+                self.flows[f as usize].check = gen;
+                self.events
+                    .push(Reverse((level_key(x), tag(KIND_CHECK, f))));
+            } else {
+                // Below the fill level, a frozen flow can no longer be pulled in without
+                // breaking the filling order (NaN lands here too).
+                return Err(Abort);
+            }
+        }
         Ok(())
     }
 
@@ -263,9 +305,18 @@ impl FlowNetwork {
         if x >= fl.cap * (1.0 - TIE) {
             return true;
         }
-        self.route(f).any(|k| {
-            let res = &self.resources[self.route_pool[k] as usize];
+        let vouches = |r: u32| {
+            let res = &self.resources[r as usize];
             res.visit != self.gen && x >= res.level * (1.0 - TIE)
+        };
+        // Usually the resource that fixed the rate last time still holds it.
+        let hint = fl.bottleneck;
+        if hint != NO_BOTTLENECK && vouches(hint) {
+            return true;
+        }
+        self.route(f).any(|k| {
+            let r = self.route_pool[k];
+            r != hint && vouches(r)
         })
     }
 
@@ -274,14 +325,16 @@ impl FlowNetwork {
         let gen = self.gen;
         self.mark_active(f);
         let (x, n) = (self.flows[f as usize].rate, self.flows[f as usize].n as f64);
-        // Resources already in the fill take the consumption back; the others are loaded
-        // afterwards, which counts the flow as active on them (a route may name a
-        // resource twice, so the two must not mix).
         for k in self.route(f) {
             let r = self.route_pool[k];
             if self.resources[r as usize].visit != gen {
-                continue;
+                self.enter_settled(r)?;
             }
+        }
+        // Every resource of the route is in the fill now: hand the consumption back (once
+        // per mention, as it was taken).
+        for k in self.route(f) {
+            let r = self.route_pool[k];
             let w = n * self.weight_pool[k];
             let res = &mut self.resources[r as usize];
             res.rem += x * w;
@@ -291,12 +344,6 @@ impl FlowNetwork {
             // It may have saturated earlier in this fill; it is no longer known to be.
             res.sat_level = f64::INFINITY;
             self.touch(r);
-        }
-        for k in self.route(f) {
-            let r = self.route_pool[k];
-            if self.resources[r as usize].visit != gen {
-                self.load_resource(r)?;
-            }
         }
         Ok(())
     }
@@ -317,26 +364,39 @@ impl FlowNetwork {
             let r = self.touched[i];
             let res = &mut self.resources[r as usize];
             res.touched = false;
-            // Invalidate any queued entry even when nothing new is queued.
-            res.stamp = res.stamp.wrapping_add(1);
-            let key = if res.active > 0 {
-                level_key(res.rem / res.shares)
+            if res.active > 0 {
+                self.levels.set(r, level_key(res.rem / res.shares));
             } else if res.rem < -OVERLOAD * res.capacity {
                 // Over capacity with only frozen flows: they must make room at once.
-                0
+                self.levels.set(r, 0);
             } else {
-                continue;
-            };
-            self.fill_heap
-                .push(Reverse((key, tag(KIND_RESOURCE, r), res.stamp)));
+                self.levels.remove(r);
+            }
         }
         self.touched.clear();
+    }
+
+    /// The next fill step: the lowest level, ties broken by kind.
+    fn next_step(&mut self) -> Option<(u64, u64)> {
+        let event = self.events.peek().map(|e| e.0);
+        let resource = self
+            .levels
+            .peek()
+            .map(|(key, r)| (key, tag(KIND_RESOURCE, r)));
+        match (event, resource) {
+            (Some(e), Some(r)) if r < e => Some(r),
+            (Some(e), _) => {
+                self.events.pop();
+                Some(e)
+            }
+            (None, r) => r,
+        }
     }
 
     /// Progressive filling from the queued events until every active flow is fixed.
     fn run_fill(&mut self) -> Result<(), Abort> {
         let gen = self.gen;
-        while let Some(Reverse((key, tag, stamp))) = self.fill_heap.pop() {
+        while let Some((key, tag)) = self.next_step() {
             let lvl = f64::from_bits(key);
             let id = tag as u32;
             match tag >> 32 {
@@ -349,14 +409,12 @@ impl FlowNetwork {
                     // float noise from ever handing out a lower share later.
                     self.fill_level = self.fill_level.max(lvl);
                     let cap = fl.cap;
-                    self.fix(id, cap, u32::MAX);
+                    self.fix(id, cap, NO_BOTTLENECK);
                 }
                 KIND_RESOURCE => {
-                    if self.resources[id as usize].stamp != stamp {
-                        continue;
-                    }
                     self.fill_level = self.fill_level.max(lvl);
                     if !self.pull_in_above_water(id)? {
+                        self.levels.remove(id);
                         self.saturate(id);
                     }
                 }
@@ -383,11 +441,10 @@ impl FlowNetwork {
         let ri = r as usize;
         self.above.clear();
         for e in 0..self.resources[ri].elems.len() {
-            let (f, k) = self.resources[ri].elems[e];
-            let fl = &self.flows[f as usize];
+            let elem = self.resources[ri].elems[e];
+            let fl = &self.flows[elem.flow as usize];
             if fl.visit != gen && fl.rate > lvl * (1.0 + TIE) {
-                let w = fl.n as f64 * self.weight_pool[(fl.route_off + k) as usize];
-                self.above.push((fl.rate, w, f));
+                self.above.push((fl.rate, elem.share, elem.flow));
             }
         }
         if self.above.is_empty() {
@@ -436,7 +493,7 @@ impl FlowNetwork {
         let ri = r as usize;
         self.resources[ri].sat_level = lvl;
         for e in 0..self.resources[ri].elems.len() {
-            let f = self.resources[ri].elems[e].0;
+            let f = self.resources[ri].elems[e].flow;
             let fl = &self.flows[f as usize];
             if fl.visit == gen && fl.fixed != gen {
                 let x = lvl.min(fl.cap);
@@ -452,6 +509,7 @@ impl FlowNetwork {
         let fl = &mut self.flows[f as usize];
         fl.fixed = gen;
         fl.new_rate = x;
+        fl.bottleneck = bottleneck;
         let n = fl.n as f64;
         for k in self.route(f) {
             let r = self.route_pool[k];
@@ -467,6 +525,28 @@ impl FlowNetwork {
         }
     }
 
+    /// The level `r` vouches for after this fill. A resource that saturated and then
+    /// gained an active flow (or entered saturated and kept its flows' rates) never
+    /// popped again; if it is still full, its level is its fastest flow's rate.
+    fn final_level(&self, r: usize) -> f64 {
+        let res = &self.resources[r];
+        if res.sat_level.is_finite() || res.elems.is_empty() || res.rem > TIE * res.capacity {
+            return res.sat_level;
+        }
+        let gen = self.gen;
+        res.elems
+            .iter()
+            .map(|e| {
+                let fl = &self.flows[e.flow as usize];
+                if fl.visit == gen {
+                    fl.new_rate
+                } else {
+                    fl.rate
+                }
+            })
+            .fold(0.0, f64::max)
+    }
+
     /// Installs the new rates and loads: banks accounting at the old load, re-anchors
     /// flows whose rate changed and re-predicts their completion.
     fn apply(&mut self) {
@@ -474,9 +554,10 @@ impl FlowNetwork {
         for i in 0..self.comp_res.len() {
             let r = self.comp_res[i] as usize;
             self.settle_resource(r);
+            let level = self.final_level(r);
             let res = &mut self.resources[r];
             res.load = res.new_load;
-            res.level = res.sat_level;
+            res.level = level;
             if let Some(s) = res.series.as_mut() {
                 let util = if res.capacity > 0.0 {
                     res.load / res.capacity

@@ -20,9 +20,8 @@ fn check_invariants(net: &mut FlowNetwork) -> Result<(), String> {
     let rel = 1e-9;
     for (ri, res) in net.resources.iter().enumerate() {
         let mut sum = 0.0;
-        for &(f, k) in &res.elems {
-            let fl = &net.flows[f as usize];
-            sum += fl.n as f64 * fl.rate * net.weight_pool[(fl.route_off + k) as usize];
+        for e in &res.elems {
+            sum += net.flows[e.flow as usize].rate * e.share;
         }
         if sum > res.capacity * (1.0 + rel) + 1e-6 {
             return Err(format!(
@@ -52,12 +51,40 @@ fn check_invariants(net: &mut FlowNetwork) -> Result<(), String> {
             let max_share = res
                 .elems
                 .iter()
-                .map(|&(f, _)| net.flows[f as usize].rate)
+                .map(|e| net.flows[e.flow as usize].rate)
                 .fold(0.0, f64::max);
             saturated && x >= max_share * (1.0 - rel) - 1e-9
         });
         if !bottlenecked {
             return Err(format!("flow {fi} at {x} B/s per stream has no bottleneck"));
+        }
+        // What the next lazy fill relies on: a resource that remembers a level vouching
+        // for the flow (or its cap).
+        let vouched = route
+            .iter()
+            .any(|&r| x >= net.resources[r as usize].level * (1.0 - rel));
+        if !vouched {
+            return Err(format!(
+                "flow {fi} at {x} B/s has no resource vouching for it"
+            ));
+        }
+    }
+    // A remembered level must be true: the resource is full and no flow on it is faster.
+    for (ri, res) in net.resources.iter().enumerate() {
+        if !res.level.is_finite() {
+            continue;
+        }
+        let max = res
+            .elems
+            .iter()
+            .map(|e| net.flows[e.flow as usize].rate)
+            .fold(0.0, f64::max);
+        let full = res.load >= res.capacity * (1.0 - rel) - 1e-6;
+        if !full || (max - res.level).abs() > rel * res.level + 1e-9 {
+            return Err(format!(
+                "resource {ri} remembers level {} but has load {} of {} and fastest flow {max}",
+                res.level, res.load, res.capacity
+            ));
         }
     }
     Ok(())
