@@ -88,7 +88,7 @@
 //! ```
 
 mod batch;
-mod level_heap;
+mod indexed_heap;
 mod network;
 pub mod oracle;
 mod solve;

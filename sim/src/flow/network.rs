@@ -1,6 +1,6 @@
 //! The flow network: resources, flows, the due-event heap and the public API.
 
-use super::level_heap::LevelHeap;
+use super::indexed_heap::IndexedHeap;
 use super::{transfer_nanos, FlowId, FlowSpec, ResourceId};
 use crate::stats::IntervalSeries;
 use crate::time::{SimDuration, SimTime};
@@ -54,28 +54,34 @@ pub(super) struct Resource {
     pub level: f64,
 }
 
+/// A flow's progress and life: what the solver does not read.
 pub(super) struct Flow {
     /// Completion time in f64 seconds, before rounding up to the nanosecond event: what
     /// a report compares against other simulators (NaN until predicted).
     pub exact_end: f64,
     pub size: f64,
-    pub n: u32,
-    /// Per-stream cap; infinity when none.
-    pub cap: f64,
-    pub route_off: u32,
-    pub route_len: u32,
     pub state: FlowState,
-    /// Per-stream rate from the last solve that changed it. NaN before the first solve so
-    /// that the first solve always anchors the flow.
-    pub rate: f64,
-    /// Progress is banked at `anchor`; between anchors it grows linearly at `rate`.
+    /// Progress is banked at `anchor`; between anchors it grows linearly at the rate.
     pub anchor: SimTime,
     pub anchor_moved: f64,
     pub start: SimTime,
     pub transfer_start: Option<SimTime>,
     pub end: Option<SimTime>,
-    pub version: u32,
     pub due: Option<SimTime>,
+}
+
+/// What the solver reads of a flow, kept apart from [`Flow`] so that scanning the flows
+/// on a resource touches one cache line per flow.
+#[repr(align(64))]
+pub(super) struct FlowRate {
+    /// Per-stream rate from the last solve that changed it. NaN before the first solve so
+    /// that the first solve always anchors the flow.
+    pub rate: f64,
+    /// Per-stream cap; infinity when none.
+    pub cap: f64,
+    pub n: u32,
+    pub route_off: u32,
+    pub route_len: u32,
     /// The resource whose saturation fixed the rate in the last solve (`u32::MAX` for
     /// the cap): checked first when asking whether the rate still holds.
     pub bottleneck: u32,
@@ -87,13 +93,20 @@ pub(super) struct Flow {
     pub new_rate: f64,
 }
 
+impl FlowRate {
+    /// Total rate over all streams.
+    pub fn total(&self) -> f64 {
+        self.n as f64 * self.rate
+    }
+}
+
 impl Flow {
-    pub fn moved_at(&self, now: SimTime) -> f64 {
+    pub fn moved_at(&self, rate: &FlowRate, now: SimTime) -> f64 {
         match self.state {
             FlowState::Transferring => {
                 let dt = (now - self.anchor).as_secs_f64();
-                if self.rate > 0.0 && dt > 0.0 {
-                    self.anchor_moved + self.n as f64 * self.rate * dt
+                if rate.rate > 0.0 && dt > 0.0 {
+                    self.anchor_moved + rate.total() * dt
                 } else {
                     self.anchor_moved
                 }
@@ -136,14 +149,14 @@ pub struct FlowNetwork {
     pub(super) now: SimTime,
     pub(super) resources: Vec<Resource>,
     pub(super) flows: Vec<Flow>,
+    pub(super) rates: Vec<FlowRate>,
     pub(super) route_pool: Vec<u32>,
     /// Consumption weight of each route element.
     pub(super) weight_pool: Vec<f64>,
     /// For each route element, its index in the resource's `elems` (for O(1) removal).
     pub(super) slot_pool: Vec<u32>,
-    /// (due time ns, flow, version); an entry is live iff its version is the flow's.
-    pub(super) due_heap: BinaryHeap<Reverse<(u64, u32, u32)>>,
-    pub(super) live_due: usize,
+    /// Flows by the nanosecond their next event (end of latency, completion) is due.
+    pub(super) due: IndexedHeap,
     pub(super) completed: Vec<FlowId>,
     pub(super) series_interval: Option<SimDuration>,
     // Pending change, solved lazily so simultaneous changes cost one solve: the flows
@@ -158,9 +171,10 @@ pub struct FlowNetwork {
     pub(super) comp_flows: Vec<u32>,
     /// (level key, kind << 32 | id, stamp), see `solve.rs`.
     pub(super) events: BinaryHeap<Reverse<(u64, u64)>>,
-    pub(super) levels: LevelHeap,
+    pub(super) levels: IndexedHeap,
     pub(super) fill_level: f64,
     pub(super) above: Vec<(f64, f64, u32)>,
+    pub(super) to_fix: Vec<u32>,
     pub(super) touched: Vec<u32>,
     pub(super) solves: u64,
     pub(super) solved_flows: u64,
@@ -181,11 +195,11 @@ impl FlowNetwork {
             now: SimTime::ZERO,
             resources: Vec::new(),
             flows: Vec::new(),
+            rates: Vec::new(),
             route_pool: Vec::new(),
             weight_pool: Vec::new(),
             slot_pool: Vec::new(),
-            due_heap: BinaryHeap::new(),
-            live_due: 0,
+            due: IndexedHeap::default(),
             completed: Vec::new(),
             series_interval: None,
             dirty: false,
@@ -195,9 +209,10 @@ impl FlowNetwork {
             comp_res: Vec::new(),
             comp_flows: Vec::new(),
             events: BinaryHeap::new(),
-            levels: LevelHeap::default(),
+            levels: IndexedHeap::default(),
             fill_level: 0.0,
             above: Vec::new(),
+            to_fix: Vec::new(),
             touched: Vec::new(),
             solves: 0,
             solved_flows: 0,
@@ -318,25 +333,26 @@ impl FlowNetwork {
         }
         self.flows.push(Flow {
             size: spec.size,
-            n: spec.multiplicity,
-            cap,
-            route_off,
-            route_len: spec.route.len() as u32,
             state: FlowState::Latency,
-            rate: f64::NAN,
             anchor: now,
             anchor_moved: 0.0,
             start: now,
             transfer_start: None,
             end: None,
-            version: 0,
             due: None,
+            exact_end: f64::NAN,
+        });
+        self.rates.push(FlowRate {
+            rate: f64::NAN,
+            cap,
+            n: spec.multiplicity,
+            route_off,
+            route_len: spec.route.len() as u32,
             bottleneck: u32::MAX,
             visit: 0,
             fixed: 0,
             check: 0,
             new_rate: 0.0,
-            exact_end: f64::NAN,
         });
         // A zero-size flow never joins the sharing: it is done once its latency has passed.
         if latency > SimDuration::ZERO || spec.size == 0.0 {
@@ -362,7 +378,7 @@ impl FlowNetwork {
                 true
             }
             FlowState::Transferring => {
-                f.anchor_moved = f.moved_at(now);
+                f.anchor_moved = f.moved_at(&self.rates[fi as usize], now);
                 f.anchor = now;
                 f.state = FlowState::Cancelled;
                 f.end = Some(now);
@@ -396,9 +412,8 @@ impl FlowNetwork {
     /// Current total rate of a flow in bytes/s (0 unless transferring).
     pub fn rate(&mut self, id: FlowId) -> f64 {
         self.flush();
-        let f = &self.flows[id.0 as usize];
-        if f.state == FlowState::Transferring {
-            f.n as f64 * f.rate
+        if self.flows[id.0 as usize].state == FlowState::Transferring {
+            self.rates[id.0 as usize].total()
         } else {
             0.0
         }
@@ -408,7 +423,7 @@ impl FlowNetwork {
     pub fn remaining(&mut self, id: FlowId) -> f64 {
         self.flush();
         let f = &self.flows[id.0 as usize];
-        (f.size - f.moved_at(self.now)).max(0.0)
+        (f.size - f.moved_at(&self.rates[id.0 as usize], self.now)).max(0.0)
     }
 
     pub fn state(&self, id: FlowId) -> FlowState {
@@ -423,8 +438,9 @@ impl FlowNetwork {
     pub fn flow_stats(&mut self, id: FlowId) -> FlowStats {
         self.flush();
         let f = &self.flows[id.0 as usize];
+        let fr = &self.rates[id.0 as usize];
         let rate = if f.state == FlowState::Transferring {
-            f.n as f64 * f.rate
+            fr.total()
         } else {
             0.0
         };
@@ -433,7 +449,7 @@ impl FlowNetwork {
             start: f.start,
             transfer_start: f.transfer_start,
             end: f.end,
-            bytes_moved: f.moved_at(self.now),
+            bytes_moved: f.moved_at(fr, self.now),
             rate,
             exact_end_s: match f.state {
                 FlowState::Done if f.exact_end.is_finite() => Some(f.exact_end),
@@ -485,38 +501,20 @@ impl FlowNetwork {
     // ---- internals -------------------------------------------------------------------
 
     pub(super) fn route(&self, f: u32) -> std::ops::Range<usize> {
-        let fl = &self.flows[f as usize];
+        let fl = &self.rates[f as usize];
         fl.route_off as usize..(fl.route_off + fl.route_len) as usize
     }
 
     pub(super) fn set_due(&mut self, f: u32, due: Option<SimTime>) {
-        let fl = &mut self.flows[f as usize];
-        if fl.due.is_some() {
-            self.live_due -= 1;
-        }
-        fl.version = fl.version.wrapping_add(1);
-        fl.due = due;
-        if let Some(t) = due {
-            self.live_due += 1;
-            self.due_heap.push(Reverse((t.as_nanos(), f, fl.version)));
-            // Stale entries pile up when big components are re-solved often; drop them
-            // once they outnumber the live ones, which keeps the cost amortised O(1).
-            if self.due_heap.len() > 2 * self.live_due + 1024 {
-                let flows = &self.flows;
-                self.due_heap
-                    .retain(|Reverse((_, f, v))| flows[*f as usize].version == *v);
-            }
+        self.flows[f as usize].due = due;
+        match due {
+            Some(t) => self.due.set(f, t.as_nanos()),
+            None => self.due.remove(f),
         }
     }
 
-    fn peek_due(&mut self) -> Option<SimTime> {
-        while let Some(&Reverse((t, f, v))) = self.due_heap.peek() {
-            if self.flows[f as usize].version == v {
-                return Some(SimTime(t));
-            }
-            self.due_heap.pop();
-        }
-        None
+    fn peek_due(&self) -> Option<SimTime> {
+        self.due.peek().map(|(t, _)| SimTime(t))
     }
 
     /// Processes everything due up to `now`, solving after each distinct instant, then
@@ -528,14 +526,12 @@ impl FlowNetwork {
             match self.peek_due() {
                 Some(t) if t <= now => {
                     self.now = t;
-                    while let Some(&Reverse((tn, f, v))) = self.due_heap.peek() {
+                    while let Some((tn, f)) = self.due.peek() {
                         if tn != t.as_nanos() {
                             break;
                         }
-                        self.due_heap.pop();
-                        if self.flows[f as usize].version == v {
-                            self.fire(f);
-                        }
+                        self.due.remove(f);
+                        self.fire(f);
                     }
                 }
                 _ => break,
@@ -566,8 +562,9 @@ impl FlowNetwork {
         fl.transfer_start = Some(now);
         fl.anchor = now;
         fl.anchor_moved = 0.0;
-        fl.rate = f64::NAN;
-        let (n, off) = (fl.n as f64, fl.route_off);
+        let fr = &mut self.rates[f as usize];
+        fr.rate = f64::NAN;
+        let (n, off) = (fr.n as f64, fr.route_off);
         for k in self.route(f) {
             let r = self.route_pool[k] as usize;
             let share = n * self.weight_pool[k];
@@ -589,7 +586,7 @@ impl FlowNetwork {
             let elems = &mut self.resources[r].elems;
             elems.swap_remove(p);
             if let Some(&e) = elems.get(p) {
-                let off2 = self.flows[e.flow as usize].route_off as usize;
+                let off2 = self.rates[e.flow as usize].route_off as usize;
                 self.slot_pool[off2 + e.pos as usize] = p as u32;
             }
             self.slot_pool[k] = u32::MAX;
@@ -616,9 +613,9 @@ impl FlowNetwork {
     /// Predicts a flow's completion: the nanosecond event (rounded up) and, kept on the
     /// flow, the exact f64 time the last segment ends.
     pub(super) fn predict(&mut self, f: u32) -> Option<SimTime> {
+        let total = self.rates[f as usize].total();
         let fl = &mut self.flows[f as usize];
         let remaining = fl.size - fl.anchor_moved;
-        let total = fl.n as f64 * fl.rate;
         let due = transfer_nanos(remaining, fl.size, total).map(|ns| fl.anchor + SimDuration(ns));
         fl.exact_end = match due {
             Some(t) if total.is_finite() && total > 0.0 && remaining > 0.0 => {

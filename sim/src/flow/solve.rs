@@ -86,9 +86,10 @@ impl FlowNetwork {
         if self.gen == 0 {
             // After wrap-around an old mark could equal the new generation; reset them all.
             self.resources.iter_mut().for_each(|r| r.visit = 0);
-            self.flows.iter_mut().for_each(|f| {
+            self.rates.iter_mut().for_each(|f| {
                 f.visit = 0;
                 f.fixed = 0;
+                f.check = 0;
             });
             self.gen = 1;
         }
@@ -110,8 +111,8 @@ impl FlowNetwork {
         let gen = self.gen;
         for i in 0..self.seed_flows.len() {
             let f = self.seed_flows[i];
-            let fl = &self.flows[f as usize];
-            if fl.state == FlowState::Transferring && fl.visit != gen {
+            let transferring = self.flows[f as usize].state == FlowState::Transferring;
+            if transferring && self.rates[f as usize].visit != gen {
                 self.mark_active(f);
             }
         }
@@ -175,8 +176,9 @@ impl FlowNetwork {
 
     /// BFS step of [`fill_component`](Self::fill_component).
     fn visit_flow(&mut self, f: u32, gen: u32) {
-        let fl = &self.flows[f as usize];
-        if fl.visit == gen || fl.state != FlowState::Transferring {
+        if self.rates[f as usize].visit == gen
+            || self.flows[f as usize].state != FlowState::Transferring
+        {
             return;
         }
         self.mark_active(f);
@@ -192,7 +194,7 @@ impl FlowNetwork {
     /// Makes `f` active: its rate is to be filled in this solve.
     fn mark_active(&mut self, f: u32) {
         let gen = self.gen;
-        let fl = &mut self.flows[f as usize];
+        let fl = &mut self.rates[f as usize];
         fl.visit = gen;
         // An uncapped flow with an empty route is limited by nothing.
         fl.new_rate = f64::INFINITY;
@@ -221,7 +223,7 @@ impl FlowNetwork {
             (self.resources[ri].capacity, 0.0, 0.0, 0u32);
         for e in 0..self.resources[ri].elems.len() {
             let elem = self.resources[ri].elems[e];
-            let fl = &self.flows[elem.flow as usize];
+            let fl = &self.rates[elem.flow as usize];
             if fl.visit != gen {
                 rem -= fl.rate * elem.share;
                 frozen += fl.rate * elem.share;
@@ -274,7 +276,7 @@ impl FlowNetwork {
         }
         for e in 0..self.resources[ri].elems.len() {
             let f = self.resources[ri].elems[e].flow;
-            let fl = &self.flows[f as usize];
+            let fl = &self.rates[f as usize];
             if fl.visit == gen || fl.check == gen || fl.rate < level * (1.0 - TIE) {
                 continue;
             }
@@ -285,7 +287,7 @@ impl FlowNetwork {
             // One queued re-examination per flow and fill is enough: once a flow has no
             // bottleneck outside the fill it cannot regain one, the fill only grows.
             if x >= self.fill_level {
-                self.flows[f as usize].check = gen;
+                self.rates[f as usize].check = gen;
                 self.events
                     .push(Reverse((level_key(x), tag(KIND_CHECK, f))));
             } else {
@@ -300,7 +302,7 @@ impl FlowNetwork {
     /// Whether frozen flow `f` is bottlenecked by its cap or by a resource outside the
     /// fill, so that nothing in this solve can change its rate.
     fn justified(&self, f: u32) -> bool {
-        let fl = &self.flows[f as usize];
+        let fl = &self.rates[f as usize];
         let x = fl.rate;
         if x >= fl.cap * (1.0 - TIE) {
             return true;
@@ -324,7 +326,7 @@ impl FlowNetwork {
     fn activate(&mut self, f: u32) -> Result<(), Abort> {
         let gen = self.gen;
         self.mark_active(f);
-        let (x, n) = (self.flows[f as usize].rate, self.flows[f as usize].n as f64);
+        let (x, n) = (self.rates[f as usize].rate, self.rates[f as usize].n as f64);
         for k in self.route(f) {
             let r = self.route_pool[k];
             if self.resources[r as usize].visit != gen {
@@ -401,7 +403,7 @@ impl FlowNetwork {
             let id = tag as u32;
             match tag >> 32 {
                 KIND_CAP => {
-                    let fl = &self.flows[id as usize];
+                    let fl = &self.rates[id as usize];
                     if fl.visit != gen || fl.fixed == gen {
                         continue;
                     }
@@ -419,7 +421,7 @@ impl FlowNetwork {
                     }
                 }
                 _ => {
-                    let fl = &self.flows[id as usize];
+                    let fl = &self.rates[id as usize];
                     if fl.visit == gen || self.justified(id) {
                         continue;
                     }
@@ -434,17 +436,23 @@ impl FlowNetwork {
 
     /// Resource `r` is at the top of the fill. If frozen flows on it run faster than the
     /// fill level, pulls in those above its water level and returns true (it is queued
-    /// again at its new level); otherwise returns false.
+    /// again at its new level); otherwise returns false, leaving its unfixed active flows
+    /// in `to_fix` for [`saturate`](Self::saturate).
     fn pull_in_above_water(&mut self, r: u32) -> Result<bool, Abort> {
         let gen = self.gen;
         let lvl = self.fill_level;
         let ri = r as usize;
         self.above.clear();
+        self.to_fix.clear();
         for e in 0..self.resources[ri].elems.len() {
             let elem = self.resources[ri].elems[e];
-            let fl = &self.flows[elem.flow as usize];
-            if fl.visit != gen && fl.rate > lvl * (1.0 + TIE) {
-                self.above.push((fl.rate, elem.share, elem.flow));
+            let fl = &self.rates[elem.flow as usize];
+            if fl.visit != gen {
+                if fl.rate > lvl * (1.0 + TIE) {
+                    self.above.push((fl.rate, elem.share, elem.flow));
+                }
+            } else if fl.fixed != gen {
+                self.to_fix.push(elem.flow);
             }
         }
         if self.above.is_empty() {
@@ -474,29 +482,31 @@ impl FlowNetwork {
         for i in 0..take {
             let f = self.above[i].2;
             // A flow that crosses `r` twice is listed twice.
-            if self.flows[f as usize].visit != gen {
+            if self.rates[f as usize].visit != gen {
                 self.activate(f)?;
             }
         }
-        if take > 0 {
-            // Handing consumption back leaves rounding residue in `rem`; recounting keeps
-            // a resource whose capacity went to 0 at exactly 0.
+        let res = &self.resources[ri];
+        if res.rem.abs() <= 1e-9 * res.capacity || res.capacity == 0.0 {
+            // Handing consumption back to a full resource leaves rounding residue that
+            // would dominate its small remainder (and would hand a resource with no
+            // capacity a trickle); recount it.
             self.tally_resource(r, false)?;
         }
         Ok(take > 0)
     }
 
-    /// Saturates `r` at the current level: fixes its remaining active flows there.
+    /// Saturates `r` at the current level: fixes its remaining active flows (`to_fix`)
+    /// there.
     fn saturate(&mut self, r: u32) {
         let gen = self.gen;
         let lvl = self.fill_level;
-        let ri = r as usize;
-        self.resources[ri].sat_level = lvl;
-        for e in 0..self.resources[ri].elems.len() {
-            let f = self.resources[ri].elems[e].flow;
-            let fl = &self.flows[f as usize];
-            if fl.visit == gen && fl.fixed != gen {
-                let x = lvl.min(fl.cap);
+        self.resources[r as usize].sat_level = lvl;
+        for i in 0..self.to_fix.len() {
+            let f = self.to_fix[i];
+            // A flow that crosses `r` twice is listed twice.
+            if self.rates[f as usize].fixed != gen {
+                let x = lvl.min(self.rates[f as usize].cap);
                 self.fix(f, x, r);
             }
         }
@@ -506,7 +516,7 @@ impl FlowNetwork {
     /// route. `bottleneck` is the resource being saturated, which needs no new heap entry.
     fn fix(&mut self, f: u32, x: f64, bottleneck: u32) {
         let gen = self.gen;
-        let fl = &mut self.flows[f as usize];
+        let fl = &mut self.rates[f as usize];
         fl.fixed = gen;
         fl.new_rate = x;
         fl.bottleneck = bottleneck;
@@ -537,7 +547,7 @@ impl FlowNetwork {
         res.elems
             .iter()
             .map(|e| {
-                let fl = &self.flows[e.flow as usize];
+                let fl = &self.rates[e.flow as usize];
                 if fl.visit == gen {
                     fl.new_rate
                 } else {
@@ -569,13 +579,14 @@ impl FlowNetwork {
         }
         for i in 0..self.comp_flows.len() {
             let f = self.comp_flows[i];
-            let fl = &mut self.flows[f as usize];
-            if fl.new_rate.to_bits() == fl.rate.to_bits() {
+            let fr = &mut self.rates[f as usize];
+            if fr.new_rate.to_bits() == fr.rate.to_bits() {
                 continue;
             }
-            fl.anchor_moved = fl.moved_at(now).min(fl.size);
+            let fl = &mut self.flows[f as usize];
+            fl.anchor_moved = fl.moved_at(fr, now).min(fl.size);
             fl.anchor = now;
-            fl.rate = fl.new_rate;
+            fr.rate = fr.new_rate;
             let due = self.predict(f);
             self.set_due(f, due);
         }

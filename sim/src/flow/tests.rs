@@ -21,7 +21,7 @@ fn check_invariants(net: &mut FlowNetwork) -> Result<(), String> {
     for (ri, res) in net.resources.iter().enumerate() {
         let mut sum = 0.0;
         for e in &res.elems {
-            sum += net.flows[e.flow as usize].rate * e.share;
+            sum += net.rates[e.flow as usize].rate * e.share;
         }
         if sum > res.capacity * (1.0 + rel) + 1e-6 {
             return Err(format!(
@@ -33,8 +33,8 @@ fn check_invariants(net: &mut FlowNetwork) -> Result<(), String> {
             return Err(format!("resource {ri} load {} ≠ Σ rates {sum}", res.load));
         }
     }
-    for (fi, fl) in net.flows.iter().enumerate() {
-        if fl.state != FlowState::Transferring {
+    for (fi, fl) in net.rates.iter().enumerate() {
+        if net.flows[fi].state != FlowState::Transferring {
             continue;
         }
         let x = fl.rate;
@@ -51,7 +51,7 @@ fn check_invariants(net: &mut FlowNetwork) -> Result<(), String> {
             let max_share = res
                 .elems
                 .iter()
-                .map(|e| net.flows[e.flow as usize].rate)
+                .map(|e| net.rates[e.flow as usize].rate)
                 .fold(0.0, f64::max);
             saturated && x >= max_share * (1.0 - rel) - 1e-9
         });
@@ -77,7 +77,7 @@ fn check_invariants(net: &mut FlowNetwork) -> Result<(), String> {
         let max = res
             .elems
             .iter()
-            .map(|e| net.flows[e.flow as usize].rate)
+            .map(|e| net.rates[e.flow as usize].rate)
             .fold(0.0, f64::max);
         let full = res.load >= res.capacity * (1.0 - rel) - 1e-6;
         if !full || (max - res.level).abs() > rel * res.level + 1e-9 {

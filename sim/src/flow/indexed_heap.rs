@@ -1,13 +1,14 @@
-//! An indexed binary min-heap of resources by fill level.
+//! An indexed binary min-heap: resources by fill level, flows by due time.
 //!
-//! A fill re-keys a resource every time a flow on it is fixed or pulled in. With a plain
-//! heap each re-key leaves a stale entry behind, and stale pops outnumbered real ones
-//! three to one on large components; here a re-key moves the entry in place.
+//! A fill re-keys a resource every time a flow on it is fixed or pulled in, and every
+//! solve re-predicts the completions of the flows it moved. With a plain heap each re-key
+//! leaves a stale entry behind (stale pops outnumbered real ones three to one on large
+//! components); here a re-key moves the entry in place.
 
 /// Min-heap of `(key, id)` with at most one entry per id; ids index a position table
 /// that grows on demand.
 #[derive(Default)]
-pub(super) struct LevelHeap {
+pub(super) struct IndexedHeap {
     heap: Vec<(u64, u32)>,
     /// Position of each id in `heap`, or `NONE`.
     pos: Vec<u32>,
@@ -15,7 +16,7 @@ pub(super) struct LevelHeap {
 
 const NONE: u32 = u32::MAX;
 
-impl LevelHeap {
+impl IndexedHeap {
     pub fn clear(&mut self) {
         for &(_, id) in &self.heap {
             self.pos[id as usize] = NONE;
@@ -117,7 +118,7 @@ impl LevelHeap {
 
 #[cfg(test)]
 mod tests {
-    use super::LevelHeap;
+    use super::IndexedHeap;
     use proptest::prelude::*;
     use std::collections::BTreeMap;
 
@@ -126,7 +127,7 @@ mod tests {
         /// peek-and-remove, yields the entries in (key, id) order.
         #[test]
         fn behaves_like_a_sorted_map(ops in prop::collection::vec((0u32..40, 0u64..100, any::<bool>()), 0..300)) {
-            let mut h = LevelHeap::default();
+            let mut h = IndexedHeap::default();
             let mut m: BTreeMap<u32, u64> = BTreeMap::new();
             for (id, key, remove) in ops {
                 if remove {
