@@ -92,6 +92,7 @@ fn run<T: Clone>(
                 finish[i as usize] = finished(net, id);
             }
         }
+        net.flush();
         observe(net);
     }
     finish

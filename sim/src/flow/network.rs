@@ -517,12 +517,16 @@ impl FlowNetwork {
         self.due.peek().map(|(t, _)| SimTime(t))
     }
 
-    /// Processes everything due up to `now`, solving after each distinct instant, then
-    /// sets the clock to `now`. Leaves nothing dirty unless a caller mutates afterwards.
+    /// Processes everything due up to `now`, solving before time moves on, then sets the
+    /// clock to `now`. Changes at `now` itself stay pending: no byte moves before the next
+    /// solve, so every change of one instant (the model's, and flows finishing or ending
+    /// their latency) is solved once, together.
     pub(super) fn sync(&mut self, now: SimTime) {
         assert!(now >= self.now, "flow network asked to go back in time");
         loop {
-            self.flush();
+            if now > self.now {
+                self.flush();
+            }
             match self.peek_due() {
                 Some(t) if t <= now => {
                     self.now = t;
