@@ -7,7 +7,9 @@
 //!   load). Under load, cross-leaf flows share spine links, so one component holds most
 //!   active flows: the cost per event follows the load, not n.
 //! - `random_burst`: every flow starts at t = 0 on random routes: one giant component that
-//!   shrinks as flows finish, the pathological case for incremental solving.
+//!   shrinks as flows finish, the pathological case for incremental solving. Route
+//!   latencies (0–10 µs per link) stagger the starts of transfer, so each of the 10k
+//!   joins is its own solve; `random_burst_no_latency` starts them all in one solve.
 //!
 //! Each instance prints its flow-event count, mean solved-component size and the time of
 //! one run; instances whose single run exceeds 2 s are not sampled further.
@@ -29,15 +31,17 @@ fn size(rng: &mut impl Rng) -> f64 {
     10f64.powf(rng.random_range(6.0..9.0))
 }
 
-fn random_routes(n: usize, seed: u64, arrivals_per_s: Option<f64>) -> Instance {
+fn random_routes(n: usize, seed: u64, arrivals_per_s: Option<f64>, latency: bool) -> Instance {
     let streams = RngStreams::new(seed);
     let mut rng = streams.stream(0);
     let nr = (n / 4).max(8);
     let resources = (0..nr)
         .map(|_| {
+            let capacity = rng.random_range(1e9..1e10);
+            let lat = rng.random_range(0..10_000);
             (
-                rng.random_range(1e9..1e10),
-                SimDuration::from_nanos(rng.random_range(0..10_000)),
+                capacity,
+                SimDuration::from_nanos(if latency { lat } else { 0 }),
             )
         })
         .collect();
@@ -151,7 +155,7 @@ fn bench_family(c: &mut Criterion, name: &str, sizes: &[usize], make: impl Fn(us
 
 fn flows(c: &mut Criterion) {
     bench_family(c, "random_spread", &[1_000, 10_000, 100_000], |n| {
-        random_routes(n, 7, Some(1000.0))
+        random_routes(n, 7, Some(1000.0), true)
     });
     bench_family(c, "leaf_spine_light", &[1_000, 10_000, 100_000], |n| {
         leaf_spine(n, 11, 5_000.0)
@@ -160,7 +164,10 @@ fn flows(c: &mut Criterion) {
         leaf_spine(n, 11, 50_000.0)
     });
     bench_family(c, "random_burst", &[1_000, 10_000], |n| {
-        random_routes(n, 13, None)
+        random_routes(n, 13, None, true)
+    });
+    bench_family(c, "random_burst_no_latency", &[1_000, 10_000], |n| {
+        random_routes(n, 13, None, false)
     });
 }
 
