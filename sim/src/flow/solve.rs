@@ -162,11 +162,11 @@ impl FlowNetwork {
                 self.visit_flow(f, gen);
             }
         }
-        // The component is closed: loading a resource finds no frozen flow, so it cannot
-        // give up, and neither can the fill.
+        // The component is closed: no frozen flow to re-examine or pull in, so neither
+        // loading nor filling can give up.
         for i in 0..self.comp_res.len() {
             let r = self.comp_res[i];
-            self.tally_resource(r, true)
+            self.tally_resource(r, false)
                 .unwrap_or_else(|_| unreachable!("a closed component has no frozen flow"));
         }
         self.requeue_touched();
