@@ -14,6 +14,14 @@ fn tf(start: f64, spec: FlowSpec) -> TimedFlow {
     }
 }
 
+/// The fastest per-stream rate crossing `res`.
+fn fastest(net: &FlowNetwork, res: &super::network::Resource) -> f64 {
+    res.elems
+        .iter()
+        .map(|e| net.rates[e.flow as usize].rate)
+        .fold(0.0, f64::max)
+}
+
 /// Checks max-min optimality and feasibility of the current allocation; returns the first
 /// violation found.
 fn check_invariants(net: &mut FlowNetwork) -> Result<(), String> {
@@ -48,12 +56,7 @@ fn check_invariants(net: &mut FlowNetwork) -> Result<(), String> {
         let bottlenecked = route.iter().any(|&r| {
             let res = &net.resources[r as usize];
             let saturated = res.load >= res.capacity * (1.0 - rel) - 1e-6;
-            let max_share = res
-                .elems
-                .iter()
-                .map(|e| net.rates[e.flow as usize].rate)
-                .fold(0.0, f64::max);
-            saturated && x >= max_share * (1.0 - rel) - 1e-9
+            saturated && x >= fastest(net, res) * (1.0 - rel) - 1e-9
         });
         if !bottlenecked {
             return Err(format!("flow {fi} at {x} B/s per stream has no bottleneck"));
@@ -74,11 +77,7 @@ fn check_invariants(net: &mut FlowNetwork) -> Result<(), String> {
         if !res.level.is_finite() {
             continue;
         }
-        let max = res
-            .elems
-            .iter()
-            .map(|e| net.rates[e.flow as usize].rate)
-            .fold(0.0, f64::max);
+        let max = fastest(net, res);
         let full = res.load >= res.capacity * (1.0 - rel) - 1e-6;
         if !full || (max - res.level).abs() > rel * res.level + 1e-9 {
             return Err(format!(
@@ -408,6 +407,31 @@ fn close(a: Option<SimTime>, b: Option<SimTime>) -> bool {
     }
 }
 
+/// Runs `inst` to completion and compares every completion time with the oracle's;
+/// `component_fill_only` forces the whole-component fallback on every solve.
+fn matches_the_oracle(inst: &Instance, component_fill_only: bool) -> Result<(), TestCaseError> {
+    let mut net = build(inst);
+    net.component_fill_only = component_fill_only;
+    let got = run_batch(&mut net, &inst.flows, &inst.changes, |_| {});
+    let want = oracle::simulate(&inst.resources, &inst.flows, &inst.changes);
+    let solver = if component_fill_only {
+        "component fill"
+    } else {
+        "incremental"
+    };
+    for (i, (g, w)) in got.iter().zip(&want).enumerate() {
+        prop_assert!(
+            close(*g, *w),
+            "flow {}: {} {:?} vs oracle {:?}",
+            i,
+            solver,
+            g,
+            w
+        );
+    }
+    Ok(())
+}
+
 /// 128 cases by default; `PROPTEST_CASES` raises it for a soak run.
 fn cases() -> u32 {
     std::env::var("PROPTEST_CASES")
@@ -421,33 +445,17 @@ proptest! {
 
     #[test]
     fn incremental_matches_the_oracle(inst in instance()) {
-        let mut net = build(&inst);
-        let got = run_batch(&mut net, &inst.flows, &inst.changes, |_| {});
-        let want = oracle::simulate(&inst.resources, &inst.flows, &inst.changes);
-        for (i, (g, w)) in got.iter().zip(&want).enumerate() {
-            prop_assert!(close(*g, *w), "flow {}: incremental {:?} vs oracle {:?}", i, g, w);
-        }
+        matches_the_oracle(&inst, false)?;
     }
 
     #[test]
     fn the_fallback_fill_matches_the_oracle(inst in prop_oneof![instance(), tied_instance()]) {
-        let mut net = build(&inst);
-        net.component_fill_only = true;
-        let got = run_batch(&mut net, &inst.flows, &inst.changes, |_| {});
-        let want = oracle::simulate(&inst.resources, &inst.flows, &inst.changes);
-        for (i, (g, w)) in got.iter().zip(&want).enumerate() {
-            prop_assert!(close(*g, *w), "flow {}: component fill {:?} vs oracle {:?}", i, g, w);
-        }
+        matches_the_oracle(&inst, true)?;
     }
 
     #[test]
     fn incremental_matches_the_oracle_on_tied_cascades(inst in tied_instance()) {
-        let mut net = build(&inst);
-        let got = run_batch(&mut net, &inst.flows, &inst.changes, |_| {});
-        let want = oracle::simulate(&inst.resources, &inst.flows, &inst.changes);
-        for (i, (g, w)) in got.iter().zip(&want).enumerate() {
-            prop_assert!(close(*g, *w), "flow {}: incremental {:?} vs oracle {:?}", i, g, w);
-        }
+        matches_the_oracle(&inst, false)?;
     }
 
     #[test]
