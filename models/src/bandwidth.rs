@@ -1,42 +1,35 @@
-//! Bandwidth-driven sizing: the fewest nodes whose closed-form ceiling carries a demanded
-//! read and write rate. It joins capacity-driven sizing; the larger count wins.
+//! Bandwidth-driven sizing: the fewest devices whose closed-form ceiling carries a
+//! demanded read and write rate. It joins capacity-driven sizing; the larger count wins,
+//! each side on its own: for disaggregated VAST, CNodes grow for protocol and client-port
+//! limits, DBoxes for media and fabric-port limits, and neither buys the other.
 
 use crate::catalog::{Catalog, Shape};
+use crate::cluster::{Counts, Side};
 use crate::error::InputError;
-use crate::iopath::ResourceClass;
-use crate::netmodel::{ceiling, cluster_spec, network_units, NetOptions, Pool};
+use crate::netmodel::{ceiling, cluster_spec, NetOptions, Pool};
+use crate::sizing::{whole_chassis, MAX_NODES};
 
 /// Result of a bandwidth search.
 #[derive(Clone, Debug, PartialEq)]
 pub enum BandwidthFit {
-    /// This many nodes carry the demand.
-    Nodes(u32),
-    /// No node count does: a resource that does not grow with the cluster binds (the
-    /// clients' own NICs or uplinks), named here.
+    /// These counts carry the demand.
+    Fits(Counts),
+    /// No count does: a resource that does not grow with the cluster binds (the clients'
+    /// own NICs or uplinks, Blob's account limits), named here.
     Unreachable(String),
 }
 
-const MAX_NODES: u32 = 1_000_000;
-
-fn pools_at(
+/// The pools of `shape` at `counts`.
+pub fn pools_at(
     cat: &Catalog,
     shape: &Shape,
-    nodes: u32,
+    counts: Counts,
     drr: f64,
     opts: &NetOptions,
     client_vms: u32,
 ) -> Result<Vec<Pool>, InputError> {
-    let spec = cluster_spec(cat, shape, nodes, drr, opts)?;
-    Ok(spec.pools(network_units(cat, shape, nodes), client_vms))
-}
-
-/// True if the cluster of `nodes` carries (`read`, `write`) bytes/s.
-fn fits(pools: &[Pool], read: f64, write: f64) -> (bool, Option<usize>) {
-    if read + write <= 0.0 {
-        return (true, None);
-    }
-    let c = ceiling(pools, read / (read + write));
-    (c.total() >= (read + write) * (1.0 - 1e-12), c.binding)
+    let spec = cluster_spec(cat, shape, counts.storage, drr, opts)?;
+    Ok(spec.pools(counts, client_vms))
 }
 
 /// What a bandwidth search must carry.
@@ -48,70 +41,97 @@ pub struct BandwidthQuery {
     /// Client read and write, bytes/s.
     pub read: f64,
     pub write: f64,
-    /// Start here (e.g. the capacity-driven count, or the shape's minimum).
-    pub min_nodes: u32,
+    /// Start here (e.g. the capacity-driven counts, or the shape's minimum).
+    pub min: Counts,
 }
 
-/// The fewest nodes (at least `q.min_nodes`) of `shape` that carry `q.read` and
-/// `q.write` bytes/s for `q.client_vms` clients.
+/// Whether the pools `keep` selects carry (`read`, `write`); when they do not, the name
+/// of the one that binds.
+fn carries(
+    pools: &[Pool],
+    keep: impl Fn(&Pool) -> bool,
+    read: f64,
+    write: f64,
+) -> Result<(), String> {
+    let sel: Vec<Pool> = pools.iter().filter(|p| keep(p)).cloned().collect();
+    let c = ceiling(&sel, read / (read + write));
+    if c.total() >= (read + write) * (1.0 - 1e-12) {
+        return Ok(());
+    }
+    Err(c
+        .binding
+        .map_or_else(|| "none".into(), |i| sel[i].name.clone()))
+}
+
+/// The fewest devices (at least `q.min`) of `shape` that carry `q.read` and `q.write`
+/// bytes/s for `q.client_vms` clients.
+///
+/// Each side's pools depend on its own count only (the stripe width, which follows the
+/// DBox count, only lowers CNode-side costs as it widens), so each side is searched on
+/// its own pools: CNodes until the CNode-side pools carry the demand, DBoxes until theirs
+/// do. A converged shape searches its one count on all pools.
 pub fn nodes_for_bandwidth(
     cat: &Catalog,
     shape: &Shape,
     q: &BandwidthQuery,
 ) -> Result<BandwidthFit, InputError> {
-    let (drr, opts, client_vms, read, write) = (q.drr, &q.opts, q.client_vms, q.read, q.write);
-    let min_nodes = q.min_nodes.max(1);
-    let check = |n: u32| -> Result<(bool, String, bool), InputError> {
-        let pools = pools_at(cat, shape, n, drr, opts, client_vms)?;
-        let (ok, b) = fits(&pools, read, write);
-        let (name, client_side) = match b {
-            Some(i) => (
-                pools[i].name.clone(),
-                matches!(
-                    pools[i].class,
-                    ResourceClass::ClientNicRx
-                        | ResourceClass::ClientNicTx
-                        | ResourceClass::ClientUplinkRx
-                        | ResourceClass::ClientUplinkTx
-                ),
-            ),
-            None => ("none".to_string(), false),
-        };
-        Ok((ok, name, client_side))
-    };
-    let (ok, name, client_side) = check(min_nodes)?;
-    if ok {
-        return Ok(BandwidthFit::Nodes(min_nodes));
+    let (read, write) = (q.read, q.write);
+    let mut counts = Counts::new(q.min.storage.max(1), q.min.compute.max(1));
+    if read + write <= 0.0 {
+        return Ok(BandwidthFit::Fits(counts));
     }
-    if client_side {
+    let at = |c: Counts| pools_at(cat, shape, c, q.drr, &q.opts, q.client_vms);
+    // Pools no device count grows (clients, Blob accounts) must carry it as they are.
+    if let Err(name) = carries(&at(counts)?, |p| Side::of(p.class).is_none(), read, write) {
         return Ok(BandwidthFit::Unreachable(name));
     }
-    // Ceilings grow with node count (more of every node-side resource), so double until
-    // the demand fits, then bisect.
-    let (mut lo, mut hi) = (min_nodes, min_nodes.saturating_mul(2));
-    loop {
-        if hi > MAX_NODES {
-            return Ok(BandwidthFit::Unreachable(format!(
-                "{name} even at {MAX_NODES} nodes"
-            )));
+    let sides: &[Option<Side>] = if shape.is_disaggregated() {
+        &[Some(Side::Compute), Some(Side::Storage)]
+    } else {
+        &[None]
+    };
+    for &side in sides {
+        let keep = |p: &Pool| match side {
+            Some(s) => Side::of(p.class) == Some(s),
+            None => Side::of(p.class).is_some(),
+        };
+        let set = |c: Counts, n: u32| -> Counts {
+            match side {
+                None => Counts::converged(n),
+                Some(Side::Compute) => c.with(Side::Compute, whole_chassis(shape, n)),
+                Some(s) => c.with(s, n),
+            }
+        };
+        let short = |c: Counts| -> Result<bool, InputError> {
+            Ok(carries(&at(c)?, keep, read, write).is_err())
+        };
+        let now = counts.of(side.unwrap_or(Side::Storage));
+        if !short(counts)? {
+            continue;
         }
-        let (ok, name, client_side) = check(hi)?;
-        if ok {
-            break;
+        // Ceilings grow with the count: double until it carries, then bisect.
+        let (mut lo, mut hi) = (now, now.saturating_mul(2));
+        while short(set(counts, hi))? {
+            if hi as u64 >= MAX_NODES {
+                let name = carries(&at(set(counts, hi))?, keep, read, write)
+                    .err()
+                    .unwrap_or_default();
+                return Ok(BandwidthFit::Unreachable(format!(
+                    "{name} even at {MAX_NODES} devices"
+                )));
+            }
+            lo = hi;
+            hi = hi.saturating_mul(2).min(MAX_NODES as u32);
         }
-        if client_side {
-            return Ok(BandwidthFit::Unreachable(name));
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if short(set(counts, mid))? {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
         }
-        lo = hi;
-        hi = hi.saturating_mul(2);
+        counts = set(counts, hi);
     }
-    while hi - lo > 1 {
-        let mid = lo + (hi - lo) / 2;
-        if check(mid)?.0 {
-            hi = mid;
-        } else {
-            lo = mid;
-        }
-    }
-    Ok(BandwidthFit::Nodes(hi))
+    Ok(BandwidthFit::Fits(counts))
 }

@@ -50,6 +50,9 @@ impl EcRules {
 pub struct Capacity {
     pub raw: Bytes,
     pub usable: Bytes,
+    /// Usable by the published formula alone; above `usable` when a per-box usable
+    /// figure (VAST's field tool) caps it. The two bracket what VAST would quote.
+    pub usable_formula: Bytes,
     pub logical: Bytes,
     pub stripe_data: u32,
     pub stripe_parity: u32,
@@ -58,6 +61,21 @@ pub struct Capacity {
 impl Capacity {
     pub fn usable_fraction(&self) -> f64 {
         self.usable.0 / self.raw.0
+    }
+
+    /// This capacity with usable held to at most `per_box` for each of `boxes` boxes
+    /// (logical scales with it); `usable_formula` keeps the uncapped figure.
+    pub fn capped(self, per_box: Bytes, boxes: u64) -> Capacity {
+        let cap = per_box.0 * boxes as f64;
+        if self.usable.0 <= cap {
+            return self;
+        }
+        let k = cap / self.usable.0;
+        Capacity {
+            usable: Bytes(cap),
+            logical: self.logical * k,
+            ..self
+        }
     }
 }
 
@@ -75,6 +93,7 @@ pub fn vast(
     Some(Capacity {
         raw,
         usable,
+        usable_formula: usable,
         logical: usable * drr,
         stripe_data: d,
         stripe_parity: p,
@@ -88,6 +107,7 @@ pub fn blob(raw_per_node: Bytes, nodes: u64, raw_per_usable: f64) -> Capacity {
     Capacity {
         raw,
         usable,
+        usable_formula: usable,
         logical: usable,
         stripe_data: 0,
         stripe_parity: 0,
@@ -182,6 +202,18 @@ mod tests {
         // 0.92 x 146/150 = 0.895466...
         let c = vast(Bytes(TB), 200, 0.08, &EcRules::VAST, 1.0).unwrap();
         assert!((c.usable_fraction() - 0.92 * 146.0 / 150.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_per_box_usable_figure_caps_the_formula_and_keeps_it() {
+        // 200 boxes of 1 TB raw: formula 0.8955 TB each; a 0.727 TB per-box figure binds.
+        let c = vast(Bytes(TB), 200, 0.08, &EcRules::VAST, 1.2).unwrap();
+        let k = c.capped(Bytes(0.727 * TB), 200);
+        assert!((k.usable.tb() - 145.4).abs() < 1e-9);
+        assert!((k.logical.tb() - 145.4 * 1.2).abs() < 1e-9);
+        assert_eq!(k.usable_formula, c.usable);
+        // A cap above the formula changes nothing.
+        assert_eq!(c.capped(Bytes(TB), 200), c);
     }
 
     #[test]

@@ -2,8 +2,11 @@
 //! about the domain. Builds on `vastplan-sim` for the simulation side.
 
 pub mod bandwidth;
+pub mod bom;
 pub mod capacity;
 pub mod catalog;
+pub mod cluster;
+pub mod cost;
 pub mod durability;
 pub mod error;
 pub mod iopath;

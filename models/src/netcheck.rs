@@ -3,18 +3,20 @@
 //! being the bottleneck (the "knee") — the number to ask a cloud for.
 
 use crate::catalog::{field as f, Catalog, DeploymentKind, Shape};
+use crate::cluster::Counts;
 use crate::error::InputError;
 use crate::iopath::ResourceClass;
-use crate::netmodel::{
-    ceiling, cluster_spec, evaluate, network_units, ClusterSpec, NetOptions, Pool,
-};
-use crate::sizing::{size_at, Request};
+use crate::netmodel::{ceiling, cluster_spec, evaluate, ClusterSpec, NetOptions, Pool};
+use crate::sizing::{counts_for, size_at, Request};
 use serde::Serialize;
 
 /// What to check.
 #[derive(Clone, Debug)]
 pub struct NetcheckInput {
     pub nodes: u32,
+    /// CNodes of a disaggregated shape (`None`: the shape's minimum); ignored when
+    /// converged.
+    pub compute_nodes: Option<u32>,
     pub drr: crate::provenance::Param,
     pub opts: NetOptions,
     pub client_vms: u32,
@@ -66,7 +68,9 @@ pub struct Connections {
 pub struct Netcheck {
     pub shape: String,
     pub nodes: u32,
-    pub network_units: u32,
+    pub compute_nodes: u32,
+    /// Blob storage accounts the data is sharded over (0 for other kinds).
+    pub accounts: u32,
     /// The mix the pool table is evaluated at (demanded rates, or the read ceiling).
     pub evaluated_read_bps: f64,
     pub evaluated_write_bps: f64,
@@ -126,7 +130,7 @@ pub fn netcheck(cat: &Catalog, shape: &Shape, inp: &NetcheckInput) -> Result<Net
         }
     }
     let spec = cluster_spec(cat, shape, inp.nodes, inp.drr.value, &inp.opts)?;
-    let units = network_units(cat, shape, inp.nodes);
+    let units = counts_for(shape, inp.nodes as u64, inp.compute_nodes);
     let pools = spec.pools(units, inp.client_vms);
     let rc = ceiling(&pools, 1.0);
     let wc = ceiling(&pools, 0.0);
@@ -158,11 +162,8 @@ pub fn netcheck(cat: &Catalog, shape: &Shape, inp: &NetcheckInput) -> Result<Net
             basis: p.basis.clone(),
         })
         .collect();
-    let req = Request {
-        logical: crate::units::Bytes(1e15),
-        drr: inp.drr.clone(),
-    };
-    let cost = size_at(cat, shape, &req, inp.nodes as u64)?.usd_per_month;
+    let req = Request::new(crate::units::Bytes(1e15), inp.drr.clone());
+    let cost = size_at(cat, shape, &req, units)?.usd_per_month;
     let knees = match node_network(shape) {
         Some(now) => ["read", "write"]
             .iter()
@@ -176,7 +177,8 @@ pub fn netcheck(cat: &Catalog, shape: &Shape, inp: &NetcheckInput) -> Result<Net
     Ok(Netcheck {
         shape: shape.id.clone(),
         nodes: inp.nodes,
-        network_units: units,
+        compute_nodes: units.compute,
+        accounts: spec.accounts,
         evaluated_read_bps: er,
         evaluated_write_bps: ew,
         pools: reports,
@@ -213,7 +215,7 @@ fn knee(
     cat: &Catalog,
     shape: &Shape,
     inp: &NetcheckInput,
-    units: u32,
+    units: Counts,
     now: f64,
     cost: f64,
     mix: &str,
@@ -289,7 +291,7 @@ fn network_for_media(
     cat: &Catalog,
     shape: &Shape,
     inp: &NetcheckInput,
-    units: u32,
+    units: Counts,
     share: f64,
     now: f64,
 ) -> Result<Option<f64>, InputError> {
@@ -324,10 +326,11 @@ fn connections(
     cat: &Catalog,
     shape: &Shape,
     inp: &NetcheckInput,
-    units: u32,
+    units: Counts,
 ) -> Result<Connections, InputError> {
     // Each client session lands on one node; sessions spread evenly over the nodes.
-    let per_node = inp.client_vms as f64 * inp.sessions_per_client as f64 / units.max(1) as f64;
+    let per_node =
+        inp.client_vms as f64 * inp.sessions_per_client as f64 / units.compute.max(1) as f64;
     let (limit, basis) = match shape.kind {
         DeploymentKind::VastEboxCloudVm => {
             let p = cat.assumption("azure_vm_connection_limit")?;

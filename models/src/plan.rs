@@ -4,10 +4,12 @@
 
 use crate::bandwidth::{nodes_for_bandwidth, BandwidthFit, BandwidthQuery};
 use crate::catalog::{Catalog, DeploymentKind, Shape};
+use crate::cluster::{Counts, Side};
 use crate::durability::candidate::{candidate, Overrides};
 use crate::durability::evaluate;
 use crate::error::InputError;
-use crate::netmodel::{ceiling, cluster_spec, network_units};
+use crate::iopath::ResourceClass;
+use crate::netmodel::{ceiling, cluster_spec};
 use crate::provenance::Confidence;
 use crate::scenario::{CheckpointMode, Scenario};
 use crate::simulate::resolve::{
@@ -15,6 +17,7 @@ use crate::simulate::resolve::{
 };
 use crate::simulate::{run_with_progress, SimInput, SimResult};
 use crate::sizing::Sizing;
+use crate::sizing::{min_counts, whole_chassis};
 use crate::workload::checkpoint::checkpoint_bytes;
 use serde::Serialize;
 
@@ -55,9 +58,13 @@ pub struct CandidatePlan {
     pub shape: String,
     pub kind: DeploymentKind,
     pub nodes_for_capacity: u64,
-    /// Nodes the closed form needs for the bandwidth targets (`None`: unreachable).
+    /// Devices the closed form needs for the bandwidth targets (`None`: unreachable).
     pub nodes_for_bandwidth: Option<u64>,
+    pub compute_nodes_for_bandwidth: Option<u64>,
+    /// Storage devices (DBoxes, EBoxes, VMs, servers) and protocol servers (CNodes when
+    /// disaggregated, else equal) as planned.
     pub nodes: u64,
+    pub compute_nodes: u64,
     pub growth_steps: u32,
     pub sizing: Sizing,
     pub read_ceiling_bps: f64,
@@ -115,6 +122,7 @@ struct Evaluated {
     read_ceiling: f64,
     write_ceiling: f64,
     binding: String,
+    binding_class: Option<ResourceClass>,
     inputs: Vec<(String, Confidence)>,
     sim: Option<SimResult>,
 }
@@ -123,23 +131,23 @@ fn evaluate_at(
     cat: &Catalog,
     sc: &Scenario,
     shape: &Shape,
-    nodes: u64,
+    counts: Counts,
     o: &PlanOptions,
     file: &str,
     progress: &mut dyn FnMut(f64),
 ) -> Result<Evaluated, InputError> {
-    let sized = sizing(cat, sc, shape, Some(nodes), file)?;
+    let sized = sizing(cat, sc, shape, Some(counts), file)?;
     let client_vms = sc.clients.as_ref().map_or(0, |c| {
         SimInput::client_vms(c.gpus, gpus_per_vm(cat, sc).unwrap_or(1))
     });
     let spec = cluster_spec(
         cat,
         shape,
-        nodes as u32,
+        counts.storage,
         sized.drr.max(1.0),
         &net_options(sc),
     )?;
-    let pools = spec.pools(network_units(cat, shape, nodes as u32), client_vms);
+    let pools = spec.pools(counts, client_vms);
     let rc = ceiling(&pools, 1.0);
     let wc = ceiling(&pools, 0.0);
     let sim = if o.simulate {
@@ -152,6 +160,7 @@ fn evaluate_at(
         binding: rc
             .binding
             .map_or_else(|| "none".into(), |i| pools[i].name.clone()),
+        binding_class: rc.binding.map(|i| pools[i].class),
         read_ceiling: rc.read,
         write_ceiling: wc.write,
         inputs: spec.inputs,
@@ -222,26 +231,40 @@ fn judge(t: &Targets, e: &Evaluated) -> Vec<Verdict> {
     v
 }
 
-/// Plans one candidate.
-pub fn plan_candidate(
+/// Counts that hold the capacity (`capacity`, with the minimum CNodes) and carry the
+/// bandwidth targets in closed form (`bandwidth`; `None` with `why_not` when a resource no
+/// device count grows binds first).
+pub struct TargetFit {
+    pub capacity: Counts,
+    pub bandwidth: Option<Counts>,
+    pub why_not: Option<String>,
+}
+
+impl TargetFit {
+    /// What to build: the bandwidth counts where reachable, else the capacity counts.
+    pub fn counts(&self) -> Counts {
+        self.bandwidth.unwrap_or(self.capacity)
+    }
+}
+
+/// Capacity- and bandwidth-driven counts of `shape` for the scenario's targets `t`.
+pub fn counts_for_targets(
     cat: &Catalog,
     sc: &Scenario,
     shape: &Shape,
-    o: &PlanOptions,
+    t: &Targets,
     file: &str,
-    progress: &mut dyn FnMut(f64),
-) -> Result<CandidatePlan, InputError> {
-    let t = targets(cat, sc)?;
-    let cap_sized = sizing(cat, sc, shape, None, file)?;
-    let cap_nodes = cap_sized.nodes;
+) -> Result<TargetFit, InputError> {
+    let cap_nodes = sizing(cat, sc, shape, None, file)?.nodes;
     let d = drr(cat, sc, file)?.value.max(1.0);
     let client_vms = sc.clients.as_ref().map_or(Ok(0), |c| {
         gpus_per_vm(cat, sc).map(|g| SimInput::client_vms(c.gpus, g))
     })?;
     // Reads and synchronous checkpoint writes of one job do not overlap, so each is sized
-    // on its own and the larger count wins.
+    // on its own and the larger count of each side wins.
     let mut why_not = None;
-    let mut bw_nodes = Some(cap_nodes);
+    let base = min_counts(shape, cap_nodes);
+    let mut bw = Some(base);
     for (read, write) in [(t.read_bps, 0.0), (0.0, t.write_bps)] {
         if read + write <= 0.0 {
             continue;
@@ -252,23 +275,59 @@ pub fn plan_candidate(
             client_vms,
             read,
             write,
-            min_nodes: cap_nodes as u32,
+            min: base,
         };
         match nodes_for_bandwidth(cat, shape, &q)? {
-            BandwidthFit::Nodes(n) => bw_nodes = bw_nodes.map(|b| b.max(n as u64)),
+            BandwidthFit::Fits(n) => {
+                bw = bw.map(|b| Counts::new(b.storage.max(n.storage), b.compute.max(n.compute)))
+            }
             BandwidthFit::Unreachable(what) => {
                 why_not = Some(format!(
-                    "{what} binds before the demand is met; more storage nodes cannot help"
+                    "{what} binds before the demand is met; more storage devices cannot help"
                 ));
-                bw_nodes = None;
+                bw = None;
             }
         }
     }
-    let mut nodes = bw_nodes.unwrap_or(cap_nodes).max(cap_nodes);
+    Ok(TargetFit {
+        capacity: base,
+        bandwidth: bw,
+        why_not,
+    })
+}
+
+/// `counts` grown by a quarter on `side` (both sides when converged or unknown).
+fn grown(shape: &Shape, counts: Counts, side: Option<Side>) -> Counts {
+    let up = |n: u32| ((n as f64 * 1.25).ceil() as u32).max(n + 1);
+    if !shape.is_disaggregated() {
+        return Counts::converged(up(counts.storage));
+    }
+    match side {
+        Some(Side::Storage) => counts.with(Side::Storage, up(counts.storage)),
+        Some(Side::Compute) => counts.with(Side::Compute, whole_chassis(shape, up(counts.compute))),
+        None => Counts::new(up(counts.storage), whole_chassis(shape, up(counts.compute))),
+    }
+}
+
+/// Plans one candidate.
+pub fn plan_candidate(
+    cat: &Catalog,
+    sc: &Scenario,
+    shape: &Shape,
+    o: &PlanOptions,
+    file: &str,
+    progress: &mut dyn FnMut(f64),
+) -> Result<CandidatePlan, InputError> {
+    let t = targets(cat, sc)?;
+    let fit = counts_for_targets(cat, sc, shape, &t, file)?;
+    let (cap_nodes, bw, mut why_not) = (fit.capacity.storage as u64, fit.bandwidth, fit.why_not);
+    let base = fit.capacity;
+    let mut counts = bw.unwrap_or(base);
     let mut steps = 0;
-    let mut e = evaluate_at(cat, sc, shape, nodes, o, file, progress)?;
+    let mut e = evaluate_at(cat, sc, shape, counts, o, file, progress)?;
     let mut verdicts = judge(&t, &e);
-    // Grow while the simulation misses a target that more nodes can fix.
+    // Grow while the simulation misses a target that more devices can fix: the side
+    // whose resource binds (CNodes or DBoxes), by a quarter each step.
     while why_not.is_none()
         && steps < o.max_growth_steps
         && verdicts
@@ -276,10 +335,11 @@ pub fn plan_candidate(
             .any(|v| !v.met && v.target != "$/GB/s-month" && v.target != "$/month")
     {
         steps += 1;
-        nodes = (nodes as f64 * 1.25).ceil() as u64;
-        e = evaluate_at(cat, sc, shape, nodes, o, file, progress)?;
+        counts = grown(shape, counts, e.binding_class.and_then(Side::of));
+        e = evaluate_at(cat, sc, shape, counts, o, file, progress)?;
         verdicts = judge(&t, &e);
     }
+    let nodes = counts.storage as u64;
     if why_not.is_none() && verdicts.iter().any(|v| !v.met) {
         let missed: Vec<&str> = verdicts
             .iter()
@@ -319,8 +379,10 @@ pub fn plan_candidate(
         shape: shape.id.clone(),
         kind: shape.kind,
         nodes_for_capacity: cap_nodes,
-        nodes_for_bandwidth: bw_nodes,
+        nodes_for_bandwidth: bw.map(|c| c.storage as u64),
+        compute_nodes_for_bandwidth: bw.map(|c| c.compute as u64),
         nodes,
+        compute_nodes: counts.compute as u64,
         growth_steps: steps,
         met: verdicts.iter().all(|v| v.met),
         verdicts,

@@ -5,9 +5,9 @@
 use crate::bandwidth::{nodes_for_bandwidth, BandwidthFit, BandwidthQuery};
 use crate::catalog::{Catalog, Shape};
 use crate::error::InputError;
-use crate::netmodel::{ceiling, cluster_spec, network_units, NetOptions};
+use crate::netmodel::{ceiling, cluster_spec, NetOptions};
 use crate::provenance::Param;
-use crate::sizing::{nodes_for_capacity, size_at, Request};
+use crate::sizing::{min_counts, nodes_for_capacity, size_at, Request};
 use crate::units::Bytes;
 use crate::workload::step::StepModel;
 use serde::Serialize;
@@ -31,6 +31,8 @@ pub struct RatioRow {
     pub nodes_for_capacity: u64,
     pub nodes_for_bandwidth: Option<u64>,
     pub nodes: u64,
+    /// CNodes when disaggregated, else `nodes`.
+    pub compute_nodes: u64,
     pub usable_tb_per_gpu: f64,
     pub read_gbs_per_gpu: f64,
     pub binding: String,
@@ -48,11 +50,11 @@ pub fn ratio_rows(
     for &gpus in counts {
         let client_vms = gpus.div_ceil(q.gpus_per_vm.max(1));
         let demand = gpus as f64 * q.reading_fraction * q.step.demand_at_floor();
-        let req = Request {
-            // A zero capacity policy still needs some capacity to size against.
-            logical: Bytes((q.tb_per_gpu * 1e12 * gpus as f64).max(1e12)),
-            drr: q.drr.clone(),
-        };
+        // A zero capacity policy still needs some capacity to size against.
+        let req = Request::new(
+            Bytes((q.tb_per_gpu * 1e12 * gpus as f64).max(1e12)),
+            q.drr.clone(),
+        );
         let cap_nodes = nodes_for_capacity(cat, shape, &req)?;
         let mut opts = q.opts.clone();
         opts.client_vm = q.client_vm.clone();
@@ -62,25 +64,26 @@ pub fn ratio_rows(
             client_vms,
             read: demand,
             write: 0.0,
-            min_nodes: cap_nodes as u32,
+            min: min_counts(shape, cap_nodes),
         };
         let (bw, note) = match nodes_for_bandwidth(cat, shape, &bq)? {
-            BandwidthFit::Nodes(n) => (Some(n as u64), String::new()),
+            BandwidthFit::Fits(n) => (Some(n), String::new()),
             BandwidthFit::Unreachable(w) => {
                 (None, format!("{w} binds: GPUs cannot be fed at the floor"))
             }
         };
-        let nodes = bw.unwrap_or(cap_nodes).max(cap_nodes);
-        let sized = size_at(cat, shape, &req, nodes)?;
-        let spec = cluster_spec(cat, shape, nodes as u32, q.drr.value, &opts)?;
-        let pools = spec.pools(network_units(cat, shape, nodes as u32), client_vms);
+        let counts = bw.unwrap_or_else(|| min_counts(shape, cap_nodes));
+        let sized = size_at(cat, shape, &req, counts)?;
+        let spec = cluster_spec(cat, shape, counts.storage, q.drr.value, &opts)?;
+        let pools = spec.pools(counts, client_vms);
         let c = ceiling(&pools, 1.0);
         rows.push(RatioRow {
             gpus,
             demand_gbs: demand / 1e9,
             nodes_for_capacity: cap_nodes,
-            nodes_for_bandwidth: bw,
-            nodes,
+            nodes_for_bandwidth: bw.map(|c| c.storage as u64),
+            nodes: counts.storage as u64,
+            compute_nodes: counts.compute as u64,
             usable_tb_per_gpu: sized.capacity.usable.0 / 1e12 / gpus as f64,
             read_gbs_per_gpu: c.read / 1e9 / gpus as f64,
             binding: c

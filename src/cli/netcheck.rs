@@ -8,8 +8,9 @@ use crate::error::CliError;
 use clap::Args;
 use std::io::Write;
 use vastplan_models::netcheck::{netcheck, Netcheck, NetcheckInput};
-use vastplan_models::netmodel::NetOptions;
+use vastplan_models::netmodel::{NetOptions, Transport};
 use vastplan_models::Catalog;
+use vastplan_models::DeploymentKind;
 
 #[derive(Args, Debug)]
 pub struct NetcheckArgs {
@@ -40,6 +41,9 @@ pub struct NetcheckArgs {
     /// Sessions each client opens (nconnect × mounts), for the connection check.
     #[arg(long, default_value_t = 8)]
     pub sessions_per_client: u32,
+    /// CNodes of a disaggregated VAST shape (default: the shape's minimum).
+    #[arg(long)]
+    pub cnodes: Option<u32>,
     /// Leaf downlink:uplink ratio (default: assumption leaf_oversubscription).
     #[arg(long)]
     pub oversubscription: Option<f64>,
@@ -76,13 +80,16 @@ pub fn run(mut c: Catalog, a: &NetcheckArgs, out: &mut dyn Write) -> Result<(), 
             )));
         }
     }
-    if let Some(t) = &a.transport {
-        if t != "tcp" && t != "rdma" {
+    let transport = match a.transport.as_deref() {
+        None => None,
+        Some("tcp") => Some(Transport::Tcp),
+        Some("rdma") => Some(Transport::Rdma),
+        Some(t) => {
             return Err(CliError::input(format!(
                 "--transport must be tcp or rdma, got {t:?}"
-            )));
+            )))
         }
-    }
+    };
     if a.nodes_per_rack == Some(0) {
         return Err(CliError::input("--nodes-per-rack must be at least 1"));
     }
@@ -101,14 +108,21 @@ pub fn run(mut c: Catalog, a: &NetcheckArgs, out: &mut dyn Write) -> Result<(), 
     if a.clients > 0 {
         c.gpu_vm(&a.client_vm)?;
     }
+    if transport == Some(Transport::Rdma) && shape.kind == DeploymentKind::VastEboxCloudVm {
+        return Err(CliError::input(format!(
+            "--transport rdma: {} is an Azure VM, which documents no RDMA; VM clusters use tcp",
+            shape.id
+        )));
+    }
     let inp = NetcheckInput {
         nodes: a.nodes,
+        compute_nodes: a.cnodes,
         drr: drr_param(&c, a.drr, &a.workload)?,
         opts: NetOptions {
             oversubscription: a.oversubscription,
             nodes_per_rack: a.nodes_per_rack,
             clients_per_rack: None,
-            transport: a.transport.clone(),
+            transport,
             client_vm: (a.clients > 0).then(|| a.client_vm.clone()),
             node_network,
         },
@@ -185,7 +199,7 @@ fn write_text(r: &Netcheck, out: &mut dyn Write) -> std::io::Result<()> {
         "{} x {} ({} network units); per-instance figures at client read {} GB/s, write {} GB/s",
         r.nodes,
         r.shape,
-        r.network_units,
+        r.compute_nodes,
         gbs(r.evaluated_read_bps),
         gbs(r.evaluated_write_bps)
     )?;

@@ -95,6 +95,9 @@ pub fn run(mut cat: Catalog, a: &PlanArgs, out: &mut dyn Write) -> Result<(), Cl
         let mut csv = Vec::new();
         table(&plans, true).write_csv(&mut csv)?;
         write_atomic(&dir.join("plan.csv"), &csv)?;
+        let mut bom = Vec::new();
+        bom_table(&plans).write_csv(&mut bom)?;
+        write_atomic(&dir.join("bom.csv"), &bom)?;
         let json = serde_json::json!({"scenario": sc.name, "seed": seed, "targets": t, "candidates": plans, "ratio": ratio.as_ref().map(|r| &r.1)});
         write_atomic(
             &dir.join("plan.json"),
@@ -166,7 +169,7 @@ pub fn run(mut cat: Catalog, a: &PlanArgs, out: &mut dyn Write) -> Result<(), Cl
             if let Some(dir) = &a.out {
                 writeln!(
                     out,
-                    "wrote {}/plan.csv, plan.json, report.html",
+                    "wrote {}/plan.csv, bom.csv, plan.json, report.html",
                     dir.display()
                 )?;
             }
@@ -206,11 +209,21 @@ fn table(plans: &[CandidatePlan], exact: bool) -> Table {
             "shape",
             "kind",
             "nodes",
+            "compute_nodes",
             "nodes_for_capacity",
             "nodes_for_bandwidth",
+            "compute_nodes_for_bandwidth",
             "racks",
             "kw_facility",
+            "usable_pb",
+            "usd_per_month_hardware",
+            "usd_per_month_software",
+            "usd_per_month_facility",
+            "usd_per_month_network",
+            "usd_per_month_support",
             "usd_per_month",
+            "usd_per_usable_tb_month",
+            "usd_per_gbs_month",
             "tco_5y_usd",
             "read_ceiling_gbs",
             "write_ceiling_gbs",
@@ -227,6 +240,7 @@ fn table(plans: &[CandidatePlan], exact: bool) -> Table {
         &[
             "shape",
             "nodes",
+            "cnodes",
             "racks",
             "kW",
             "$/month",
@@ -247,12 +261,23 @@ fn table(plans: &[CandidatePlan], exact: bool) -> Table {
                 p.shape.clone(),
                 p.kind.to_string(),
                 p.nodes.to_string(),
+                p.compute_nodes.to_string(),
                 p.nodes_for_capacity.to_string(),
                 p.nodes_for_bandwidth
                     .map_or(String::new(), |n| n.to_string()),
+                p.compute_nodes_for_bandwidth
+                    .map_or(String::new(), |n| n.to_string()),
                 p.sizing.racks.to_string(),
                 format!("{}", p.sizing.kw_facility),
-                format!("{}", p.sizing.usd_per_month),
+                format!("{}", p.sizing.capacity.usable.pb()),
+                format!("{:.2}", p.sizing.cost.hardware),
+                format!("{:.2}", p.sizing.cost.software),
+                format!("{:.2}", p.sizing.cost.facility),
+                format!("{:.2}", p.sizing.cost.network),
+                format!("{:.2}", p.sizing.cost.support),
+                format!("{:.2}", p.sizing.usd_per_month),
+                format!("{:.4}", p.sizing.usd_per_usable_tb_month),
+                format!("{:.2}", p.usd_per_gbs_month),
                 format!("{}", p.sizing.tco_5y_usd),
                 format!("{}", p.read_ceiling_bps / 1e9),
                 format!("{}", p.write_ceiling_bps / 1e9),
@@ -278,6 +303,7 @@ fn table(plans: &[CandidatePlan], exact: bool) -> Table {
             t.push(vec![
                 short(&p.shape, 16),
                 p.nodes.to_string(),
+                p.compute_nodes.to_string(),
                 p.sizing.racks.to_string(),
                 format!("{:.0}", p.sizing.kw_facility),
                 money(p.sizing.usd_per_month),
@@ -291,6 +317,44 @@ fn table(plans: &[CandidatePlan], exact: bool) -> Table {
                 if p.met { "met".into() } else { "MISSED".into() },
                 // The terminal shows how weak; plan.csv and the report name the input.
                 p.least_confidence.to_string(),
+            ]);
+        }
+    }
+    t
+}
+
+/// One row per device line of each candidate's bill of materials.
+fn bom_table(plans: &[CandidatePlan]) -> Table {
+    let mut t = Table::new(&[
+        "candidate",
+        "item",
+        "role",
+        "count",
+        "unit_capex_usd",
+        "capex_usd",
+        "unit_rack_units",
+        "unit_watts_avg",
+        "unit_watts_peak",
+        "source",
+        "confidence",
+    ]);
+    for p in plans {
+        for b in &p.sizing.bom {
+            t.push(vec![
+                p.shape.clone(),
+                b.item.clone(),
+                serde_json::to_value(b.role)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+                b.count.to_string(),
+                format!("{:.2}", b.unit_capex_usd),
+                format!("{:.2}", b.capex()),
+                format!("{}", b.unit_rack_units),
+                format!("{}", b.unit_watts_avg),
+                format!("{}", b.unit_watts_peak),
+                b.source.clone(),
+                b.confidence.to_string(),
             ]);
         }
     }

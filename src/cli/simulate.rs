@@ -7,8 +7,10 @@ use crate::progress::Progress;
 use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
+use vastplan_models::plan::{counts_for_targets, targets};
 use vastplan_models::simulate::resolve::{sim_input, sizing};
 use vastplan_models::simulate::{run_with_progress, SimResult};
+use vastplan_models::sizing::counts_for;
 use vastplan_models::Catalog;
 
 #[derive(Args, Debug)]
@@ -21,6 +23,9 @@ pub struct SimulateArgs {
     /// Storage nodes (default: what the capacity request needs).
     #[arg(long)]
     pub nodes: Option<u64>,
+    /// CNodes of a disaggregated VAST shape (default with --nodes: the shape's minimum).
+    #[arg(long, requires = "nodes")]
+    pub cnodes: Option<u32>,
     /// Simulated days (default: the scenario's).
     #[arg(long)]
     pub days: Option<f64>,
@@ -47,16 +52,29 @@ pub fn run(mut cat: Catalog, a: &SimulateArgs, out: &mut dyn Write) -> Result<()
             return Err(CliError::input(format!("--days must be positive, got {d}")));
         }
     }
-    let sized = sizing(&cat, &sc, &shape, a.nodes, &file)?;
+    // Without --nodes, the cluster the closed form sizes for the scenario's targets.
+    let counts = match a.nodes {
+        Some(n) => counts_for(&shape, n, a.cnodes),
+        None => counts_for_targets(&cat, &sc, &shape, &targets(&cat, &sc)?, &file)?.counts(),
+    };
+    let sized = sizing(&cat, &sc, &shape, Some(counts), &file)?;
     let inp = sim_input(&cat, &sc, &shape, &sized, a.days, a.seed, &file)?;
-    let mut bar = Progress::new(&format!("simulating {} x {}", sized.nodes, id), a.quiet);
+    let what = if shape.is_disaggregated() {
+        format!(
+            "{} DBoxes + {} CNodes of {id}",
+            sized.nodes, sized.compute_nodes
+        )
+    } else {
+        format!("{} x {id}", sized.nodes)
+    };
+    let mut bar = Progress::new(&format!("simulating {what}"), a.quiet);
     let r = run_with_progress(&inp, &mut |f| bar.set(f));
     bar.finish();
     if let Some(dir) = &a.out {
         write_outputs(dir, &r)?;
     }
     if !a.quiet {
-        write_summary(out, &id, sized.nodes, &r)?;
+        write_summary(out, &what, &r)?;
     }
     Ok(())
 }
@@ -82,15 +100,10 @@ fn opt(v: Option<f64>, unit: &str) -> String {
     v.map_or_else(|| "-".to_string(), |x| format!("{x:.1} {unit}"))
 }
 
-pub fn write_summary(
-    out: &mut dyn Write,
-    shape: &str,
-    nodes: u64,
-    r: &SimResult,
-) -> std::io::Result<()> {
+pub fn write_summary(out: &mut dyn Write, cluster: &str, r: &SimResult) -> std::io::Result<()> {
     writeln!(
         out,
-        "{nodes} x {shape}, {:.1} simulated days, {} events",
+        "{cluster}, {:.1} simulated days, {} events",
         r.simulated_s / 86_400.0,
         r.events
     )?;

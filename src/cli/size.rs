@@ -50,10 +50,9 @@ pub fn run(mut c: Catalog, a: &SizeArgs, out: &mut dyn Write) -> Result<(), CliE
         )));
     }
     let drr = drr_param(&c, a.drr, &a.workload)?;
-    let req = Request {
-        logical: Bytes::from_pb(a.logical_pb),
-        drr,
-    };
+    let mut req = Request::new(Bytes::from_pb(a.logical_pb), drr);
+    req.read_bps = a.read_gbs.unwrap_or(0.0) * 1e9;
+    req.write_bps = a.write_gbs.unwrap_or(0.0) * 1e9;
     let ids: Vec<String> = if a.shapes.is_empty() {
         c.shapes.iter().map(|s| s.id.clone()).collect()
     } else {
@@ -78,17 +77,24 @@ pub fn run(mut c: Catalog, a: &SizeArgs, out: &mut dyn Write) -> Result<(), CliE
                 client_vms: 0,
                 read: rd * 1e9,
                 write: wr * 1e9,
-                min_nodes: r.nodes as u32,
+                min: r.counts(),
             };
             match nodes_for_bandwidth(&c, shape, &q)? {
-                BandwidthFit::Nodes(n) if n as u64 > r.nodes => {
-                    notes.push(format!(
-                        "{id}: {} nodes hold the capacity; {n} carry the bandwidth",
-                        r.nodes
-                    ));
-                    r = size_at(&c, shape, &req, n as u64)?;
+                BandwidthFit::Fits(n) if n != r.counts() => {
+                    notes.push(if shape.is_disaggregated() {
+                        format!(
+                            "{id}: {} DBoxes + {} CNodes hold the capacity; {} DBoxes + {} CNodes carry the bandwidth",
+                            r.nodes, r.compute_nodes, n.storage, n.compute
+                        )
+                    } else {
+                        format!(
+                            "{id}: {} nodes hold the capacity; {} carry the bandwidth",
+                            r.nodes, n.storage
+                        )
+                    });
+                    r = size_at(&c, shape, &req, n)?;
                 }
-                BandwidthFit::Nodes(_) => {}
+                BandwidthFit::Fits(_) => {}
                 BandwidthFit::Unreachable(what) => {
                     notes.push(format!("{id}: the bandwidth cannot be reached ({what})"));
                 }
@@ -136,76 +142,110 @@ pub fn run(mut c: Catalog, a: &SizeArgs, out: &mut dyn Write) -> Result<(), CliE
 }
 
 fn table(rows: &[Sizing], durability: &[Option<DurabilityOutput>], exact: bool) -> Table {
-    let mut t = Table::new(&[
-        "shape",
-        "kind",
-        "nodes",
-        "racks",
-        "bound",
-        "raw PB",
-        "usable PB",
-        "logical PB",
-        "stripe",
-        "nines",
-        "kW avg",
-        "kW facility",
-        "$/month",
-        "capex",
-        "TCO 3y",
-        "TCO 5y",
-        "$/usable PB-mo",
-        "$/logical PB-mo",
-        "least-confident input",
-    ]);
-    let m = |v: f64| if exact { format!("{v:.2}") } else { money(v) };
+    let mut t = if exact {
+        Table::new(&[
+            "shape",
+            "kind",
+            "nodes",
+            "compute_nodes",
+            "racks",
+            "rack_bound",
+            "raw_pb",
+            "usable_pb",
+            "usable_pb_formula",
+            "logical_pb",
+            "stripe",
+            "nines",
+            "kw_avg",
+            "kw_facility",
+            "capex_usd",
+            "usd_per_month_hardware",
+            "usd_per_month_software",
+            "usd_per_month_facility",
+            "usd_per_month_network",
+            "usd_per_month_support",
+            "usd_per_month",
+            "usd_per_usable_tb_month",
+            "tco_3y_usd",
+            "tco_5y_usd",
+            "least_confident_input",
+            "least_confidence",
+        ])
+    } else {
+        Table::new(&[
+            "shape",
+            "nodes",
+            "cnodes",
+            "racks",
+            "usable PB",
+            "stripe",
+            "nines",
+            "kW",
+            "$/month",
+            "$/TB-mo",
+            "weakest",
+        ])
+    };
     for (r, d) in rows.iter().zip(durability) {
         let c = &r.capacity;
         let lc = r.least_confident();
-        t.push(vec![
-            r.shape.clone(),
-            r.kind.to_string(),
-            if exact {
-                r.nodes.to_string()
-            } else {
-                grouped(r.nodes as f64)
-            },
-            r.racks.to_string(),
-            r.rack_bound.to_string(),
-            format!("{:.1}", c.raw.pb()),
-            format!("{:.1}", c.usable.pb()),
-            format!("{:.1}", c.logical.pb()),
-            if c.stripe_data > 0 {
-                format!("{}+{}", c.stripe_data, c.stripe_parity)
-            } else {
-                "-".into()
-            },
-            match d {
-                Some(d) if d.nines.is_finite() && exact => format!("{}", d.nines),
-                Some(d) if d.nines.is_finite() => format!("{:.1}", d.nines),
-                Some(_) => "inf".into(),
-                None => "-".into(),
-            },
-            format!("{:.0}", r.kw_avg),
-            format!("{:.0}", r.kw_facility),
-            m(r.usd_per_month),
-            m(r.capex_usd),
-            m(r.tco_3y_usd),
-            m(r.tco_5y_usd),
-            m(r.usd_per_usable_pb_month),
-            m(r.usd_per_logical_pb_month),
-            {
-                let ties = r
-                    .inputs
-                    .iter()
-                    .filter(|i| i.confidence == lc.confidence)
-                    .count();
-                if ties > 1 {
-                    format!("{} ({}, +{} more)", lc.name, lc.confidence, ties - 1)
-                } else {
-                    format!("{} ({})", lc.name, lc.confidence)
-                }
-            },
-        ]);
+        let stripe = if c.stripe_data > 0 {
+            format!("{}+{}", c.stripe_data, c.stripe_parity)
+        } else {
+            "-".into()
+        };
+        let nines = match d {
+            Some(d) if d.nines.is_finite() && exact => format!("{}", d.nines),
+            Some(d) if d.nines.is_finite() => format!("{:.1}", d.nines),
+            Some(_) => "inf".into(),
+            None if exact => String::new(),
+            None => "-".into(),
+        };
+        if exact {
+            let k = &r.cost;
+            t.push(vec![
+                r.shape.clone(),
+                r.kind.to_string(),
+                r.nodes.to_string(),
+                r.compute_nodes.to_string(),
+                r.racks.to_string(),
+                r.rack_bound.as_str().to_string(),
+                format!("{}", c.raw.pb()),
+                format!("{}", c.usable.pb()),
+                format!("{}", c.usable_formula.pb()),
+                format!("{}", c.logical.pb()),
+                stripe,
+                nines,
+                format!("{}", r.kw_avg),
+                format!("{}", r.kw_facility),
+                format!("{:.2}", r.capex_usd),
+                format!("{:.2}", k.hardware),
+                format!("{:.2}", k.software),
+                format!("{:.2}", k.facility),
+                format!("{:.2}", k.network),
+                format!("{:.2}", k.support),
+                format!("{:.2}", r.usd_per_month),
+                format!("{:.4}", r.usd_per_usable_tb_month),
+                format!("{:.2}", r.tco_3y_usd),
+                format!("{:.2}", r.tco_5y_usd),
+                lc.name.clone(),
+                lc.confidence.to_string(),
+            ]);
+        } else {
+            t.push(vec![
+                r.shape.clone(),
+                grouped(r.nodes as f64),
+                grouped(r.compute_nodes as f64),
+                r.racks.to_string(),
+                format!("{:.1}", c.usable.pb()),
+                stripe,
+                nines,
+                format!("{:.0}", r.kw_avg),
+                money(r.usd_per_month),
+                format!("{:.2}", r.usd_per_usable_tb_month),
+                lc.confidence.to_string(),
+            ]);
+        }
     }
     t
 }

@@ -10,6 +10,7 @@ use std::path::Path;
 use vastplan_models::scenario::{Failures, Scenario};
 use vastplan_models::simulate::resolve::{sim_input_with, sizing, RunOverrides};
 use vastplan_models::simulate::run;
+use vastplan_models::sizing::counts_for;
 use vastplan_models::Catalog;
 
 /// Columns of the manifest: the run id, the axis values as the sweep set them (empty:
@@ -150,7 +151,13 @@ pub fn check(base: &Base, runs: &[Run], sweep_file: &str) -> Result<(), CliError
 pub fn execute(base: &Base, r: &Run) -> Result<Vec<u8>, CliError> {
     let sc = scenario_for(base, r)?;
     let shape = base.cat.shape(&r.shape)?.clone();
-    let sized = sizing(&base.cat, &sc, &shape, r.nodes, &base.file)?;
+    let sized = sizing(
+        &base.cat,
+        &sc,
+        &shape,
+        r.nodes.map(|n| counts_for(&shape, n, None)),
+        &base.file,
+    )?;
     let o = RunOverrides {
         days: base.days,
         seed: Some(r.seed),

@@ -3,6 +3,7 @@
 
 use super::{pct, Row};
 use vastplan_models::catalog::field as f;
+use vastplan_models::cluster::Counts;
 use vastplan_models::iopath::ResourceClass;
 use vastplan_models::netmodel::{ceiling, cluster_spec, NetOptions};
 use vastplan_models::{Catalog, DeploymentKind, InputError};
@@ -196,7 +197,7 @@ pub fn rows(cat: &Catalog) -> Result<Vec<Row>, InputError> {
                 .media_write
                 .as_ref()
                 .is_some_and(|l| same(l.bytes_per_s, nvme_w));
-        let pools = spec.pools(nodes, 0);
+        let pools = spec.pools(Counts::converged(nodes), 0);
         let cr = ceiling(&pools, 1.0);
         let cw = ceiling(&pools, 0.0);
         let per_r = cr.read / nodes as f64;

@@ -2,6 +2,7 @@
 //! simulation against the step model at the utilisation floor.
 
 use super::{pct, rel, Row};
+use vastplan_models::cluster::Counts;
 use vastplan_models::iopath::{PathKind, Protection};
 use vastplan_models::netmodel::{ceiling, ClusterSpec, Limit, NodeLimits, Topology};
 use vastplan_models::simulate::{run, SimInput, Training};
@@ -52,6 +53,7 @@ fn system(bps: f64) -> ClusterSpec {
             clients_per_rack: 1_000_000,
             oversubscription: 1.0,
         },
+        accounts: 1,
     }
 }
 
@@ -65,6 +67,8 @@ fn simulate(step: &StepModel, gpus: u32) -> Outcome {
     let input = SimInput {
         spec: system(SYSTEM_BPS),
         nodes: 1,
+        compute_nodes: 1,
+        disaggregated: false,
         drives_per_node: 1,
         drive_used_bytes: 0.0,
         gpus,
@@ -92,7 +96,7 @@ fn simulate(step: &StepModel, gpus: u32) -> Outcome {
 
 pub fn rows(cat: &Catalog) -> Result<Vec<Row>, InputError> {
     let mut out = Vec::new();
-    let closed = ceiling(&system(SYSTEM_BPS).pools(1, 1), 1.0).read;
+    let closed = ceiling(&system(SYSTEM_BPS).pools(Counts::converged(1), 1), 1.0).read;
     for (id, published) in PUBLISHED_FLOOR_GBS {
         let w = cat.workload(id)?;
         let step = w.step();

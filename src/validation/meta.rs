@@ -4,10 +4,11 @@
 
 use super::{pct, rel, Row};
 use vastplan_models::bandwidth::{nodes_for_bandwidth, BandwidthFit, BandwidthQuery};
-use vastplan_models::netmodel::{ceiling, cluster_spec, network_units, NetOptions};
+use vastplan_models::cluster::Counts;
+use vastplan_models::netmodel::{ceiling, cluster_spec, NetOptions};
 use vastplan_models::scenario::CheckpointMode;
 use vastplan_models::simulate::{run, CheckpointPlan, SimInput};
-use vastplan_models::sizing::{node_footprint, nodes_for_capacity, size_at, Request};
+use vastplan_models::sizing::{min_counts, node_footprint, nodes_for_capacity, size_at, Request};
 use vastplan_models::units::Bytes;
 use vastplan_models::workload::checkpoint::checkpoint_bytes;
 use vastplan_models::{Catalog, Confidence, InputError, Param};
@@ -30,12 +31,13 @@ pub fn rows(cat: &Catalog) -> Result<Vec<Row>, InputError> {
     let shape = cat.shape(SHAPE)?;
     // Tectonic's 240 PB is provisioned capacity; no data-reduction credit is taken, so the
     // comparison is byte for byte.
-    let req = Request {
-        logical: Bytes::from_pb(240.0),
-        drr: Param::new(1.0, "validation: no reduction credit", Confidence::User),
-    };
+    let req = Request::new(
+        Bytes::from_pb(240.0),
+        Param::new(1.0, "validation: no reduction credit", Confidence::User),
+    );
     let n_cap = nodes_for_capacity(cat, shape, &req)?;
-    let sized = size_at(cat, shape, &req, n_cap)?;
+    let base = min_counts(shape, n_cap);
+    let sized = size_at(cat, shape, &req, base)?;
     let usable_pb = sized.capacity.usable.pb();
     let per_node = usable_pb / n_cap as f64;
     let e = rel(usable_pb, 240.0);
@@ -45,8 +47,8 @@ pub fn rows(cat: &Catalog) -> Result<Vec<Row>, InputError> {
         source: SOURCE.into(),
         published: "240 PB on 7,500 SSD servers (Tectonic)".into(),
         vastplan: format!(
-            "{n_cap} DBoxes (+{n_cap} CNodes), {usable_pb:.1} PB usable, {} racks",
-            sized.racks
+            "{n_cap} DBoxes (+{} CNodes), {usable_pb:.1} PB usable, {} racks",
+            sized.compute_nodes, sized.racks
         ),
         error: pct(e),
         tolerance: format!("0 to +{:.2} % (less than one node over)", per_node / 240.0 * 100.0),
@@ -57,13 +59,13 @@ pub fn rows(cat: &Catalog) -> Result<Vec<Row>, InputError> {
     // Bandwidth: what the capacity-sized cluster carries, and what count each published
     // rate needs (reads, clients not modelled: Meta's client NICs are not published).
     let opts = NetOptions::default();
-    let min = node_footprint(cat, shape)?.min_nodes.max(1.0) as u32;
+    let min = min_counts(shape, node_footprint(cat, shape)?.min_nodes.max(1.0) as u64);
     let client_vms = GPUS / 8;
-    let read_at = |n: u32| -> Result<f64, InputError> {
-        let spec = cluster_spec(cat, shape, n, 1.0, &opts)?;
-        Ok(ceiling(&spec.pools(network_units(cat, shape, n), client_vms), 1.0).read)
+    let read_at = |n: Counts| -> Result<f64, InputError> {
+        let spec = cluster_spec(cat, shape, n.storage, 1.0, &opts)?;
+        Ok(ceiling(&spec.pools(n, client_vms), 1.0).read)
     };
-    let at_cap = read_at(n_cap as u32)?;
+    let at_cap = read_at(base)?;
     for (what, tbs) in [("sustained", 2.0), ("peak", 7.0)] {
         let q = BandwidthQuery {
             drr: 1.0,
@@ -71,18 +73,24 @@ pub fn rows(cat: &Catalog) -> Result<Vec<Row>, InputError> {
             client_vms,
             read: tbs * 1e12,
             write: 0.0,
-            min_nodes: min,
+            min,
         };
         let (vastplan, pass, e) = match nodes_for_bandwidth(cat, shape, &q)? {
-            BandwidthFit::Nodes(m) => {
+            BandwidthFit::Fits(m) => {
                 let c = read_at(m)?;
-                let minimal = m == min || read_at(m - 1)? < tbs * 1e12;
-                let provision = (m as u64).max(n_cap);
+                // Minimal: one CNode fewer no longer carries it (DBoxes stay at the minimum).
+                let fewer = Counts::new(m.storage, m.compute.saturating_sub(1).max(1));
+                let minimal = m == min || read_at(fewer)? < tbs * 1e12;
                 (
                     format!(
-                        "{m} nodes carry it ({:.2} TB/s); the 240 PB cluster ({n_cap}) gives {:.2} TB/s; provision {provision}",
+                        "{} DBoxes + {} CNodes carry it ({:.2} TB/s); the 240 PB cluster ({n_cap} DBoxes + {} CNodes) gives {:.2} TB/s; provision {} DBoxes + {} CNodes",
+                        m.storage,
+                        m.compute,
                         c / 1e12,
-                        at_cap / 1e12
+                        base.compute,
+                        at_cap / 1e12,
+                        m.storage.max(base.storage),
+                        m.compute.max(base.compute)
                     ),
                     c >= tbs * 1e12 * (1.0 - 1e-12) && minimal,
                     rel(at_cap, tbs * 1e12),
@@ -115,10 +123,12 @@ pub fn rows(cat: &Catalog) -> Result<Vec<Row>, InputError> {
     let mttf_h = cat.assumption("gpu_mttf_hours_mlcommons")?.value;
     let model = cat.model("llama3-405b")?;
     let bpp = cat.assumption("checkpoint_bytes_per_param_dlio")?.value;
-    let spec = cluster_spec(cat, shape, n_cap as u32, 1.0, &opts)?;
+    let spec = cluster_spec(cat, shape, base.storage, 1.0, &opts)?;
     let input = SimInput {
         spec,
-        nodes: network_units(cat, shape, n_cap as u32),
+        nodes: base.storage,
+        compute_nodes: base.compute,
+        disaggregated: shape.is_disaggregated(),
         drives_per_node: 1,
         drive_used_bytes: 0.0,
         gpus: GPUS,

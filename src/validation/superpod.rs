@@ -4,8 +4,9 @@
 use super::{pct, Row};
 use vastplan_models::bandwidth::{nodes_for_bandwidth, BandwidthFit, BandwidthQuery};
 use vastplan_models::catalog::Shape;
-use vastplan_models::netmodel::{ceiling, cluster_spec, network_units, NetOptions};
-use vastplan_models::sizing::node_footprint;
+use vastplan_models::cluster::{Counts, Side};
+use vastplan_models::netmodel::{ceiling, cluster_spec, NetOptions};
+use vastplan_models::sizing::{min_counts, node_footprint};
 use vastplan_models::{Catalog, InputError};
 
 pub const AREA: &str = "NVIDIA DGX SuperPOD H100 storage tiers";
@@ -37,13 +38,13 @@ const SHAPES: [&str; 2] = ["vast-df3120-gen6", "L128aos_v5"];
 const CLIENT_VM: &str = "ND96isr_H100_v5";
 
 struct Fit {
-    nodes: Option<u32>,
+    nodes: Option<Counts>,
     reason: String,
 }
 
 fn fit(cat: &Catalog, shape: &Shape, q: &BandwidthQuery) -> Result<Fit, InputError> {
     Ok(match nodes_for_bandwidth(cat, shape, q)? {
-        BandwidthFit::Nodes(n) => Fit {
+        BandwidthFit::Fits(n) => Fit {
             nodes: Some(n),
             reason: String::new(),
         },
@@ -54,17 +55,38 @@ fn fit(cat: &Catalog, shape: &Shape, q: &BandwidthQuery) -> Result<Fit, InputErr
     })
 }
 
+/// `n` with one device fewer on each side that is above `min` (one count when converged).
+fn one_fewer(shape: &Shape, n: Counts, min: Counts) -> Vec<Counts> {
+    if !shape.is_disaggregated() {
+        return vec![Counts::converged(n.storage - 1)];
+    }
+    [Side::Storage, Side::Compute]
+        .into_iter()
+        .filter(|s| n.of(*s) > min.of(*s))
+        .map(|s| n.with(s, n.of(s) - 1))
+        .collect()
+}
+
+/// "S DBoxes + C CNodes", or "N nodes" when converged.
+fn describe(shape: &Shape, n: Counts) -> String {
+    if shape.is_disaggregated() {
+        format!("{} DBoxes + {} CNodes", n.storage, n.compute)
+    } else {
+        format!("{} nodes", n.storage)
+    }
+}
+
 /// Read and write ceilings (bytes/s, each alone) of `nodes` nodes.
 fn ceilings(
     cat: &Catalog,
     shape: &Shape,
-    nodes: u32,
+    nodes: Counts,
     drr: f64,
     opts: &NetOptions,
     client_vms: u32,
 ) -> Result<(f64, f64), InputError> {
-    let spec = cluster_spec(cat, shape, nodes, drr, opts)?;
-    let pools = spec.pools(network_units(cat, shape, nodes), client_vms);
+    let spec = cluster_spec(cat, shape, nodes.storage, drr, opts)?;
+    let pools = spec.pools(nodes, client_vms);
     Ok((ceiling(&pools, 1.0).read, ceiling(&pools, 0.0).write))
 }
 
@@ -73,7 +95,7 @@ pub fn rows(cat: &Catalog) -> Result<Vec<Row>, InputError> {
     let mut out = Vec::new();
     for id in SHAPES {
         let shape = cat.shape(id)?;
-        let min = node_footprint(cat, shape)?.min_nodes.max(1.0) as u32;
+        let min = min_counts(shape, node_footprint(cat, shape)?.min_nodes.max(1.0) as u64);
         let opts = NetOptions::default();
         for (tier, scale, dgx, r, w) in TARGETS {
             // The RA states read and write targets separately; a cluster meets the tier
@@ -84,7 +106,7 @@ pub fn rows(cat: &Catalog) -> Result<Vec<Row>, InputError> {
                 client_vms: dgx,
                 read: read * 1e9,
                 write: write * 1e9,
-                min_nodes: min,
+                min,
             };
             let fr = fit(cat, shape, &q(r, 0.0))?;
             let fw = fit(cat, shape, &q(0.0, w))?;
@@ -102,13 +124,14 @@ pub fn rows(cat: &Catalog) -> Result<Vec<Row>, InputError> {
                 });
                 continue;
             };
-            let n = nr.max(nw);
+            let n = Counts::new(nr.storage.max(nw.storage), nr.compute.max(nw.compute));
             let (cr, cw) = ceilings(cat, shape, n, drr, &opts, dgx)?;
             let headroom = (cr / (r * 1e9)).min(cw / (w * 1e9)) - 1.0;
-            let minimal = n == min || {
-                let (pr, pw) = ceilings(cat, shape, n - 1, drr, &opts, dgx)?;
-                pr < r * 1e9 * (1.0 - 1e-12) || pw < w * 1e9 * (1.0 - 1e-12)
-            };
+            let mut minimal = true;
+            for fewer in one_fewer(shape, n, min) {
+                let (pr, pw) = ceilings(cat, shape, fewer, drr, &opts, dgx)?;
+                minimal &= pr < r * 1e9 * (1.0 - 1e-12) || pw < w * 1e9 * (1.0 - 1e-12);
+            }
             let bound = if nr >= nw { "reads" } else { "writes" };
             out.push(Row {
                 area: AREA,
@@ -116,7 +139,8 @@ pub fn rows(cat: &Catalog) -> Result<Vec<Row>, InputError> {
                 source: SOURCE.into(),
                 published: format!("read {r} / write {w} GB/s"),
                 vastplan: format!(
-                    "{n} nodes: read {:.1} / write {:.1} GB/s",
+                    "{}: read {:.1} / write {:.1} GB/s",
+                    describe(shape, n),
                     cr / 1e9,
                     cw / 1e9
                 ),
@@ -124,11 +148,14 @@ pub fn rows(cat: &Catalog) -> Result<Vec<Row>, InputError> {
                 tolerance: if n == min {
                     "headroom ≥ 0 (at the shape's minimum count)".into()
                 } else {
-                    "headroom ≥ 0 and n−1 nodes fall short".into()
+                    "headroom ≥ 0 and one device fewer falls short".into()
                 },
                 pass: headroom >= -1e-9 && minimal,
                 note: if n == min {
-                    format!("the minimum cluster ({min}) already meets it")
+                    format!(
+                        "the minimum cluster ({}) already meets it",
+                        describe(shape, min)
+                    )
                 } else {
                     format!("{bound} set the count")
                 },
@@ -138,7 +165,7 @@ pub fn rows(cat: &Catalog) -> Result<Vec<Row>, InputError> {
 
     // One DGX node: on Azure the GPU VM's own frontend NIC is in the path.
     let shape = cat.shape(SHAPES[0])?;
-    let min = node_footprint(cat, shape)?.min_nodes.max(1.0) as u32;
+    let min = min_counts(shape, node_footprint(cat, shape)?.min_nodes.max(1.0) as u64);
     let opts = NetOptions {
         client_vm: Some(CLIENT_VM.into()),
         ..Default::default()
@@ -151,14 +178,18 @@ pub fn rows(cat: &Catalog) -> Result<Vec<Row>, InputError> {
             client_vms: 1,
             read: r * 1e9,
             write: 0.0,
-            min_nodes: min,
+            min,
         };
         let f = fit(cat, shape, &q)?;
         let (vastplan, pass, note) = match f.nodes {
             Some(n) => {
                 let (cr, _) = ceilings(cat, shape, n, drr, &opts, 1)?;
                 (
-                    format!("{n} nodes deliver {:.1} GB/s to one {CLIENT_VM}", cr / 1e9),
+                    format!(
+                        "{} deliver {:.1} GB/s to one {CLIENT_VM}",
+                        describe(shape, n),
+                        cr / 1e9
+                    ),
                     cr >= r * 1e9 * (1.0 - 1e-12) && r * 1e9 <= nic,
                     "agrees".to_string(),
                 )

@@ -3,6 +3,7 @@
 
 use super::{pct, rel, Row};
 use vastplan_models::capacity::{calibrations, vast};
+use vastplan_models::cluster::Counts;
 use vastplan_models::iopath::{PathKind, Protection};
 use vastplan_models::netmodel::{
     ceiling, cluster_spec, ClusterSpec, Limit, NetOptions, NodeLimits, Topology,
@@ -68,8 +69,9 @@ pub fn rows(cat: &Catalog) -> Result<Vec<Row>, InputError> {
             clients_per_rack: 1,
             oversubscription: 1.0,
         },
+        accounts: 0,
     };
-    let c = ceiling(&spec.pools(1, 0), 70.0 / 85.0);
+    let c = ceiling(&spec.pools(Counts::converged(1), 0), 70.0 / 85.0);
     let err = rel(c.read, 70e9).abs().max(rel(c.write, 15e9).abs());
     out.push(Row {
         area: AREA,
@@ -98,7 +100,7 @@ pub fn rows(cat: &Catalog) -> Result<Vec<Row>, InputError> {
         let shape = cat.shape(id)?;
         let nodes = 11;
         let spec = cluster_spec(cat, shape, nodes, 1.0, &NetOptions::default())?;
-        let pools = spec.pools(nodes, 0);
+        let pools = spec.pools(Counts::new(nodes, nodes), 0);
         let cr = ceiling(&pools, 1.0);
         let cw = ceiling(&pools, 0.0);
         let (pr, pw) = (cr.read / nodes as f64 / 1e9, cw.write / nodes as f64 / 1e9);

@@ -4,7 +4,7 @@
 use super::csvfile::CsvFile;
 use super::field as f;
 use super::prices::PriceBook;
-use super::{DeploymentKind, Shape};
+use super::{DeploymentKind, Packaging, Shape};
 use crate::error::InputError;
 use crate::units::{PIB, TB};
 use std::collections::BTreeMap;
@@ -40,11 +40,11 @@ pub fn load(path: &Path, prices: &mut PriceBook) -> Result<Vec<Shape>, InputErro
         }
         p.insert(f::RAW_PER_USABLE.to_string(), overhead);
         p.insert(
-            "account_max_bytes".to_string(),
+            f::ACCOUNT_MAX_BYTES.to_string(),
             r.param("account_max_pib")?.scaled(PIB),
         );
         p.insert(
-            "account_ingress_bps".to_string(),
+            f::ACCOUNT_INGRESS_BPS.to_string(),
             r.param("account_ingress_gbps")?.scaled(1e9 / 8.0),
         );
         // The per-account egress target stands in for the "node" network ceiling:
@@ -82,6 +82,9 @@ pub fn load(path: &Path, prices: &mut PriceBook) -> Result<Vec<Shape>, InputErro
             ),
             id,
             kind: DeploymentKind::AzureBlob,
+            packaging: Packaging::Converged,
+            info: BTreeMap::new(),
+            components: Vec::new(),
             cpu: "-".to_string(),
             nic_type: "storage service endpoint".to_string(),
             origin: format!("{}:{}", file.name, r.line),

@@ -5,7 +5,8 @@
 use super::csvfile::CsvFile;
 use super::field as f;
 use super::prices::PriceBook;
-use super::{DeploymentKind, Shape};
+use super::vast_hw::{protocol_reference, Component};
+use super::{DeploymentKind, Packaging, Shape};
 use crate::error::InputError;
 use crate::provenance::Param;
 use crate::units::TB;
@@ -66,6 +67,7 @@ const BM_COLS: &[&str] = &[
     "watts_avg",
     "watts_peak",
     "min_nodes",
+    "protocol_reference",
     "source",
     "confidence",
 ];
@@ -73,6 +75,7 @@ const BM_COLS: &[&str] = &[
 pub fn load_shapes(
     path: &Path,
     dpus: &BTreeMap<String, Dpu>,
+    hw: &BTreeMap<String, Component>,
     prices: &mut PriceBook,
 ) -> Result<Vec<Shape>, InputError> {
     let file = CsvFile::read(path, BM_COLS, &["estimated_fields", "notes"])?;
@@ -101,10 +104,12 @@ pub fn load_shapes(
             dpu.params["total_gbps"].scaled(1e9 / 8.0),
         );
         p.insert(
-            "dpu_pcie_bps".to_string(),
+            f::DPU_PCIE_BPS.to_string(),
             dpu.params["host_pcie_gbps"].scaled(1e9 / 8.0),
         );
-        p.insert(f::DPU_CORES.to_string(), dpu.params["cores"].clone());
+        for (k, v) in protocol_reference(r, hw)? {
+            p.insert(k.to_string(), v);
+        }
         let capex = prices
             .take(&id, f::CAPEX_USD)
             .ok_or_else(|| r.err("id", format!("no capex_usd row in prices.csv for {id}")))?;
@@ -113,6 +118,9 @@ pub fn load_shapes(
             description: format!("VAST bare metal on Azure Storage server + {}", dpu.name),
             id,
             kind: DeploymentKind::VastBareMetalDpu,
+            packaging: Packaging::Converged,
+            info: BTreeMap::from([(f::DPU_CORES.to_string(), dpu.params["cores"].clone())]),
+            components: Vec::new(),
             cpu: dpu.name.clone(),
             nic_type: format!(
                 "{} x {} GbE (DPU)",

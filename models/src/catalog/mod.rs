@@ -50,19 +50,10 @@ impl DeploymentKind {
     pub fn is_vast(self) -> bool {
         self != DeploymentKind::AzureBlob
     }
-    fn required(self) -> &'static [&'static str] {
+    fn required(self, packaging: Packaging) -> &'static [&'static str] {
         use field::*;
-        const COMMON: [&str; 7] = [
-            DRIVES_PER_NODE,
-            DRIVE_BYTES,
-            NETWORK_BPS,
-            RACK_UNITS,
-            WATTS_AVG,
-            WATTS_PEAK,
-            MIN_NODES,
-        ];
-        match self {
-            DeploymentKind::VastEboxCloudVm => &[
+        match (self, packaging) {
+            (DeploymentKind::VastEboxCloudVm, _) => &[
                 DRIVES_PER_NODE,
                 DRIVE_BYTES,
                 NETWORK_BPS,
@@ -72,35 +63,81 @@ impl DeploymentKind {
                 NVME_WRITE_BPS,
                 VCPUS,
             ],
-            DeploymentKind::VastOwnHardware => &[
-                COMMON[0],
-                COMMON[1],
-                COMMON[2],
-                COMMON[3],
-                COMMON[4],
-                COMMON[5],
-                COMMON[6],
+            (DeploymentKind::VastOwnHardware, Packaging::Converged) => &[
+                DRIVES_PER_NODE,
+                DRIVE_BYTES,
+                NETWORK_BPS,
+                RACK_UNITS,
+                WATTS_AVG,
+                WATTS_PEAK,
+                MIN_NODES,
                 CAPEX_USD,
                 CLIENT_READ_BPS,
                 CLIENT_WRITE_BPS,
+                SWITCH_BPS,
+                SWITCH_RACK_UNITS,
+                SWITCH_WATTS_AVG,
+                SWITCH_WATTS_PEAK,
+                SWITCH_CAPEX_USD,
             ],
-            DeploymentKind::VastBareMetalDpu => &[
-                COMMON[0], COMMON[1], COMMON[2], COMMON[3], COMMON[4], COMMON[5], COMMON[6],
-                CAPEX_USD, DPU_CORES,
+            (DeploymentKind::VastOwnHardware, Packaging::Disaggregated) => &[
+                DRIVES_PER_NODE,
+                DRIVE_BYTES,
+                NETWORK_BPS,
+                STORAGE_PORTS_BPS,
+                RACK_UNITS,
+                WATTS_AVG,
+                WATTS_PEAK,
+                MIN_NODES,
+                CAPEX_USD,
+                CLIENT_READ_BPS,
+                CLIENT_WRITE_BPS,
+                CNODE_CHASSIS_RACK_UNITS,
+                CNODE_CHASSIS_WATTS_AVG,
+                CNODE_CHASSIS_WATTS_PEAK,
+                CNODE_CHASSIS_CAPEX_USD,
+                CNODES_PER_CHASSIS,
+                MIN_CNODES,
+                SWITCH_BPS,
+                SWITCH_RACK_UNITS,
+                SWITCH_WATTS_AVG,
+                SWITCH_WATTS_PEAK,
+                SWITCH_CAPEX_USD,
             ],
-            DeploymentKind::AzureBlob => &[
-                COMMON[0],
-                COMMON[1],
-                COMMON[2],
-                COMMON[3],
-                COMMON[4],
-                COMMON[5],
-                COMMON[6],
+            (DeploymentKind::VastBareMetalDpu, _) => &[
+                DRIVES_PER_NODE,
+                DRIVE_BYTES,
+                NETWORK_BPS,
+                RACK_UNITS,
+                WATTS_AVG,
+                WATTS_PEAK,
+                MIN_NODES,
+                CAPEX_USD,
+            ],
+            (DeploymentKind::AzureBlob, _) => &[
+                DRIVES_PER_NODE,
+                DRIVE_BYTES,
+                NETWORK_BPS,
+                RACK_UNITS,
+                WATTS_AVG,
+                WATTS_PEAK,
+                MIN_NODES,
                 PRICE_USD_PER_GB_MONTH,
                 RAW_PER_USABLE,
             ],
         }
     }
+}
+
+/// Whether one count sizes the cluster or two.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Packaging {
+    /// One box serves protocols and holds data: a VM, an EBox, a DPU server, a Blob
+    /// storage node. `compute_nodes` equals `nodes`.
+    Converged,
+    /// VAST DASE: CNodes (protocols) and DBoxes (data) are separate boxes, counted apart.
+    Disaggregated,
 }
 
 impl fmt::Display for DeploymentKind {
@@ -118,6 +155,8 @@ pub mod field {
     pub const NVME_WRITE_BPS: &str = "nvme_write_bps";
     pub const NETWORK_BPS: &str = "network_bps";
     /// Own hardware: ports of the DBox/EBox itself (NVMe-oF fabric side of a DBox).
+    /// Per storage node; for a disaggregated shape `NETWORK_BPS`, `CLIENT_READ_BPS` and
+    /// `CLIENT_WRITE_BPS` are per CNode.
     pub const STORAGE_PORTS_BPS: &str = "storage_ports_bps";
     pub const CLIENT_READ_BPS: &str = "client_read_bps";
     pub const CLIENT_WRITE_BPS: &str = "client_write_bps";
@@ -133,22 +172,60 @@ pub mod field {
     pub const CAPEX_USD: &str = "capex_usd";
     pub const PRICE_USD_PER_GB_MONTH: &str = "price_usd_per_gb_month";
     pub const RAW_PER_USABLE: &str = "raw_per_usable";
+    /// Usable bytes one storage box gives in VAST's field sizing tool (optional): a cap on
+    /// the published usable formula.
+    pub const USABLE_BYTES_PER_NODE: &str = "usable_bytes_per_node";
+    /// Disaggregated VAST: one CNode chassis (a 1U CNode, or a CBox of several).
+    pub const CNODE_CHASSIS_RACK_UNITS: &str = "cnode_chassis_rack_units";
+    pub const CNODE_CHASSIS_WATTS_AVG: &str = "cnode_chassis_watts_avg";
+    pub const CNODE_CHASSIS_WATTS_PEAK: &str = "cnode_chassis_watts_peak";
+    pub const CNODE_CHASSIS_CAPEX_USD: &str = "cnode_chassis_capex_usd";
+    pub const CNODES_PER_CHASSIS: &str = "cnodes_per_chassis";
+    /// Fewest CNodes a cluster ships with.
+    pub const MIN_CNODES: &str = "min_cnodes";
+    /// The leaf switch owned VAST clusters attach to: total port bandwidth, bytes/s.
+    pub const SWITCH_BPS: &str = "switch_bps";
+    pub const SWITCH_RACK_UNITS: &str = "switch_rack_units";
+    pub const SWITCH_WATTS_AVG: &str = "switch_watts_avg";
+    pub const SWITCH_WATTS_PEAK: &str = "switch_watts_peak";
+    pub const SWITCH_CAPEX_USD: &str = "switch_capex_usd";
+    /// Blob: most bytes one storage account holds, and its ingress limit, bytes/s.
+    pub const ACCOUNT_MAX_BYTES: &str = "account_max_bytes";
+    pub const ACCOUNT_INGRESS_BPS: &str = "account_ingress_bps";
+    /// VMs and DPU servers: the measured budget of the CNode their `protocol_reference`
+    /// names, which the network model scales by vCPUs to the node's protocol budget.
+    pub const REFERENCE_CNODE_READ_BPS: &str = "reference_cnode_read_bps";
+    pub const REFERENCE_CNODE_WRITE_BPS: &str = "reference_cnode_write_bps";
+    /// DPU servers: the DPU's PCIe lanes to the host.
+    pub const DPU_PCIE_BPS: &str = "dpu_pcie_bps";
 }
 
-/// One sizing unit ("node") of a candidate deployment.
+/// A candidate deployment: its devices' numbers, per storage node (and per CNode when
+/// disaggregated).
 #[derive(Clone, Debug, Serialize)]
 pub struct Shape {
     pub id: String,
     pub kind: DeploymentKind,
+    pub packaging: Packaging,
     pub description: String,
     pub cpu: String,
     pub nic_type: String,
     /// Where the row itself came from (file and line), for error messages.
     pub origin: String,
+    /// Numbers the models read; each can be overridden.
     pub params: BTreeMap<String, Param>,
+    /// Numbers shown in listings that no model reads (IOPS, memory, NIC count): an
+    /// override of one is refused rather than silently ignored.
+    pub info: BTreeMap<String, Param>,
+    /// Catalog ids of the hardware the shape is built from (own hardware), for the bill
+    /// of materials.
+    pub components: Vec<String>,
 }
 
 impl Shape {
+    pub fn is_disaggregated(&self) -> bool {
+        self.packaging == Packaging::Disaggregated
+    }
     pub fn param(&self, name: &str) -> Option<&Param> {
         self.params.get(name)
     }
@@ -168,7 +245,7 @@ impl Shape {
             .unwrap_or_else(|| (String::new(), Confidence::Published))
     }
     fn check_required(&self) -> Result<(), InputError> {
-        for f in self.kind.required() {
+        for f in self.kind.required(self.packaging) {
             if !self.params.contains_key(*f) {
                 return Err(
                     InputError::new(&self.origin, format!("shape {} needs it", self.id)).field(*f),
@@ -218,16 +295,18 @@ impl Catalog {
         let assumptions = prices::load_assumptions(&dir.join("assumptions.csv"))?;
         let mut price_book = prices::PriceBook::load(&dir.join("prices.csv"))?;
         let mut shapes = Vec::new();
+        let hw = vast_hw::load_components(&dir.join("vast_hardware.csv"), &mut price_book)?;
         shapes.extend(azure_vms::load(
             &dir.join("azure_storage_vms.csv"),
+            &hw,
             &mut price_book,
         )?);
-        let hw = vast_hw::load_components(&dir.join("vast_hardware.csv"), &mut price_book)?;
         shapes.extend(vast_hw::load_shapes(&dir.join("vast_shapes.csv"), &hw)?);
         let dpu_rows = dpus::load_dpus(&dir.join("dpus.csv"))?;
         shapes.extend(dpus::load_shapes(
             &dir.join("baremetal_dpu.csv"),
             &dpu_rows,
+            &hw,
             &mut price_book,
         )?);
         shapes.extend(blob::load(&dir.join("azure_blob.csv"), &mut price_book)?);
@@ -340,6 +419,13 @@ impl Catalog {
         }
         let err = self.unknown_shape(id);
         let shape = self.shapes.iter_mut().find(|s| s.id == id).ok_or(err)?;
+        if shape.info.contains_key(field) {
+            return Err(InputError::new(
+                "override",
+                format!("{id}.{field} is descriptive: no model reads it, so an override would change nothing"),
+            )
+            .field(field));
+        }
         let known: Vec<String> = shape.params.keys().cloned().collect();
         let p = shape.params.get_mut(field).ok_or_else(|| {
             InputError::new(

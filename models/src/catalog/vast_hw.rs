@@ -1,11 +1,16 @@
-//! `vast_hardware.csv` (CNodes, DBoxes, EBoxes, switches) and `vast_shapes.csv`
-//! (how they combine into one sizing node: a DBox or EBox plus its CNodes and its
-//! share of the switch pair).
+//! `vast_hardware.csv` (CNodes, DBoxes, EBoxes, switches) and `vast_shapes.csv` (which
+//! of them make one deployment).
+//!
+//! A DBox shape is disaggregated, as VAST's DASE architecture ships it: the shape holds
+//! the DBox's numbers per storage node and the CNode's per CNode (chassis), and sizing
+//! decides the two counts apart — capacity buys DBoxes, performance buys CNodes. An EBox
+//! shape is converged: one box is both. Both carry the leaf switch they attach to; how
+//! many switches a cluster needs follows from the ports its devices bring.
 
-use super::csvfile::CsvFile;
+use super::csvfile::{CsvFile, Row};
 use super::field as f;
 use super::prices::PriceBook;
-use super::{DeploymentKind, Shape};
+use super::{DeploymentKind, Packaging, Shape};
 use crate::error::InputError;
 use crate::provenance::Param;
 use crate::units::TB;
@@ -29,14 +34,68 @@ const HW_COLS: &[&str] = &[
     "confidence",
 ];
 
+/// What a hardware row is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ComponentKind {
+    Cnode,
+    Dbox,
+    Ebox,
+    Switch,
+}
+
+impl ComponentKind {
+    fn parse(s: &str) -> Option<ComponentKind> {
+        Some(match s {
+            "cnode" => ComponentKind::Cnode,
+            "dbox" => ComponentKind::Dbox,
+            "ebox" => ComponentKind::Ebox,
+            "switch" => ComponentKind::Switch,
+            _ => return None,
+        })
+    }
+    fn as_str(self) -> &'static str {
+        match self {
+            ComponentKind::Cnode => "cnode",
+            ComponentKind::Dbox => "dbox",
+            ComponentKind::Ebox => "ebox",
+            ComponentKind::Switch => "switch",
+        }
+    }
+}
+
 pub struct Component {
-    pub component: String,
-    pub params: BTreeMap<String, Param>,
+    pub kind: ComponentKind,
+    pub generation: String,
+    params: BTreeMap<String, Param>,
+    origin: String,
 }
 
 impl Component {
-    fn p(&self, k: &str) -> Option<&Param> {
-        self.params.get(k)
+    /// A column this kind of component must have (checked at load).
+    fn p(&self, k: &str) -> Result<&Param, InputError> {
+        self.params.get(k).ok_or_else(|| {
+            InputError::new(
+                &self.origin,
+                format!("a {} needs it to be part of a shape", self.kind.as_str()),
+            )
+            .field(k)
+        })
+    }
+
+    /// Port bandwidth, bytes/s: ports × Gb/s per port.
+    fn ports_bps(&self) -> Result<Param, InputError> {
+        let (n, g) = (self.p("nic_ports")?, self.p("port_gbps")?);
+        Ok(Param::derive(n.value * g.value * 1e9 / 8.0, &[n, g]))
+    }
+}
+
+/// Columns each component kind must fill (empty means "not known", never zero).
+fn required(kind: ComponentKind) -> &'static [&'static str] {
+    match kind {
+        ComponentKind::Cnode => &["read_gbps", "write_gbps", "cnodes_per_chassis"],
+        ComponentKind::Dbox => &["drives", "drive_tb"],
+        ComponentKind::Ebox => &["drives", "drive_tb", "read_gbps", "write_gbps"],
+        ComponentKind::Switch => &[],
     }
 }
 
@@ -44,17 +103,26 @@ pub fn load_components(
     path: &Path,
     prices: &mut PriceBook,
 ) -> Result<BTreeMap<String, Component>, InputError> {
-    let file = CsvFile::read(path, HW_COLS, &["estimated_fields", "notes"])?;
+    let file = CsvFile::read(
+        path,
+        HW_COLS,
+        &[
+            "cnodes_per_chassis",
+            "usable_tb",
+            "estimated_fields",
+            "notes",
+        ],
+    )?;
     let mut out = BTreeMap::new();
     for r in &file.rows {
         let id = r.text("id")?;
-        let component = r.text("component")?;
-        if !["cnode", "dbox", "ebox", "switch"].contains(&component.as_str()) {
-            return Err(r.err(
+        let text = r.text("component")?;
+        let kind = ComponentKind::parse(&text).ok_or_else(|| {
+            r.err(
                 "component",
-                format!("{component:?} is not cnode, dbox, ebox or switch"),
-            ));
-        }
+                format!("{text:?} is not cnode, dbox, ebox or switch"),
+            )
+        })?;
         let mut params = BTreeMap::new();
         for k in [
             "rack_units",
@@ -63,37 +131,85 @@ pub fn load_components(
             "nic_ports",
             "port_gbps",
         ] {
-            params.insert(k.to_string(), r.param(k)?);
+            params.insert(k.to_string(), positive(r, k)?);
         }
-        for k in ["drives", "drive_tb", "read_gbps", "write_gbps"] {
+        for k in [
+            "drives",
+            "drive_tb",
+            "usable_tb",
+            "read_gbps",
+            "write_gbps",
+            "cnodes_per_chassis",
+        ] {
             if let Some(p) = r.opt_param(k)? {
                 params.insert(k.to_string(), p);
             }
         }
-        if matches!(component.as_str(), "dbox" | "ebox") {
-            for k in ["drives", "drive_tb"] {
-                if !params.contains_key(k) {
-                    return Err(r.err(k, format!("a {component} needs it")));
-                }
+        for k in required(kind) {
+            match params.get(*k) {
+                None => return Err(r.err(k, format!("a {} needs it", kind.as_str()))),
+                Some(p) if p.value <= 0.0 => return Err(r.err(k, "must be positive")),
+                Some(_) => {}
             }
         }
         let capex = prices
             .take(&id, f::CAPEX_USD)
             .ok_or_else(|| r.err("id", format!("no capex_usd row in prices.csv for {id}")))?;
         params.insert(f::CAPEX_USD.to_string(), capex);
-        out.insert(id, Component { component, params });
+        let c = Component {
+            kind,
+            generation: r.text("generation")?,
+            params,
+            origin: format!("{}:{}", file.name, r.line),
+        };
+        if out.insert(id.clone(), c).is_some() {
+            return Err(r.err("id", format!("duplicate component id {id}")));
+        }
     }
     Ok(out)
+}
+
+/// The protocol budget of the CNode a VM or DPU server row names in
+/// `protocol_reference`, as that shape's `reference_cnode_*` parameters. A missing or
+/// wrong reference is an error at load, not a silent fallback.
+pub fn protocol_reference(
+    r: &Row,
+    hw: &BTreeMap<String, Component>,
+) -> Result<[(&'static str, Param); 2], InputError> {
+    let key = r.text("protocol_reference")?;
+    let c = hw.get(&key).ok_or_else(|| {
+        r.err(
+            "protocol_reference",
+            format!("no {key:?} in vast_hardware.csv"),
+        )
+    })?;
+    if c.kind != ComponentKind::Cnode {
+        return Err(r.err(
+            "protocol_reference",
+            format!("{key} is a {}, expected a cnode", c.kind.as_str()),
+        ));
+    }
+    Ok([
+        (f::REFERENCE_CNODE_READ_BPS, c.p("read_gbps")?.scaled(1e9)),
+        (f::REFERENCE_CNODE_WRITE_BPS, c.p("write_gbps")?.scaled(1e9)),
+    ])
+}
+
+fn positive(r: &Row, k: &str) -> Result<Param, InputError> {
+    let p = r.param(k)?;
+    if p.value <= 0.0 {
+        return Err(r.err(k, "must be positive"));
+    }
+    Ok(p)
 }
 
 const SHAPE_COLS: &[&str] = &[
     "id",
     "cnode",
     "storage",
-    "cnodes_per_storage",
     "switch",
-    "storage_per_switch_pair",
     "min_nodes",
+    "min_cnodes",
     "source",
     "confidence",
 ];
@@ -106,127 +222,135 @@ pub fn load_shapes(
     let mut out = Vec::new();
     for r in &file.rows {
         let id = r.text("id")?;
-        let get = |col: &str, kinds: &[&str]| -> Result<&Component, InputError> {
+        let get = |col: &str, kinds: &[ComponentKind]| -> Result<&Component, InputError> {
             let key = r.text(col)?;
             let c = hw
                 .get(&key)
                 .ok_or_else(|| r.err(col, format!("no {key:?} in vast_hardware.csv")))?;
-            if !kinds.contains(&c.component.as_str()) {
+            if !kinds.contains(&c.kind) {
+                let want: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
                 return Err(r.err(
                     col,
                     format!(
                         "{key} is a {}, expected {}",
-                        c.component,
-                        kinds.join(" or ")
+                        c.kind.as_str(),
+                        want.join(" or ")
                     ),
                 ));
             }
             Ok(c)
         };
-        let storage = get("storage", &["dbox", "ebox"])?;
-        let switch = get("switch", &["switch"])?;
+        let storage = get("storage", &[ComponentKind::Dbox, ComponentKind::Ebox])?;
+        let switch = get("switch", &[ComponentKind::Switch])?;
         let cnode = match r.opt_text("cnode") {
-            Some(_) => Some(get("cnode", &["cnode"])?),
+            Some(_) => Some(get("cnode", &[ComponentKind::Cnode])?),
             None => None,
         };
-        let ratio = r.param("cnodes_per_storage")?;
-        let per_pair = r.param("storage_per_switch_pair")?;
-        if per_pair.value <= 0.0 {
-            return Err(r.err("storage_per_switch_pair", "must be positive"));
-        }
-        if cnode.is_none() && storage.component != "ebox" {
-            return Err(r.err("cnode", "a DBox shape needs CNodes"));
-        }
-        // Per sizing node: one DBox/EBox + `ratio` CNodes + 2/`per_pair` switches.
-        let sum = |k: &str| -> Param {
-            let s = storage.p(k).unwrap();
-            let sw = switch.p(k).unwrap();
-            let mut inputs = vec![s, sw, &per_pair];
-            let mut v = s.value + 2.0 * sw.value / per_pair.value;
-            if let Some(c) = cnode {
-                let cp = c.p(k).unwrap();
-                v += ratio.value * cp.value;
-                inputs.push(cp);
-                inputs.push(&ratio);
+        let packaging = match (storage.kind, cnode) {
+            (ComponentKind::Dbox, Some(_)) => Packaging::Disaggregated,
+            (ComponentKind::Dbox, None) => return Err(r.err("cnode", "a DBox shape needs CNodes")),
+            (_, Some(_)) => {
+                return Err(r.err(
+                    "cnode",
+                    "an EBox runs its own CNode: leave cnode empty (mixed EBox + CNode clusters are not modelled)",
+                ))
             }
-            Param::derive(v, &inputs)
+            (_, None) => Packaging::Converged,
         };
-        // Client-facing ports and throughput belong to the CNodes (or the EBox's own).
-        let front = cnode.unwrap_or(storage);
-        let n_front = if cnode.is_some() {
-            ratio.clone()
-        } else {
-            Param::new(1.0, "one EBox", ratio.confidence)
-        };
-        let per_front = |k: &str| -> Result<Param, InputError> {
-            let p = front
-                .p(k)
-                .ok_or_else(|| r.err("cnode", format!("component lacks {k}")))?;
-            Ok(Param::derive(n_front.value * p.value * 1e9, &[p, &n_front]))
-        };
-        let nic = Param::derive(
-            n_front.value
-                * front.p("nic_ports").unwrap().value
-                * front.p("port_gbps").unwrap().value
-                * 1e9
-                / 8.0,
-            &[
-                front.p("nic_ports").unwrap(),
-                front.p("port_gbps").unwrap(),
-                &n_front,
-            ],
-        );
         let mut p = BTreeMap::new();
-        p.insert(
-            f::DRIVES_PER_NODE.to_string(),
-            storage.p("drives").unwrap().clone(),
-        );
-        p.insert(
-            f::DRIVE_BYTES.to_string(),
-            storage.p("drive_tb").unwrap().scaled(TB),
-        );
-        p.insert(f::RACK_UNITS.to_string(), sum("rack_units"));
-        p.insert(f::WATTS_AVG.to_string(), sum("watts_avg"));
-        p.insert(f::WATTS_PEAK.to_string(), sum("watts_peak"));
-        p.insert(f::CAPEX_USD.to_string(), sum(f::CAPEX_USD));
-        p.insert(f::NETWORK_BPS.to_string(), nic);
-        // The box's own ports: the NVMe-oF fabric side of a DBox, all traffic of an EBox.
-        let box_ports = Param::derive(
-            storage.p("nic_ports").unwrap().value * storage.p("port_gbps").unwrap().value * 1e9
-                / 8.0,
-            &[
-                storage.p("nic_ports").unwrap(),
-                storage.p("port_gbps").unwrap(),
-            ],
-        );
-        p.insert(f::STORAGE_PORTS_BPS.to_string(), box_ports);
-        p.insert(f::CLIENT_READ_BPS.to_string(), per_front("read_gbps")?);
-        p.insert(f::CLIENT_WRITE_BPS.to_string(), per_front("write_gbps")?);
-        p.insert(f::MIN_NODES.to_string(), r.param("min_nodes")?);
-        p.insert("cnodes_per_storage".to_string(), ratio.clone());
+        let mut put = |k: &str, v: Param| {
+            p.insert(k.to_string(), v);
+        };
+        // The storage box, per storage node.
+        put(f::DRIVES_PER_NODE, storage.p("drives")?.clone());
+        put(f::DRIVE_BYTES, storage.p("drive_tb")?.scaled(TB));
+        // VAST's field tool states usable TB per DBox; where it does, that figure caps the
+        // published formula (which leaves out reserves VAST does not publish).
+        if let Some(u) = storage.params.get("usable_tb") {
+            put(f::USABLE_BYTES_PER_NODE, u.scaled(TB));
+        }
+        put(f::RACK_UNITS, storage.p("rack_units")?.clone());
+        put(f::WATTS_AVG, storage.p("watts_avg")?.clone());
+        put(f::WATTS_PEAK, storage.p("watts_peak")?.clone());
+        put(f::CAPEX_USD, storage.p(f::CAPEX_USD)?.clone());
+        let min_nodes = r.param("min_nodes")?;
+        if min_nodes.value < 1.0 || min_nodes.value.fract() != 0.0 {
+            return Err(r.err("min_nodes", "must be a whole number of at least 1"));
+        }
+        put(f::MIN_NODES, min_nodes);
+        // Client-facing ports and the protocol budget: the CNode's, or the EBox's own.
+        let front = cnode.unwrap_or(storage);
+        put(f::NETWORK_BPS, front.ports_bps()?);
+        put(f::CLIENT_READ_BPS, front.p("read_gbps")?.scaled(1e9));
+        put(f::CLIENT_WRITE_BPS, front.p("write_gbps")?.scaled(1e9));
+        match cnode {
+            Some(c) => {
+                // The DBox's own ports face the NVMe-oF fabric; an EBox has one set.
+                put(f::STORAGE_PORTS_BPS, storage.ports_bps()?);
+                put(f::CNODE_CHASSIS_RACK_UNITS, c.p("rack_units")?.clone());
+                put(f::CNODE_CHASSIS_WATTS_AVG, c.p("watts_avg")?.clone());
+                put(f::CNODE_CHASSIS_WATTS_PEAK, c.p("watts_peak")?.clone());
+                put(f::CNODE_CHASSIS_CAPEX_USD, c.p(f::CAPEX_USD)?.clone());
+                let per = c.p("cnodes_per_chassis")?;
+                if per.value.fract() != 0.0 {
+                    return Err(InputError::new(&c.origin, "must be a whole number")
+                        .field("cnodes_per_chassis"));
+                }
+                put(f::CNODES_PER_CHASSIS, per.clone());
+                let min_c = r.param("min_cnodes")?;
+                if min_c.value < 1.0 || min_c.value.fract() != 0.0 {
+                    return Err(r.err("min_cnodes", "must be a whole number of at least 1"));
+                }
+                put(f::MIN_CNODES, min_c);
+            }
+            None => {
+                if r.opt_text("min_cnodes").is_some() {
+                    return Err(r.err(
+                        "min_cnodes",
+                        "a converged shape has one count: leave it empty",
+                    ));
+                }
+            }
+        }
+        put(f::SWITCH_BPS, switch.ports_bps()?);
+        put(f::SWITCH_RACK_UNITS, switch.p("rack_units")?.clone());
+        put(f::SWITCH_WATTS_AVG, switch.p("watts_avg")?.clone());
+        put(f::SWITCH_WATTS_PEAK, switch.p("watts_peak")?.clone());
+        put(f::SWITCH_CAPEX_USD, switch.p(f::CAPEX_USD)?.clone());
         let desc = match cnode {
-            Some(_) => format!(
-                "VAST {} + {}x {} (owned)",
+            Some(c) => format!(
+                "VAST {} DBoxes + {} CNodes (owned, disaggregated)",
                 r.text("storage")?,
-                ratio.value,
-                r.text("cnode")?
+                c.generation
             ),
-            None => format!("VAST {} (owned)", r.text("storage")?),
+            None => format!("VAST {} EBoxes (owned)", r.text("storage")?),
         };
         out.push(Shape {
             id,
             kind: DeploymentKind::VastOwnHardware,
+            packaging,
             description: desc,
-            cpu: r
-                .opt_text("cnode")
-                .unwrap_or_else(|| r.text("storage").unwrap_or_default()),
+            cpu: match cnode {
+                Some(c) => c.generation.clone(),
+                None => storage.generation.clone(),
+            },
             nic_type: format!(
-                "{} x {} GbE per CNode",
-                front.p("nic_ports").unwrap().value,
-                front.p("port_gbps").unwrap().value
+                "{} x {} GbE per {}",
+                front.p("nic_ports")?.value,
+                front.p("port_gbps")?.value,
+                if cnode.is_some() { "CNode" } else { "EBox" }
             ),
             origin: format!("{}:{}", file.name, r.line),
             params: p,
+            info: BTreeMap::new(),
+            components: [
+                Some(r.text("storage")?),
+                r.opt_text("cnode"),
+                Some(r.text("switch")?),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
         });
     }
     Ok(out)

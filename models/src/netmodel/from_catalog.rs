@@ -6,11 +6,28 @@
 use super::spec::{ClusterSpec, Limit, NodeLimits};
 use super::topology::Topology;
 use crate::capacity::EcRules;
-use crate::catalog::{field as f, Catalog, DeploymentKind, Shape};
+use crate::catalog::{field as f, Catalog, DeploymentKind, Packaging, Shape};
 use crate::error::InputError;
 use crate::iopath::{PathKind, Protection};
 use crate::provenance::Confidence;
 use std::cell::RefCell;
+
+/// How clients reach the cluster; it decides the protocol CPU cost per byte.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Transport {
+    Tcp,
+    Rdma,
+}
+
+impl Transport {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Transport::Tcp => "tcp",
+            Transport::Rdma => "rdma",
+        }
+    }
+}
 
 /// Network choices a scenario or the command line may make; `None` takes the catalog's
 /// assumption.
@@ -19,8 +36,8 @@ pub struct NetOptions {
     pub oversubscription: Option<f64>,
     pub nodes_per_rack: Option<u32>,
     pub clients_per_rack: Option<u32>,
-    /// "tcp" or "rdma"; cloud VMs without documented RDMA always use TCP.
-    pub transport: Option<String>,
+    /// Cloud VMs without documented RDMA always use TCP.
+    pub transport: Option<Transport>,
     /// GPU client VM id whose frontend NIC the clients have.
     pub client_vm: Option<String>,
     /// Per-VM network override for the "what network would it need" question, bytes/s.
@@ -47,42 +64,32 @@ pub fn protection(rules: &EcRules, domains: u32, drr: f64) -> Protection {
 
 /// The I/O path a shape's bytes take.
 pub fn path_kind(shape: &Shape) -> PathKind {
-    match shape.kind {
+    match (shape.kind, shape.packaging) {
         // An EBox is CNode and DNodes in one box: east-west traffic shares its NIC, as
         // on a cloud VM, whether the box is owned or rented.
-        DeploymentKind::VastOwnHardware
-            if shape
-                .param("cnodes_per_storage")
-                .is_some_and(|p| p.value == 0.0) =>
-        {
-            PathKind::VastEboxVm
-        }
-        DeploymentKind::VastOwnHardware => PathKind::VastOwnHardware,
-        DeploymentKind::VastEboxCloudVm => PathKind::VastEboxVm,
-        DeploymentKind::VastBareMetalDpu => PathKind::VastBareMetalDpu,
-        DeploymentKind::AzureBlob => PathKind::AzureBlob,
+        (DeploymentKind::VastOwnHardware, Packaging::Converged) => PathKind::VastEboxVm,
+        (DeploymentKind::VastOwnHardware, Packaging::Disaggregated) => PathKind::VastOwnHardware,
+        (DeploymentKind::VastEboxCloudVm, _) => PathKind::VastEboxVm,
+        (DeploymentKind::VastBareMetalDpu, _) => PathKind::VastBareMetalDpu,
+        (DeploymentKind::AzureBlob, _) => PathKind::AzureBlob,
     }
 }
 
-/// How many network units (pool instances) `nodes` of a shape are: nodes, except for
-/// Blob, whose limits are per storage account. An architect shards data over as many
-/// accounts as the subscription may have in a region (`blob_accounts_per_region`, 250 by
-/// default), so that is the count, or more if the capacity itself needs more accounts
-/// (then `size` warns). More storage servers never add Blob bandwidth.
-pub fn network_units(cat: &Catalog, shape: &Shape, nodes: u32) -> u32 {
+/// Blob storage accounts that `nodes` storage nodes' worth of data is sharded over: the
+/// accounts the customer uses (`blob_accounts_used`, a stated assumption), or more if the
+/// capacity itself needs more accounts at the per-account maximum. Each account has its
+/// own ingress and egress limit, so this — not the storage node count — sets Blob's
+/// bandwidth. 0 for other deployments.
+pub fn blob_accounts(cat: &Catalog, shape: &Shape, nodes: u32) -> Result<u32, InputError> {
     if shape.kind != DeploymentKind::AzureBlob {
-        return nodes;
+        return Ok(0);
     }
     let raw = shape.value(f::DRIVES_PER_NODE) * shape.value(f::DRIVE_BYTES) * nodes as f64;
     let usable = raw / shape.value(f::RAW_PER_USABLE);
-    let account = shape
-        .param("account_max_bytes")
-        .map_or(f64::INFINITY, |p| p.value);
-    let for_capacity = ((usable / account).ceil() as u32).max(1);
-    let region = cat
-        .assumption("blob_accounts_per_region")
-        .map_or(1, |p| p.value.max(1.0) as u32);
-    for_capacity.max(region)
+    let account = shape.value(f::ACCOUNT_MAX_BYTES);
+    let for_capacity = (usable / account).ceil().max(1.0);
+    let used = cat.assumption("blob_accounts_used")?.value.max(1.0);
+    Ok(for_capacity.max(used).min(u32::MAX as f64) as u32)
 }
 
 /// Builds the spec of `shape` for a cluster of `nodes`, at data-reduction ratio `drr`.
@@ -120,30 +127,32 @@ pub fn cluster_spec(
     let protection = protection(&rules, nodes, drr);
     let gbps = |g: f64| g * 1e9 / 8.0;
 
-    let transport = match (&opts.transport, shape.kind) {
-        (_, DeploymentKind::VastEboxCloudVm) => "tcp".to_string(),
-        (Some(t), _) => t.clone(),
-        (None, _) => "rdma".to_string(),
+    // Azure L-series document no RDMA, so VM clusters speak TCP whatever is asked.
+    let transport = match (opts.transport, shape.kind) {
+        (_, DeploymentKind::VastEboxCloudVm) => Transport::Tcp,
+        (Some(t), _) => t,
+        (None, _) => Transport::Rdma,
     };
     let (tcp_eff, tcp_basis) = a("tcp_protocol_efficiency")?;
-    let transport_factor = if transport == "tcp" { tcp_eff } else { 1.0 };
-    let transport_note = if transport == "tcp" {
-        format!(" x TCP efficiency {tcp_basis}")
-    } else {
-        " (RDMA)".to_string()
+    let transport_factor = match transport {
+        Transport::Tcp => tcp_eff,
+        Transport::Rdma => 1.0,
     };
-    // Scale VAST's measured per-CNode budget (GEN6: 37 GB/s read, 7.6 GB/s sustained
-    // write; vendor tool) to a server or VM by its vCPUs.
-    let cnode = cat.shape("vast-df3120-gen6").ok();
+    let transport_note = match transport {
+        Transport::Tcp => format!(" x TCP efficiency {tcp_basis}"),
+        Transport::Rdma => " (RDMA)".to_string(),
+    };
+    // Scale the measured budget of the CNode the shape names (its `protocol_reference`)
+    // to a server or VM by its vCPUs.
     let (ref_vcpus, ref_basis) = a("cnode_reference_vcpus")?;
-    let per_vcpu_budget = |vcpus: f64, vbasis: &str| -> Option<(Limit, Limit)> {
-        let c = cnode?;
-        let r = c.param(f::CLIENT_READ_BPS)?.value / ref_vcpus * vcpus * transport_factor;
-        let w = c.param(f::CLIENT_WRITE_BPS)?.value / ref_vcpus * vcpus * transport_factor;
-        let basis = format!(
-            "GEN6 CNode read/write budget (vendor-tool) x {vbasis} / {ref_basis}{transport_note}"
-        );
-        Some((Limit::new(r, basis.clone()), Limit::new(w, basis)))
+    let per_vcpu_budget = |vcpus: f64, vbasis: &str| -> Result<(Limit, Limit), InputError> {
+        let (cr, crb) = p(f::REFERENCE_CNODE_READ_BPS)?;
+        let (cw, _) = p(f::REFERENCE_CNODE_WRITE_BPS)?;
+        let r = cr / ref_vcpus * vcpus * transport_factor;
+        let w = cw / ref_vcpus * vcpus * transport_factor;
+        let basis =
+            format!("reference CNode budget {crb} x {vbasis} / {ref_basis}{transport_note}");
+        Ok((Limit::new(r, basis.clone()), Limit::new(w, basis)))
     };
 
     let mut node = NodeLimits::default();
@@ -171,14 +180,12 @@ pub fn cluster_spec(
             node.media_read = Some(Limit::new(r, format!("local NVMe read {rb}")));
             node.media_write = Some(Limit::new(w, format!("local NVMe write {wb}")));
             let (v, vb) = p(f::VCPUS)?;
-            if let Some((pr, pw)) = per_vcpu_budget(v, &vb) {
-                node.protocol_read = Some(pr);
-                node.protocol_write = Some(pw);
-            }
+            let (pr, pw) = per_vcpu_budget(v, &vb)?;
+            node.protocol_read = Some(pr);
+            node.protocol_write = Some(pw);
         }
         DeploymentKind::VastOwnHardware => {
             let (net, nb) = p(f::NETWORK_BPS)?;
-            let (ports, pb) = p(f::STORAGE_PORTS_BPS)?;
             let (r, rb) = p(f::CLIENT_READ_BPS)?;
             let (w, wb) = p(f::CLIENT_WRITE_BPS)?;
             let rt = r * transport_factor;
@@ -198,10 +205,11 @@ pub fn cluster_spec(
             node.media_write = Some(Limit::new(qw * drives, format!("{db} x {qwb}")));
             if kind == PathKind::VastEboxVm {
                 // An EBox: one box, one set of ports for everything.
-                node.nic_tx = Some(Limit::new(ports, format!("EBox ports {pb}")));
-                node.nic_rx = Some(Limit::new(ports, format!("EBox ports {pb}")));
-                node.line_rate = Some(Limit::new(ports, format!("EBox ports {pb}")));
+                node.nic_tx = Some(Limit::new(net, format!("EBox ports {nb}")));
+                node.nic_rx = Some(Limit::new(net, format!("EBox ports {nb}")));
+                node.line_rate = Some(Limit::new(net, format!("EBox ports {nb}")));
             } else {
+                let (ports, pb) = p(f::STORAGE_PORTS_BPS)?;
                 let (share, sb) = a("vast_cnode_frontend_port_share")?;
                 let front = Limit::new(
                     net * share,
@@ -241,14 +249,13 @@ pub fn cluster_spec(
             node.media_read = Some(Limit::new(qr * drives, format!("{db} x {qrb}")));
             node.media_write = Some(Limit::new(qw * drives, format!("{db} x {qwb}")));
             let (v, vb) = a("dpu_host_vcpus")?;
-            if let Some((pr, pw)) = per_vcpu_budget(v, &vb) {
-                node.protocol_read = Some(pr);
-                node.protocol_write = Some(pw);
-            }
+            let (pr, pw) = per_vcpu_budget(v, &vb)?;
+            node.protocol_read = Some(pr);
+            node.protocol_write = Some(pw);
         }
         DeploymentKind::AzureBlob => {
             let (eg, eb) = p(f::NETWORK_BPS)?;
-            let (ing, ib) = p("account_ingress_bps")?;
+            let (ing, ib) = p(f::ACCOUNT_INGRESS_BPS)?;
             node.account_egress = Some(Limit::new(eg, format!("per-account egress {eb}")));
             node.account_ingress = Some(Limit::new(ing, format!("per-account ingress {ib}")));
         }
@@ -265,8 +272,14 @@ pub fn cluster_spec(
         None => Limit::new(f64::INFINITY, "no client NIC limit (clients not modelled)"),
     };
     let (ru, _) = a("rack_units_usable")?;
-    let node_u = crate::sizing::node_footprint(cat, shape)?.rack_units;
-    let per_rack_default = (ru / node_u).floor().max(1.0) as u32;
+    // The racks whose uplinks carry client bytes are those of the client-facing boxes:
+    // CNodes when disaggregated, every node otherwise.
+    let front_u = if shape.is_disaggregated() {
+        p(f::CNODE_CHASSIS_RACK_UNITS)?.0 / p(f::CNODES_PER_CHASSIS)?.0.max(1.0)
+    } else {
+        crate::sizing::node_footprint(cat, shape)?.rack_units
+    };
+    let per_rack_default = (ru / front_u).floor().max(1.0) as u32;
     let (os, _) = a("leaf_oversubscription")?;
     let (cpr, _) = a("gpu_client_vms_per_rack")?;
     let topology = Topology {
@@ -299,5 +312,6 @@ pub fn cluster_spec(
         node,
         client_nic,
         topology,
+        accounts: blob_accounts(cat, shape, nodes)?,
     })
 }

@@ -15,7 +15,7 @@ mod spec;
 mod topology;
 
 pub use ceiling::{ceiling, evaluate, Ceiling, PoolLoad};
-pub use from_catalog::{cluster_spec, network_units, path_kind, protection, NetOptions};
+pub use from_catalog::{blob_accounts, cluster_spec, path_kind, protection, NetOptions, Transport};
 pub use pool::Pool;
 pub use spec::{ClusterSpec, Limit, NodeLimits};
 pub use topology::{cross_rack_fraction, racks_for, Topology};

@@ -4,6 +4,7 @@
 
 use super::topology::{cross_rack_fraction, racks_for, Topology};
 use super::Pool;
+use crate::cluster::{Counts, Side};
 use crate::iopath::{path_costs, PathCosts, PathKind, Protection, ResourceClass};
 use ResourceClass::*;
 
@@ -56,17 +57,31 @@ pub struct ClusterSpec {
     /// Frontend NIC of one GPU client VM, each direction.
     pub client_nic: Limit,
     pub topology: Topology,
+    /// Blob storage accounts the data is sharded over (each has its own ingress and
+    /// egress limit); 0 for deployments without accounts.
+    pub accounts: u32,
 }
 
 impl ClusterSpec {
-    pub fn costs(&self, nodes: u32) -> PathCosts {
-        path_costs(self.kind, nodes, &self.protection)
+    /// Per-byte costs; the east-west shares follow the number of data-holding boxes.
+    pub fn costs(&self, counts: Counts) -> PathCosts {
+        path_costs(self.kind, counts.storage, &self.protection)
     }
 
-    /// The pools of a cluster of `nodes` storage nodes and `client_vms` GPU client VMs.
-    /// Pools no byte crosses are left out.
-    pub fn pools(&self, nodes: u32, client_vms: u32) -> Vec<Pool> {
-        let c = self.costs(nodes);
+    /// Instances of a node-side resource class: CNode-side classes scale with the
+    /// compute count, DBox-side ones with the storage count, Blob's account limits with
+    /// the accounts.
+    fn instances(&self, class: ResourceClass, counts: Counts) -> u32 {
+        match Side::of(class) {
+            Some(side) => counts.of(side),
+            None => self.accounts,
+        }
+    }
+
+    /// The pools of a cluster of `counts` storage devices and `client_vms` GPU client
+    /// VMs. Pools no byte crosses are left out.
+    pub fn pools(&self, counts: Counts, client_vms: u32) -> Vec<Pool> {
+        let c = self.costs(counts);
         let mut pools = Vec::new();
         let mut add =
             |class: ResourceClass, name: &str, instances: u32, limit: &Limit, scale_write: f64| {
@@ -122,7 +137,7 @@ impl ClusterSpec {
         ];
         for (class, name, limit) in node_pools {
             if let Some(l) = limit {
-                add(class, name, nodes, l, 1.0);
+                add(class, name, self.instances(class, counts), l, 1.0);
             }
         }
         if let (Some(pr), Some(pw)) = (&n.protocol_read, &n.protocol_write) {
@@ -140,19 +155,20 @@ impl ClusterSpec {
             add(
                 Protocol,
                 "protocol CPU budget (read-equivalent)",
-                nodes,
+                counts.compute,
                 &Limit::new(pr.bytes_per_s, basis),
                 scale,
             );
         }
-        pools.extend(self.uplink_pools(nodes, client_vms, &c));
+        pools.extend(self.uplink_pools(counts.compute, client_vms, &c));
         pools
     }
 
     /// Leaf uplinks: every client byte leaves a storage rack and enters a client rack (GPU
     /// clients sit in their own racks); east-west bytes between storage nodes leave the
     /// rack in proportion to the peers elsewhere. Own hardware keeps its NVMe-oF traffic on
-    /// a separate back-end fabric, so only client bytes cross its uplinks.
+    /// a separate back-end fabric, so only client bytes cross its uplinks, and the racks
+    /// that matter are those of the CNodes (`nodes` is the compute count).
     fn uplink_pools(&self, nodes: u32, client_vms: u32, c: &PathCosts) -> Vec<Pool> {
         let t = &self.topology;
         let mut out = Vec::new();
@@ -263,13 +279,14 @@ mod tests {
                 clients_per_rack: 16,
                 oversubscription: 1.0,
             },
+            accounts: 0,
         }
     }
 
     #[test]
     fn eight_l96as_v5_read_ceiling_is_egress_bound() {
         // 8 VMs × 8.75 GB/s egress / (1 + 7/8) = 37.33 GB/s, far under 8 × 36 GB/s NVMe.
-        let pools = ebox_spec().pools(8, 64);
+        let pools = ebox_spec().pools(Counts::converged(8), 64);
         let c = ceiling(&pools, 1.0);
         let b = &pools[c.binding.unwrap()];
         assert_eq!(b.class, NodeNicTx);
@@ -278,7 +295,7 @@ mod tests {
 
     #[test]
     fn protocol_budget_scales_writes() {
-        let pools = ebox_spec().pools(8, 64);
+        let pools = ebox_spec().pools(Counts::converged(8), 64);
         let p = pools.iter().find(|p| p.class == Protocol).unwrap();
         assert_eq!(p.read_cost, 1.0);
         assert!((p.write_cost - 5.0).abs() < 1e-12);
@@ -286,13 +303,13 @@ mod tests {
 
     #[test]
     fn one_rack_keeps_east_west_off_the_uplinks() {
-        let pools = ebox_spec().pools(8, 64);
+        let pools = ebox_spec().pools(Counts::converged(8), 64);
         let up = pools.iter().find(|p| p.class == StorageUplinkTx).unwrap();
         assert_eq!(
             up.read_cost, 1.0,
             "only the client-facing byte leaves the rack"
         );
-        let pools = ebox_spec().pools(32, 64); // two racks of 16: 16/31 of peers elsewhere
+        let pools = ebox_spec().pools(Counts::converged(32), 64); // two racks of 16: 16/31 of peers elsewhere
         let up = pools.iter().find(|p| p.class == StorageUplinkTx).unwrap();
         let expect = 1.0 + 31.0 / 32.0 * (16.0 / 31.0);
         assert!((up.read_cost - expect).abs() < 1e-12, "{}", up.read_cost);
@@ -300,7 +317,7 @@ mod tests {
 
     #[test]
     fn few_clients_bind_on_their_own_nics() {
-        let pools = ebox_spec().pools(8, 2);
+        let pools = ebox_spec().pools(Counts::converged(8), 2);
         let c = ceiling(&pools, 1.0);
         assert_eq!(pools[c.binding.unwrap()].class, ClientNicRx);
         assert!((c.read - 2.0 * 10e9).abs() < 1e3);

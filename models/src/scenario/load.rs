@@ -192,14 +192,6 @@ fn validate(file: &str, text: &str, sc: &Scenario) -> Result<(), InputError> {
                 ));
             }
         }
-        if let Some(t) = &n.transport {
-            if t != "tcp" && t != "rdma" {
-                return Err(err(
-                    "network.transport",
-                    &format!("must be \"tcp\" or \"rdma\", got {t:?}"),
-                ));
-            }
-        }
         for (k, v) in [
             ("network.nodes_per_rack", n.nodes_per_rack),
             ("network.clients_per_rack", n.clients_per_rack),

@@ -33,6 +33,16 @@ pub struct Scenario {
     pub network: Option<Network>,
     /// Inference KV-cache offload to the cluster, as a steady read/write mix.
     pub inference: Option<Inference>,
+    /// How money is counted where the scenario chooses (absent: pay-as-you-go VMs).
+    pub cost: Option<Cost>,
+}
+
+/// Cost choices of the customer.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Cost {
+    /// "pay-as-you-go", "reserved-1y" or "reserved-3y", for every VM candidate.
+    pub vm_pricing: crate::cost::VmPricing,
 }
 
 /// KV-cache offload: prefill writes each offloaded token's K and V, decode reads them back.
@@ -174,5 +184,5 @@ pub struct Network {
     /// GPU client VMs per rack.
     pub clients_per_rack: Option<u32>,
     /// "tcp" or "rdma": decides protocol CPU cost per byte.
-    pub transport: Option<String>,
+    pub transport: Option<crate::netmodel::Transport>,
 }

@@ -52,7 +52,12 @@ pub struct TrancheEvent {
 #[derive(Clone, Debug, PartialEq)]
 pub struct SimInput {
     pub spec: ClusterSpec,
+    /// Storage devices at the start (DBoxes, EBoxes, VMs, servers; Blob storage nodes).
     pub nodes: u32,
+    /// Protocol servers at the start: CNodes when disaggregated, else `nodes`.
+    pub compute_nodes: u32,
+    /// CNodes apart from DBoxes: a storage failure leaves the CNodes up.
+    pub disaggregated: bool,
     pub drives_per_node: u32,
     /// Stored (post-protection, post-reduction) bytes on one drive, which a drive failure
     /// must rebuild.

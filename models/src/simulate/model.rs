@@ -1,5 +1,6 @@
 use super::input::SimInput;
 use super::result::{SeriesPoint, SimResult};
+use crate::cluster::Counts;
 use crate::iopath::ResourceClass;
 use crate::netmodel::{ceiling, Pool};
 use crate::scenario::CheckpointMode;
@@ -105,7 +106,10 @@ struct Sim<'a> {
     /// One resource per pool class; capacity = the pool's total.
     res: BTreeMap<ResourceClass, ResourceId>,
     pools: Vec<Pool>,
+    /// Storage devices (DBoxes, EBoxes, VMs) and, apart, protocol servers (CNodes; the
+    /// same count when converged).
     nodes: u32,
+    compute: u32,
     nodes_down: u32,
     gpus: u32,
     jobs: Vec<Job>,
@@ -154,6 +158,7 @@ pub fn run_with_progress(input: &SimInput, progress: &mut dyn FnMut(f64)) -> Sim
         res: BTreeMap::new(),
         pools: Vec::new(),
         nodes: input.nodes,
+        compute: input.compute_nodes,
         nodes_down: 0,
         gpus: input.gpus,
         jobs,
@@ -242,7 +247,13 @@ impl Sim<'_> {
     /// resource to its total capacity (adding resources for classes not seen before).
     fn repool(&mut self, now: SimTime) {
         let up = self.nodes.saturating_sub(self.nodes_down).max(1);
-        self.pools = self.input.spec.pools(up, self.client_vms(self.gpus));
+        // A failed storage box takes its protocol server with it only when it is one box.
+        let counts = if self.input.disaggregated {
+            Counts::new(up, self.compute)
+        } else {
+            Counts::converged(up)
+        };
+        self.pools = self.input.spec.pools(counts, self.client_vms(self.gpus));
         for p in &self.pools {
             let cap = p.total_capacity();
             match self.res.get(&p.class) {
@@ -466,7 +477,13 @@ impl Sim<'_> {
         let Some(f) = &self.input.failures else {
             return;
         };
-        if self.input.spec.costs(self.nodes).rebuild.is_empty() {
+        if self
+            .input
+            .spec
+            .costs(Counts::converged(self.nodes))
+            .rebuild
+            .is_empty()
+        {
             return;
         }
         let drives = self.nodes as f64 * self.input.drives_per_node as f64;
@@ -528,6 +545,14 @@ impl Sim<'_> {
                     t.label
                 ));
                 self.nodes += t.add_nodes;
+                // A tranche of storage keeps the cluster's CNode-to-DBox ratio (the
+                // same count again when converged).
+                let (s0, c0) = (
+                    self.input.nodes.max(1) as u64,
+                    self.input.compute_nodes as u64,
+                );
+                self.compute +=
+                    u32::try_from((t.add_nodes as u64 * c0).div_ceil(s0)).unwrap_or(u32::MAX);
                 let n = self.jobs.len();
                 for j in 0..n {
                     self.jobs[j].gpus += share(t.add_gpus, n, j);

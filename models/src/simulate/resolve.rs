@@ -3,11 +3,12 @@
 
 use super::input::{CheckpointPlan, FailurePlan, SimInput, SteadyDemand, Training, TrancheEvent};
 use crate::catalog::{field as f, Catalog, Shape};
+use crate::cluster::Counts;
 use crate::error::InputError;
-use crate::netmodel::{cluster_spec, network_units, NetOptions};
+use crate::netmodel::{cluster_spec, NetOptions};
 use crate::provenance::{Confidence, Param};
 use crate::scenario::Scenario;
-use crate::sizing::{nodes_for_capacity, size_at, Request, Sizing};
+use crate::sizing::{min_counts, nodes_for_capacity, size_at, Request, Sizing};
 use crate::units::Bytes;
 use crate::workload::checkpoint::checkpoint_bytes;
 use vastplan_sim::{SimDuration, SimTime};
@@ -61,23 +62,34 @@ pub fn net_options(sc: &Scenario) -> NetOptions {
     }
 }
 
-/// Sizing of `shape` for the scenario's capacity, or at `nodes` if given.
+/// The scenario's request for sizing: capacity, data reduction, the traffic Blob bills
+/// transactions on, and how VMs are paid for.
+pub fn request(cat: &Catalog, sc: &Scenario, file: &str) -> Result<Request, InputError> {
+    let mut req = Request::new(Bytes::from_pb(sc.request.logical_pb), drr(cat, sc, file)?);
+    let t = crate::plan::targets(cat, sc)?;
+    req.read_bps = t.read_bps;
+    req.write_bps = t.write_bps;
+    req.vm_pricing = sc
+        .cost
+        .as_ref()
+        .map_or_else(Default::default, |c| c.vm_pricing);
+    Ok(req)
+}
+
+/// Sizing of `shape` for the scenario's capacity, or at `counts` if given.
 pub fn sizing(
     cat: &Catalog,
     sc: &Scenario,
     shape: &Shape,
-    nodes: Option<u64>,
+    counts: Option<Counts>,
     file: &str,
 ) -> Result<Sizing, InputError> {
-    let req = Request {
-        logical: Bytes::from_pb(sc.request.logical_pb),
-        drr: drr(cat, sc, file)?,
+    let req = request(cat, sc, file)?;
+    let c = match counts {
+        Some(c) => c,
+        None => min_counts(shape, nodes_for_capacity(cat, shape, &req)?),
     };
-    let n = match nodes {
-        Some(n) => n,
-        None => nodes_for_capacity(cat, shape, &req)?,
-    };
-    size_at(cat, shape, &req, n)
+    size_at(cat, shape, &req, c)
 }
 
 /// Rate at which one storage node loses its data. The scenario's `node_loss_per_year`
@@ -160,11 +172,17 @@ pub fn sim_input_with(
     let (days, seed) = (o.days, o.seed);
     let err = |field: &str, m: &str| InputError::new(file, m.to_string()).field(field);
     let drr_v = sized.drr.max(1.0);
-    let nodes = sized.nodes as u32;
+    let counts = sized.counts();
+    let nodes = counts.storage;
     let mut net = net_options(sc);
     net.node_network = o.node_network;
     let spec = cluster_spec(cat, shape, nodes, drr_v, &net)?;
-    let units = network_units(cat, shape, nodes);
+    // Clients open streams to the protocol servers (or, on Blob, the accounts).
+    let units = if spec.accounts > 0 {
+        spec.accounts
+    } else {
+        counts.compute
+    };
     let days = match (days, &sc.simulation) {
         (Some(d), _) => d,
         (None, Some(s)) => s.days,
@@ -242,7 +260,9 @@ pub fn sim_input_with(
     let drive_used = (stored / (drives * nodes as f64)).min(shape.value(f::DRIVE_BYTES));
     Ok(SimInput {
         spec,
-        nodes: units,
+        nodes,
+        compute_nodes: counts.compute,
+        disaggregated: shape.is_disaggregated(),
         drives_per_node: drives as u32,
         drive_used_bytes: drive_used,
         gpus,
