@@ -21,7 +21,7 @@ fn size_table_lists_every_kind() {
     ] {
         assert!(s.contains(id), "{id} missing:\n{s}");
     }
-    assert!(s.contains("least-confident input"));
+    assert!(s.contains("weakest") && s.contains("cnodes"), "{s}");
 }
 
 #[test]
@@ -40,7 +40,7 @@ fn size_csv_and_json() {
     assert!(o.status.success(), "{}", stderr(&o));
     let s = stdout(&o);
     assert_eq!(s.lines().count(), 3, "{s}");
-    assert!(s.starts_with("shape,kind,nodes,racks"));
+    assert!(s.starts_with("shape,kind,nodes,compute_nodes,racks"), "{s}");
     let o = vastplan(&[
         "size",
         "--logical-pb",

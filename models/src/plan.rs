@@ -43,7 +43,19 @@ pub struct Targets {
     pub checkpoint_p99_s: Option<f64>,
     pub max_usd_per_gbs_month: Option<f64>,
     pub max_usd_per_month: Option<f64>,
+    /// Lowest acceptable mean GPU utilisation (judged on the simulation).
+    pub gpu_utilisation_min: Option<f64>,
+    /// Fewest acceptable nines of annual durability.
+    pub durability_nines_min: f64,
+    /// Each target in words with where its value came from (stated or a default), for
+    /// every report to print.
+    pub stated: Vec<String>,
 }
+
+/// Nines of durability a scenario asks for when it does not say: nine nines, two short
+/// of what Azure publishes for LRS and what VAST claims, and far above what a cluster
+/// that loses data every few years gives.
+pub const DEFAULT_DURABILITY_NINES: f64 = 9.0;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Verdict {
@@ -76,6 +88,13 @@ pub struct CandidatePlan {
     pub durability_basis: String,
     pub verdicts: Vec<Verdict>,
     pub met: bool,
+    /// The targets this row misses.
+    pub missed: Vec<String>,
+    /// 1 = recommended (the cheapest row that meets every target and rests on no
+    /// hypothetical input); set by [`rank`] across candidates.
+    pub rank: Option<u32>,
+    /// Rests on at least one hypothetical input (never recommended).
+    pub hypothetical: bool,
     /// Why a target cannot be met by growing this shape, if so.
     pub why_not: Option<String>,
     pub least_confident: String,
@@ -108,12 +127,103 @@ pub fn targets(cat: &Catalog, sc: &Scenario) -> Result<Targets, InputError> {
     };
     // KV-cache offload adds to whatever else the cluster must carry.
     let (kr, kw) = crate::simulate::resolve::kv_offload(cat, sc)?.unwrap_or((0.0, 0.0));
+    let ts = sc.targets.clone().unwrap_or_default();
+    let mut stated = Vec::new();
+    let mut say = |what: String| stated.push(what);
+    let read_bps = match ts.read_gbs {
+        Some(r) => {
+            say(format!("read {r} GB/s (targets.read_gbs)"));
+            r * 1e9
+        }
+        None => {
+            let basis = match (&sc.clients, sc.request.read_gbs) {
+                (_, Some(_)) => "request.read_gbs".to_string(),
+                (Some(c), None) => format!(
+                    "{} GPUs x {} reading x the {} floor demand",
+                    c.gpus, c.reading_fraction, c.workload
+                ),
+                (None, None) => "none stated".to_string(),
+            };
+            say(format!("read {:.0} GB/s ({basis})", (read + kr) / 1e9));
+            read + kr
+        }
+    };
+    let write_bps = match ts.write_gbs {
+        Some(w) => {
+            say(format!("write {w} GB/s (targets.write_gbs)"));
+            w * 1e9
+        }
+        None => {
+            let basis = match (&sc.checkpoint, sc.request.write_gbs) {
+                (_, Some(_)) => "request.write_gbs".to_string(),
+                (Some(c), None) => format!(
+                    "{} jobs' {} checkpoints within {} s",
+                    c.jobs,
+                    c.model,
+                    c.target_seconds.map_or("-".into(), |t| t.to_string())
+                ),
+                (None, None) => "none stated".to_string(),
+            };
+            say(format!("write {:.0} GB/s ({basis})", (write + kw) / 1e9));
+            write + kw
+        }
+    };
+    let checkpoint_p99_s = ts
+        .checkpoint_p99_s
+        .or_else(|| sc.checkpoint.as_ref().and_then(|c| c.target_seconds));
+    if let Some(c) = checkpoint_p99_s {
+        say(format!("checkpoint p99 at most {c} s"));
+    }
+    let gpu_utilisation_min = match (ts.gpu_utilisation_min, &sc.clients) {
+        (Some(u), _) => {
+            say(format!(
+                "GPU utilisation at least {:.0} % (targets)",
+                u * 100.0
+            ));
+            Some(u)
+        }
+        (None, Some(c)) => {
+            let f = cat.workload(&c.workload)?.step().au_floor;
+            say(format!(
+                "GPU utilisation at least {:.0} % (default: the {} MLPerf AU floor)",
+                f * 100.0,
+                c.workload
+            ));
+            Some(f)
+        }
+        (None, None) => None,
+    };
+    let durability_nines_min = match ts.durability_nines_min {
+        Some(n) => {
+            say(format!("durability at least {n} nines (targets)"));
+            n
+        }
+        None => {
+            say(format!(
+                "durability at least {DEFAULT_DURABILITY_NINES} nines (default)"
+            ));
+            DEFAULT_DURABILITY_NINES
+        }
+    };
+    let max_usd_per_month = ts.usd_per_month_max.or(sc.request.max_usd_per_month);
+    if let Some(m) = max_usd_per_month {
+        say(format!("at most ${m:.0} per month"));
+    }
+    let max_usd_per_gbs_month = ts
+        .usd_per_gbs_month_max
+        .or(sc.request.max_usd_per_gbs_month);
+    if let Some(m) = max_usd_per_gbs_month {
+        say(format!("at most ${m:.0} per GB/s-month of read ceiling"));
+    }
     Ok(Targets {
-        read_bps: read + kr,
-        write_bps: write + kw,
-        checkpoint_p99_s: sc.checkpoint.as_ref().and_then(|c| c.target_seconds),
-        max_usd_per_gbs_month: sc.request.max_usd_per_gbs_month,
-        max_usd_per_month: sc.request.max_usd_per_month,
+        read_bps,
+        write_bps,
+        checkpoint_p99_s,
+        max_usd_per_gbs_month,
+        max_usd_per_month,
+        gpu_utilisation_min,
+        durability_nines_min,
+        stated,
     })
 }
 
@@ -228,7 +338,26 @@ fn judge(t: &Targets, e: &Evaluated) -> Vec<Verdict> {
             met: value <= goal,
         });
     }
+    if let (Some(goal), Some(u)) = (
+        t.gpu_utilisation_min,
+        e.sim.as_ref().and_then(|s| s.gpu_utilisation),
+    ) {
+        v.push(Verdict {
+            target: "GPU utilisation".into(),
+            goal,
+            value: u,
+            met: u >= goal * (1.0 - 1e-9),
+        });
+    }
     v
+}
+
+/// Whether more devices could fix a missed target (money and durability they cannot).
+fn growable(v: &Verdict) -> bool {
+    !matches!(
+        v.target.as_str(),
+        "$/GB/s-month" | "$/month" | "durability nines"
+    )
 }
 
 /// Counts that hold the capacity (`capacity`, with the minimum CNodes) and carry the
@@ -330,9 +459,7 @@ pub fn plan_candidate(
     // whose resource binds (CNodes or DBoxes), by a quarter each step.
     while why_not.is_none()
         && steps < o.max_growth_steps
-        && verdicts
-            .iter()
-            .any(|v| !v.met && v.target != "$/GB/s-month" && v.target != "$/month")
+        && verdicts.iter().any(|v| !v.met && growable(v))
     {
         steps += 1;
         counts = grown(shape, counts, e.binding_class.and_then(Side::of));
@@ -361,14 +488,47 @@ pub fn plan_candidate(
         rebuild_bytes_per_s: measured.map(|g| g * 1e9),
         ..Overrides::default()
     };
-    let nines = candidate(cat, shape, nodes, &ov)
-        .and_then(|c| evaluate(&c.input))
-        .ok()
-        .map(|d| d.nines);
-    let durability_basis = match measured {
-        Some(g) => format!("rebuild rate measured by the simulation ({g:.1} GB/s)"),
-        None => "rebuild rate from catalog assumptions".to_string(),
+    let (nines, durability_basis) = match shape.param(crate::catalog::field::DURABILITY_NINES) {
+        // A layout the customer does not control: the provider's published figure.
+        Some(p) => (
+            Some(p.value),
+            format!("published by the provider ({}, {})", p.source, p.confidence),
+        ),
+        None => (
+            candidate(cat, shape, nodes, &ov)
+                .and_then(|c| evaluate(&c.input))
+                .ok()
+                .map(|d| d.nines),
+            match measured {
+                Some(g) => format!(
+                    "absorbing-chain model; rebuild rate measured by the simulation ({g:.1} GB/s); node loss {} per node-year",
+                    ov.node_loss_per_year.map_or("catalog".into(), |r| r.to_string())
+                ),
+                None => format!(
+                    "absorbing-chain model; rebuild rate from catalog assumptions; node loss {} per node-year",
+                    ov.node_loss_per_year.map_or("catalog".into(), |r| r.to_string())
+                ),
+            },
+        ),
     };
+    verdicts.push(Verdict {
+        target: "durability nines".into(),
+        goal: t.durability_nines_min,
+        value: nines.unwrap_or(0.0),
+        met: nines.is_some_and(|n| n >= t.durability_nines_min),
+    });
+    let missed: Vec<String> = verdicts
+        .iter()
+        .filter(|v| !v.met)
+        .map(|v| v.target.clone())
+        .collect();
+    if why_not.is_none() && !missed.is_empty() {
+        why_not = Some(format!(
+            "misses {} at {nodes} nodes (binding: {})",
+            missed.join(", "),
+            e.binding
+        ));
+    }
     let lc_sizing = e.sizing.least_confident().clone();
     let (least, conf) = match e.inputs.first() {
         Some((n, c)) if *c < lc_sizing.confidence => (n.clone(), *c),
@@ -384,7 +544,15 @@ pub fn plan_candidate(
         nodes,
         compute_nodes: counts.compute as u64,
         growth_steps: steps,
-        met: verdicts.iter().all(|v| v.met),
+        met: missed.is_empty(),
+        missed,
+        rank: None,
+        hypothetical: e
+            .sizing
+            .inputs
+            .iter()
+            .any(|i| i.confidence == Confidence::Hypothetical)
+            || e.inputs.iter().any(|(_, c)| *c == Confidence::Hypothetical),
         verdicts,
         why_not,
         read_ceiling_bps: e.read_ceiling,
@@ -398,4 +566,74 @@ pub fn plan_candidate(
         sizing: e.sizing,
         sim: e.sim,
     })
+}
+
+/// Ranks candidates: rows that meet every target first (those resting on a hypothetical
+/// input after the rest), cheapest first; then the others by fewest missed targets and
+/// cost. Rank 1 is recommended only if it meets every target and is not hypothetical.
+pub fn rank(plans: &mut [CandidatePlan]) {
+    let mut order: Vec<usize> = (0..plans.len()).collect();
+    let key = |p: &CandidatePlan| (!p.met, p.hypothetical, p.missed.len());
+    order.sort_by(|&a, &b| {
+        let (pa, pb) = (&plans[a], &plans[b]);
+        key(pa)
+            .cmp(&key(pb))
+            .then(pa.sizing.usd_per_month.total_cmp(&pb.sizing.usd_per_month))
+            .then(pa.shape.cmp(&pb.shape))
+    });
+    for (r, i) in order.into_iter().enumerate() {
+        plans[i].rank = Some(r as u32 + 1);
+    }
+}
+
+/// The decision in one paragraph: what to build and why, or why nothing qualifies.
+pub fn decision(plans: &[CandidatePlan]) -> String {
+    let describe = |p: &CandidatePlan| {
+        if p.compute_nodes != p.nodes {
+            format!(
+                "{} DBoxes + {} CNodes of {}",
+                p.nodes, p.compute_nodes, p.shape
+            )
+        } else {
+            format!("{} x {}", p.nodes, p.shape)
+        }
+    };
+    let first = plans.iter().find(|p| p.rank == Some(1));
+    match first {
+        Some(p) if p.met && !p.hypothetical => {
+            let next = plans
+                .iter()
+                .filter(|q| q.met && q.shape != p.shape)
+                .min_by(|a, b| a.sizing.usd_per_month.total_cmp(&b.sizing.usd_per_month));
+            let runner = match next {
+                Some(q) => format!(
+                    "; next: {} at ${:.0}/month{}",
+                    q.shape,
+                    q.sizing.usd_per_month,
+                    if q.hypothetical { " (rests on a hypothetical input)" } else { "" }
+                ),
+                None => "; no other candidate meets every target".to_string(),
+            };
+            format!(
+                "Recommended: {} at ${:.0}/month — the cheapest candidate that meets every target and rests on no hypothetical input (least-confident input: {}, {}){runner}.",
+                describe(p),
+                p.sizing.usd_per_month,
+                p.least_confident,
+                p.least_confidence
+            )
+        }
+        Some(p) if p.met => format!(
+            "No recommendation: only candidates resting on a hypothetical input meet every target; the cheapest is {} at ${:.0}/month (hypothetical: {}).",
+            describe(p),
+            p.sizing.usd_per_month,
+            p.least_confident
+        ),
+        Some(p) => format!(
+            "No candidate meets every target. Closest: {} at ${:.0}/month, which misses {}.",
+            describe(p),
+            p.sizing.usd_per_month,
+            p.missed.join(", ")
+        ),
+        None => "No candidates.".to_string(),
+    }
 }

@@ -80,10 +80,13 @@ fn every_csv_row_has_a_source_and_confidence() {
                 "write_gbps",
                 "cnode",
                 "storage",
-                "cnodes_per_storage",
                 "switch",
-                "storage_per_switch_pair",
                 "min_nodes",
+                "min_cnodes",
+                "usable_tb",
+                "cnodes_per_chassis",
+                "protocol_reference",
+                "durability_nines",
                 "dpu",
                 "vendor",
                 "ports",
@@ -140,10 +143,10 @@ fn l96aos_v5_uses_six_disks_not_the_printed_nine() {
 #[test]
 fn override_marks_user_and_changes_cost() {
     let mut c = Catalog::load(&dir()).unwrap();
-    let req = Request {
-        logical: Bytes::from_pb(40.0),
-        drr: Param::new(1.2, "test", Confidence::Derived),
-    };
+    let req = Request::new(
+        Bytes::from_pb(40.0),
+        Param::new(1.2, "test", Confidence::Derived),
+    );
     let before = size(&c, c.shape("L96as_v5").unwrap(), &req).unwrap();
     c.apply_override("L96as_v5", "price_usd_per_hour", 6.0)
         .unwrap();
@@ -194,10 +197,10 @@ fn bad_dataset_reports_file_line_and_field() {
 #[test]
 fn assumption_overrides_reach_vm_footprint() {
     let mut c = Catalog::load(&dir()).unwrap();
-    let req = Request {
-        logical: Bytes::from_pb(40.0),
-        drr: Param::new(1.2, "test", Confidence::Derived),
-    };
+    let req = Request::new(
+        Bytes::from_pb(40.0),
+        Param::new(1.2, "test", Confidence::Derived),
+    );
     let before = size(&c, c.shape("L96as_v5").unwrap(), &req).unwrap();
     c.apply_override("assumptions", "azure_servers_per_rack", 48.0)
         .unwrap();

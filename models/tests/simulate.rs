@@ -17,7 +17,8 @@ fn input(toml: &str, shape: &str, nodes: Option<u64>) -> SimInput {
     let cat = catalog();
     let sc = parse_scenario("test.toml", toml).unwrap();
     let s = cat.shape(shape).unwrap().clone();
-    let sized = sizing(&cat, &sc, &s, nodes, "test.toml").unwrap();
+    let counts = nodes.map(|n| vastplan_models::sizing::counts_for(&s, n, None));
+    let sized = sizing(&cat, &sc, &s, counts, "test.toml").unwrap();
     sim_input(&cat, &sc, &s, &sized, None, None, "test.toml").unwrap()
 }
 
@@ -57,7 +58,7 @@ sample_interval_s = 60
     ] {
         let inp = input(&toml, shape, None);
         let pools = inp.spec.pools(
-            inp.nodes,
+            inp.counts(),
             SimInput::client_vms(inp.gpus, inp.gpus_per_client_vm),
         );
         let want = ceiling(&pools, 1.0).read;
@@ -123,7 +124,7 @@ fn a_synchronous_checkpoint_takes_size_over_the_write_ceiling() {
     // whole write ceiling (with the job's client NICs in the pools).
     let inp = input(&checkpoint_toml(0.1), "L128aos_v5", None);
     let pools = inp.spec.pools(
-        inp.nodes,
+        inp.counts(),
         SimInput::client_vms(inp.gpus, inp.gpus_per_client_vm),
     );
     let w = ceiling(&pools, 0.0).write;

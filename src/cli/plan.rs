@@ -10,7 +10,7 @@ use crate::report::plan_report::plan_page;
 use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
-use vastplan_models::plan::{plan_candidate, targets, CandidatePlan, PlanOptions};
+use vastplan_models::plan::{decision, plan_candidate, rank, targets, CandidatePlan, PlanOptions};
 use vastplan_models::ratio::{ratio_rows, RatioQuery, RatioRow};
 use vastplan_models::scenario::{line_of_key, Scenario};
 use vastplan_models::simulate::resolve::{drr, gpus_per_vm, net_options};
@@ -87,6 +87,8 @@ pub fn run(mut cat: Catalog, a: &PlanArgs, out: &mut dyn Write) -> Result<(), Cl
         bar.finish();
         plans.push(p);
     }
+    rank(&mut plans);
+    let decision = decision(&plans);
     let ratio = ratio_for(&cat, &sc, &file)?;
     let seed = a.seed.unwrap_or(sc.seed);
     if let Some(dir) = &a.out {
@@ -98,7 +100,7 @@ pub fn run(mut cat: Catalog, a: &PlanArgs, out: &mut dyn Write) -> Result<(), Cl
         let mut bom = Vec::new();
         bom_table(&plans).write_csv(&mut bom)?;
         write_atomic(&dir.join("bom.csv"), &bom)?;
-        let json = serde_json::json!({"scenario": sc.name, "seed": seed, "targets": t, "candidates": plans, "ratio": ratio.as_ref().map(|r| &r.1)});
+        let json = serde_json::json!({"scenario": sc.name, "seed": seed, "decision": decision, "targets": t, "candidates": plans, "ratio": ratio.as_ref().map(|r| &r.1)});
         write_atomic(
             &dir.join("plan.json"),
             serde_json::to_string_pretty(&json)
@@ -126,18 +128,21 @@ pub fn run(mut cat: Catalog, a: &PlanArgs, out: &mut dyn Write) -> Result<(), Cl
         )?,
         Format::Csv => table(&plans, true).write_csv(out)?,
         Format::Table => {
-            writeln!(
-                out,
-                "{} — {} PB logical; read target {:.0} GB/s, write target {:.0} GB/s",
-                sc.name,
-                sc.request.logical_pb,
-                t.read_bps / 1e9,
-                t.write_bps / 1e9
-            )?;
-            table(&plans, false).write_text(out)?;
-            for p in &plans {
+            writeln!(out, "{} — {} PB logical", sc.name, sc.request.logical_pb)?;
+            for l in wrap(&decision, 120) {
+                writeln!(out, "{l}")?;
+            }
+            for l in wrap(&format!("targets: {}", t.stated.join("; ")), 120) {
+                writeln!(out, "{l}")?;
+            }
+            let mut sorted: Vec<&CandidatePlan> = plans.iter().collect();
+            sorted.sort_by_key(|p| p.rank);
+            table_of(&sorted, false).write_text(out)?;
+            for p in &sorted {
                 if let Some(w) = &p.why_not {
-                    writeln!(out, "{}: {w}", p.shape)?;
+                    for l in wrap(&format!("{}: {w}", p.shape), 120) {
+                        writeln!(out, "{l}")?;
+                    }
                 }
                 if a.verbose {
                     writeln!(
@@ -204,8 +209,13 @@ fn ratio_for(
 }
 
 fn table(plans: &[CandidatePlan], exact: bool) -> Table {
+    table_of(&plans.iter().collect::<Vec<_>>(), exact)
+}
+
+fn table_of(plans: &[&CandidatePlan], exact: bool) -> Table {
     let header: &[&str] = if exact {
         &[
+            "rank",
             "shape",
             "kind",
             "nodes",
@@ -232,24 +242,25 @@ fn table(plans: &[CandidatePlan], exact: bool) -> Table {
             "checkpoint_p99_s",
             "gpu_utilisation",
             "nines",
+            "durability_basis",
             "met",
+            "missed",
             "least_confident_input",
             "least_confidence",
         ]
     } else {
         &[
+            "rank",
             "shape",
             "nodes",
             "cnodes",
             "racks",
-            "kW",
             "$/month",
             "read GB/s",
-            "binds",
             "ckpt p99",
             "GPU %",
             "nines",
-            "target",
+            "verdict",
             "weakest",
         ]
     };
@@ -258,6 +269,7 @@ fn table(plans: &[CandidatePlan], exact: bool) -> Table {
         let s = p.sim.as_ref();
         if exact {
             t.push(vec![
+                p.rank.map_or(String::new(), |r| r.to_string()),
                 p.shape.clone(),
                 p.kind.to_string(),
                 p.nodes.to_string(),
@@ -288,7 +300,9 @@ fn table(plans: &[CandidatePlan], exact: bool) -> Table {
                 s.and_then(|s| s.gpu_utilisation)
                     .map_or(String::new(), |u| format!("{u}")),
                 p.nines.map_or(String::new(), |n| format!("{n}")),
+                p.durability_basis.clone(),
                 p.met.to_string(),
+                p.missed.join(";"),
                 p.least_confident.clone(),
                 p.least_confidence.to_string(),
             ]);
@@ -301,20 +315,23 @@ fn table(plans: &[CandidatePlan], exact: bool) -> Table {
                 }
             };
             t.push(vec![
+                p.rank.map_or("-".into(), |r| r.to_string()),
                 short(&p.shape, 16),
                 p.nodes.to_string(),
                 p.compute_nodes.to_string(),
                 p.sizing.racks.to_string(),
-                format!("{:.0}", p.sizing.kw_facility),
                 money(p.sizing.usd_per_month),
                 format!("{:.0}", p.read_ceiling_bps / 1e9),
-                short(&p.binding, 12),
                 s.and_then(|s| s.checkpoint_p99_s)
                     .map_or("-".into(), |v| format!("{v:.1}s")),
                 s.and_then(|s| s.gpu_utilisation)
                     .map_or("-".into(), |u| format!("{:.1}", u * 100.0)),
                 p.nines.map_or("-".into(), |n| format!("{n:.1}")),
-                if p.met { "met".into() } else { "MISSED".into() },
+                if p.met {
+                    "met".into()
+                } else {
+                    format!("misses {}", p.missed.len())
+                },
                 // The terminal shows how weak; plan.csv and the report name the input.
                 p.least_confidence.to_string(),
             ]);
@@ -359,4 +376,24 @@ fn bom_table(plans: &[CandidatePlan]) -> Table {
         }
     }
     t
+}
+
+/// `text` broken at spaces into lines of at most `width` characters (a longer word
+/// stands alone).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    for w in text.split_whitespace() {
+        if !cur.is_empty() && cur.chars().count() + 1 + w.chars().count() > width {
+            lines.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(w);
+    }
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    lines
 }

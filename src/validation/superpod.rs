@@ -58,7 +58,11 @@ fn fit(cat: &Catalog, shape: &Shape, q: &BandwidthQuery) -> Result<Fit, InputErr
 /// `n` with one device fewer on each side that is above `min` (one count when converged).
 fn one_fewer(shape: &Shape, n: Counts, min: Counts) -> Vec<Counts> {
     if !shape.is_disaggregated() {
-        return vec![Counts::converged(n.storage - 1)];
+        return if n.storage > min.storage {
+            vec![Counts::converged(n.storage - 1)]
+        } else {
+            Vec::new()
+        };
     }
     [Side::Storage, Side::Compute]
         .into_iter()

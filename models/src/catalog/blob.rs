@@ -24,6 +24,7 @@ const COLS: &[&str] = &[
     "rack_units_per_node",
     "watts_avg_per_node",
     "watts_peak_per_node",
+    "durability_nines",
     "source",
     "confidence",
 ];
@@ -39,6 +40,10 @@ pub fn load(path: &Path, prices: &mut PriceBook) -> Result<Vec<Shape>, InputErro
             return Err(r.err("raw_per_usable", "redundancy cannot store more than raw"));
         }
         p.insert(f::RAW_PER_USABLE.to_string(), overhead);
+        p.insert(
+            f::DURABILITY_NINES.to_string(),
+            r.param("durability_nines")?,
+        );
         p.insert(
             f::ACCOUNT_MAX_BYTES.to_string(),
             r.param("account_max_pib")?.scaled(PIB),

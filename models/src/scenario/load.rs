@@ -112,8 +112,35 @@ fn validate(file: &str, text: &str, sc: &Scenario) -> Result<(), InputError> {
             }
         }
     }
+    if let Some(t) = &sc.targets {
+        for (k, v, hi) in [
+            ("targets.gpu_utilisation_min", t.gpu_utilisation_min, 1.0),
+            ("targets.checkpoint_p99_s", t.checkpoint_p99_s, 1e9),
+            ("targets.durability_nines_min", t.durability_nines_min, 30.0),
+            ("targets.usd_per_month_max", t.usd_per_month_max, 1e15),
+            (
+                "targets.usd_per_gbs_month_max",
+                t.usd_per_gbs_month_max,
+                1e12,
+            ),
+            ("targets.read_gbs", t.read_gbs, 1e9),
+            ("targets.write_gbs", t.write_gbs, 1e9),
+        ] {
+            if let Some(v) = v {
+                if !(v.is_finite() && (0.0..=hi).contains(&v)) {
+                    return Err(err(k, &format!("must be between 0 and {hi}, got {v}")));
+                }
+            }
+        }
+    }
     if sc.candidates.is_empty() {
         return Err(err("candidates", "name at least one catalog shape"));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for c in &sc.candidates {
+        if !seen.insert(c) {
+            return Err(err("candidates", &format!("{c} is listed twice")));
+        }
     }
     if let Some(c) = &sc.clients {
         if !(c.reading_fraction > 0.0 && c.reading_fraction <= 1.0) {

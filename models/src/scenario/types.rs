@@ -35,6 +35,31 @@ pub struct Scenario {
     pub inference: Option<Inference>,
     /// How money is counted where the scenario chooses (absent: pay-as-you-go VMs).
     pub cost: Option<Cost>,
+    /// What a candidate must achieve to be `met` (absent fields take stated defaults).
+    pub targets: Option<TargetsSpec>,
+}
+
+/// A scenario's targets. Every one is optional; `plan` states the default it used.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TargetsSpec {
+    /// Lowest acceptable mean GPU utilisation, 0..1 (default: the workload's MLPerf AU
+    /// floor).
+    pub gpu_utilisation_min: Option<f64>,
+    /// Longest acceptable p99 synchronous checkpoint, seconds (default:
+    /// `checkpoint.target_seconds`).
+    pub checkpoint_p99_s: Option<f64>,
+    /// Fewest acceptable nines of annual durability (default: 9).
+    pub durability_nines_min: Option<f64>,
+    /// Budget ceiling, USD per month (default: `request.max_usd_per_month`).
+    pub usd_per_month_max: Option<f64>,
+    /// Price-performance ceiling, USD per month per GB/s of read ceiling (default:
+    /// `request.max_usd_per_gbs_month`).
+    pub usd_per_gbs_month_max: Option<f64>,
+    /// Sustained client read and write, GB/s (default: `request.read_gbs`/`write_gbs`, or
+    /// derived from the clients and checkpoints).
+    pub read_gbs: Option<f64>,
+    pub write_gbs: Option<f64>,
 }
 
 /// Cost choices of the customer.

@@ -78,6 +78,15 @@ pub struct SimInput {
 }
 
 impl SimInput {
+    /// The device counts the run starts with.
+    pub fn counts(&self) -> crate::cluster::Counts {
+        if self.disaggregated {
+            crate::cluster::Counts::new(self.nodes, self.compute_nodes)
+        } else {
+            crate::cluster::Counts::converged(self.nodes)
+        }
+    }
+
     pub fn client_vms(gpus: u32, per_vm: u32) -> u32 {
         gpus.div_ceil(per_vm.max(1))
     }

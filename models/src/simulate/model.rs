@@ -726,11 +726,6 @@ impl Sim<'_> {
     }
 
     fn record(&mut self, now: SimTime) {
-        let rf = self
-            .input
-            .training
-            .as_ref()
-            .map_or(1.0, |t| t.reading_fraction);
         let (mut busy, mut total, mut read, mut demand, mut write) = (0.0, 0.0, 0.0, 0.0, 0.0);
         let mut quiet = true;
         let mut short = false;
@@ -745,8 +740,10 @@ impl Sim<'_> {
             read += tr;
             match self.jobs[j].phase {
                 Phase::Training => {
+                    // A data-parallel job steps together: when its readers wait, every
+                    // GPU of the job waits, reading or not.
                     let au = if d > 0.0 { (tr / d).min(1.0) } else { 1.0 };
-                    busy += gpus * (rf * au + (1.0 - rf));
+                    busy += gpus * au;
                     if d > 0.0 && tr < self.job_floor_demand(j) * (1.0 - 1e-9) {
                         short = true;
                     }
