@@ -1,5 +1,5 @@
 #!/bin/sh
-# Installs Debian's chromium for tests/report_browser.rs. Idempotent: the
+# Installs Debian's chromium for tests/it/report_browser.rs. Idempotent: the
 # browser test needs a real browser and fails (does not skip) without one.
 set -eu
 if command -v chromium >/dev/null 2>&1; then

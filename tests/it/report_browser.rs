@@ -6,9 +6,7 @@
 //! Chromium is required, not optional: CI installs it with `.ci/install-chromium.sh`.
 //! Set `CHROMIUM` to use a binary that is not `chromium` on PATH.
 
-mod common;
-
-use common::{check_screenshot, run_chromium};
+use crate::common::{check_screenshot, run_chromium};
 use std::fs;
 use std::path::Path;
 
