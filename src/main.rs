@@ -34,6 +34,9 @@ fn main() -> ExitCode {
     };
     match vastplan::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader of our output went away (`| head`): it has what it wanted, and a
+        // message about it would only be noise.
+        Err(_) if vastplan::output::stdout_closed() => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("{e}");
             ExitCode::from(e.exit_code() as u8)

@@ -1,7 +1,10 @@
-//! Writing result files: whole or not at all.
+//! Writing result files: whole or not at all; writing to standard output, where a reader
+//! that goes away (`vastplan size ... | head -1`) is not an error.
 
 use crate::error::CliError;
+use std::io::{self, Write};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Writes `bytes` to `path` through a temporary file in the same directory and a rename,
 /// so a reader (or a retried batch task) never sees a half-written file.
@@ -14,4 +17,43 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
     std::fs::rename(&tmp, path)
         .map_err(|e| CliError::input(format!("cannot write {}: {e}", path.display())))?;
     Ok(())
+}
+
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Standard output for command results. A write that fails because the reading end of a
+/// pipe has closed is still an error to the caller (so the command stops), but it is
+/// remembered: see [`stdout_closed`].
+pub struct Stdout(io::StdoutLock<'static>);
+
+/// The process's standard output, locked, noting a closed pipe.
+pub fn stdout() -> Stdout {
+    Stdout(io::stdout().lock())
+}
+
+/// True once a write to [`stdout`] has failed with a broken pipe: the reader has all it
+/// wanted, so `main` ends quietly with exit code 0 whatever error that write caused.
+pub fn stdout_closed() -> bool {
+    STDOUT_CLOSED.load(Ordering::Relaxed)
+}
+
+fn note<T>(r: io::Result<T>) -> io::Result<T> {
+    if let Err(e) = &r {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
+        }
+    }
+    r
+}
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        note(self.0.write(buf))
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        note(self.0.write_all(buf))
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        note(self.0.flush())
+    }
 }

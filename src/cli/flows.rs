@@ -39,7 +39,7 @@ pub fn run(args: FlowsArgs) -> Result<(), CliError> {
         Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p).map_err(
             |e| CliError::input(format!("{}: cannot create: {e}", p.display())),
         )?)),
-        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+        None => Box::new(std::io::BufWriter::new(crate::output::stdout())),
     };
     let mut w = csv::Writer::from_writer(&mut out);
     let csv_err = |e: csv::Error| CliError::Internal(format!("writing results: {e}"));

@@ -69,7 +69,7 @@ pub enum Format {
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<(), CliError> {
-    let mut out = std::io::stdout().lock();
+    let mut out = crate::output::stdout();
     let dir = || datasets_dir(cli.datasets.clone());
     match cli.command {
         // Flow instances need no catalog.

@@ -1,7 +1,7 @@
 //! Validation against the outside world: every row compares an answer vastplan computes
 //! (closed form or simulation) with a published figure, names the source, and states the
 //! tolerance beyond which the row fails. `docs/VALIDATION.md` is this module's output
-//! (`vastplan validate --write docs/VALIDATION.md`), and `tests/validation.rs` fails if the
+//! (`vastplan validate --write docs/VALIDATION.md`), and `tests/it/validation.rs` fails if the
 //! committed file and a fresh run differ, so the document cannot drift from the code.
 //!
 //! Where vastplan disagrees with a source, the row says so in its note and the tolerance is

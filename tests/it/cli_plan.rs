@@ -2,9 +2,7 @@
 //! the same seed, the report renders in a real browser, and bad scenarios fail with one
 //! line and exit code 2.
 
-mod common;
-
-use common::vastplan;
+use crate::common::vastplan;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -145,7 +143,7 @@ fn the_report_renders_in_headless_chromium() {
         assert!(!text.contains(external), "self-contained: found {external}");
     }
     let png = d.join("report.png");
-    let (status, dom, log) = common::run_chromium(&d, &html, &png);
+    let (status, dom, log) = crate::common::run_chromium(&d, &html, &png);
     assert!(status.success(), "chromium: {log}");
     let console: Vec<&str> = log
         .lines()
@@ -156,7 +154,7 @@ fn the_report_renders_in_headless_chromium() {
     assert_eq!(dom.matches("<svg").count(), 6, "charts in the DOM");
     assert!(dom.contains("Checkpoint time distribution"));
     assert!(dom.contains("Utilisation of the binding resource"));
-    common::check_screenshot(&png);
+    crate::common::check_screenshot(&png);
 }
 
 #[test]

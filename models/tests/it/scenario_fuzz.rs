@@ -135,7 +135,7 @@ proptest! {
 
     #[test]
     fn a_valid_scenario_with_one_corrupted_line_never_panics(line in 0usize..60, junk in "[ -~]{0,30}") {
-        let base = include_str!("../../datasets/scenarios/mai-dallas.toml");
+        let base = include_str!("../../../datasets/scenarios/mai-dallas.toml");
         let mut lines: Vec<&str> = base.lines().collect();
         let i = line % lines.len();
         lines[i] = &junk;

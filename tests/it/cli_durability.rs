@@ -1,8 +1,6 @@
 //! End-to-end: `vastplan durability` and the durability column of `size`.
 
-mod common;
-
-use common::{stderr, stdout, vastplan_elsewhere as vastplan};
+use crate::common::{stderr, stdout, vastplan_elsewhere as vastplan};
 
 #[test]
 fn durability_shows_both_layouts_and_blob_codes() {

@@ -1,8 +1,6 @@
 //! End-to-end: the binary, run against the shipped datasets from any directory.
 
-mod common;
-
-use common::{stderr, stdout, vastplan_elsewhere as vastplan};
+use crate::common::{stderr, stdout, vastplan_elsewhere as vastplan};
 use std::process::Command;
 
 #[test]

@@ -3,12 +3,11 @@
 //! any attempted network fetch or script into one), every chart reaches the DOM, and the
 //! screenshot is a real picture rather than a blank page.
 //!
-//! Chromium is required, not optional: CI installs it with `.ci/install-chromium.sh`.
-//! Set `CHROMIUM` to use a binary that is not `chromium` on PATH.
+//! Chromium is required, not optional: when it is not on PATH the test installs it with
+//! `scripts/ensure-chromium.sh` (see `common::chromium`). Set `CHROMIUM` to use a binary
+//! that is not `chromium` on PATH.
 
-mod common;
-
-use common::{check_screenshot, run_chromium};
+use crate::common::{check_screenshot, run_chromium};
 use std::fs;
 use std::path::Path;
 

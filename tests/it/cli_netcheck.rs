@@ -1,9 +1,7 @@
 //! `vastplan netcheck` end to end: the binding resource and knee for a cloud VM shape, and
 //! one-line errors with exit code 2 for bad input.
 
-mod common;
-
-use common::vastplan as run;
+use crate::common::vastplan as run;
 
 #[test]
 fn laosv5_reads_are_bound_by_the_egress_cap_and_the_knee_moves_it() {

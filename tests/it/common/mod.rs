@@ -1,27 +1,74 @@
-//! Helpers shared by the browser tests: find chromium, run it with a deadline, check a
-//! screenshot.
+//! Helpers shared by the tests: find (or install) chromium, run it with a deadline, check a
+//! screenshot, run the built binary.
 #![allow(dead_code)]
 
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+/// The script that finds or installs chromium; the tests run it when they find none.
+pub const ENSURE_CHROMIUM: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/ensure-chromium.sh");
+
+/// The chromium binary: `CHROMIUM` if set, else `chromium` on PATH, else whatever
+/// `scripts/ensure-chromium.sh` installs. The search (and any install) happens once per
+/// test process; the script itself holds a lock file, so concurrent test processes do not
+/// run apt twice. Never skips: without a browser the test fails, naming the script.
 pub fn chromium() -> PathBuf {
-    if let Some(p) = std::env::var_os("CHROMIUM") {
-        return PathBuf::from(p);
+    static FOUND: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    match FOUND.get_or_init(find_or_install_chromium) {
+        Ok(p) => p.clone(),
+        Err(msg) => panic!("{msg}"),
     }
+}
+
+fn chromium_on_path() -> Option<PathBuf> {
     let path = std::env::var_os("PATH").unwrap_or_default();
     std::env::split_paths(&path)
         .map(|d| d.join("chromium"))
         .find(|p| p.is_file())
-        .unwrap_or_else(|| {
-            panic!(
-                "chromium not found: install it with .ci/install-chromium.sh \
-                 (apt-get install chromium) or set CHROMIUM=/path/to/chromium"
-            )
-        })
+}
+
+fn find_or_install_chromium() -> Result<PathBuf, String> {
+    if let Some(p) = std::env::var_os("CHROMIUM") {
+        return Ok(PathBuf::from(p));
+    }
+    if let Some(p) = chromium_on_path() {
+        return Ok(p);
+    }
+    let out = Command::new("sh")
+        .arg(ENSURE_CHROMIUM)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("chromium not found, and {ENSURE_CHROMIUM} could not start: {e}"))?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let why = stderr
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
+    if !out.status.success() {
+        return Err(format!(
+            "chromium not found, and {ENSURE_CHROMIUM} could not install it ({why}): \
+             run it as root, or set CHROMIUM=/path/to/chromium"
+        ));
+    }
+    let found = chromium_on_path();
+    if let Some(p) = &found {
+        eprintln!(
+            "chromium was not on PATH; {ENSURE_CHROMIUM} provided {}",
+            p.display()
+        );
+    }
+    found.ok_or_else(|| {
+        format!(
+            "{ENSURE_CHROMIUM} succeeded but chromium is not on this process's PATH: \
+             set CHROMIUM=/path/to/chromium"
+        )
+    })
 }
 
 /// Runs chromium with a deadline, so a wedged browser fails the test instead of
@@ -60,7 +107,7 @@ pub fn run_chromium(
         .spawn()
         .unwrap_or_else(|e| {
             panic!(
-                "cannot start chromium at {}: {e}; install it with .ci/install-chromium.sh \
+                "cannot start chromium at {}: {e}; run {ENSURE_CHROMIUM} \
                  or point CHROMIUM at a chromium binary",
                 bin.display()
             )

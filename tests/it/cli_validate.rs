@@ -1,9 +1,7 @@
 //! `vastplan validate` end to end: prints the document, writes it with `--write` byte for
 //! byte as the library renders it, and exits 0 while every row is in tolerance.
 
-mod common;
-
-use common::vastplan as run;
+use crate::common::vastplan as run;
 
 #[test]
 fn prints_and_writes_the_same_document() {

@@ -1,0 +1,8 @@
+//! The models crate's integration tests, in one binary (one link instead of one per file).
+//! Proptest keeps the seeds of past failures in `models/tests/proptest-regressions/`.
+
+mod catalog;
+mod durability_props;
+mod properties;
+mod scenario_fuzz;
+mod simulate;
