@@ -3,7 +3,9 @@
 //!
 //! Inputs are two CSV files. LINKS: `id,bandwidth_bytes_per_s,latency_s`. FLOWS:
 //! `id,start_s,size_bytes,route`, where the route is link ids separated by single spaces.
-//! Output: `id,start_s,finish_s`, one row per flow in input order.
+//! Output: `id,start_s,finish_s`, one row per flow in input order. Starts are placed on
+//! the nearest nanosecond; finishes are exact f64 instants (the solver re-solves rates at
+//! the exact instant each flow completes), also past the nanosecond clock's ~584 years.
 
 use crate::error::CliError;
 use std::collections::HashMap;
@@ -32,8 +34,23 @@ const MAX_SECONDS: f64 = 1e9;
 pub fn run(args: FlowsArgs) -> Result<(), CliError> {
     let mut net = FlowNetwork::new();
     let link_ids = read_links(&args.links, &mut net)?;
-    let (ids, starts, flows) = read_flows(&args.flows, &link_ids)?;
+    let (ids, starts, lines, flows) = read_flows(&args.flows, &link_ids)?;
     let finish = run_batch_exact(&mut net, &flows, &[], |_| {});
+    // Every link has bandwidth > 0 and every size is finite, so a flow that never
+    // completes is one whose finish overflows f64 seconds: an input error, found before
+    // anything is written.
+    let file = args.flows.display().to_string();
+    for ((id, line), fin) in ids.iter().zip(&lines).zip(&finish) {
+        if !fin.is_some_and(f64::is_finite) {
+            return Err(InputError::new(
+                &file,
+                format!("flow `{id}` would finish past 1.8e308 s (size over its links' bandwidth)"),
+            )
+            .at_line(*line)
+            .field("size_bytes")
+            .into());
+        }
+    }
 
     let mut out: Box<dyn Write> = match &args.out {
         Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p).map_err(
@@ -46,15 +63,16 @@ pub fn run(args: FlowsArgs) -> Result<(), CliError> {
     w.write_record(["id", "start_s", "finish_s"])
         .map_err(csv_err)?;
     for ((id, start), fin) in ids.iter().zip(&starts).zip(&finish) {
-        let fin = fin.ok_or_else(|| {
-            CliError::Internal(format!(
-                "flow `{id}` never completed; links all have bandwidth > 0"
-            ))
-        })?;
-        // The exact end of the last segment, not its nanosecond event: comparable with
-        // simulators that keep time in floating point.
-        let fin_s = fin;
-        w.write_record([id.as_str(), &start.to_string(), &fin_s.to_string()])
+        // The exact instant (rates change at these instants), not the nanosecond its
+        // event fired on: comparable with simulators that keep time in floating point.
+        let fin_s = fin.expect("checked above");
+        // Shortest round-trip form; exponent notation past 1e16 s rather than 300 digits.
+        let fin_s = if fin_s >= 1e16 {
+            format!("{fin_s:e}")
+        } else {
+            fin_s.to_string()
+        };
+        w.write_record([id.as_str(), &start.to_string(), &fin_s])
             .map_err(csv_err)?;
     }
     w.flush()?;
@@ -181,13 +199,15 @@ fn read_links(
     Ok(ids)
 }
 
-type Flows = (Vec<String>, Vec<f64>, Vec<TimedFlow>);
+/// Ids, start times as written, line numbers and the flows.
+type Flows = (Vec<String>, Vec<f64>, Vec<usize>, Vec<TimedFlow>);
 
 fn read_flows(path: &Path, links: &HashMap<String, ResourceId>) -> Result<Flows, InputError> {
     let mut t = open_table(path, &["id", "start_s", "size_bytes", "route"])?;
     let file = t.file.clone();
     let mut lines = HashMap::new();
-    let (mut ids, mut starts, mut flows) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut ids, mut starts, mut flines, mut flows) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for row in rows(&mut t) {
         let (line, v) = row?;
         check_id(&file, line, &v[0], &lines)?;
@@ -198,12 +218,13 @@ fn read_flows(path: &Path, links: &HashMap<String, ResourceId>) -> Result<Flows,
         lines.insert(v[0].clone(), line);
         ids.push(v[0].clone());
         starts.push(start);
+        flines.push(line);
         flows.push(TimedFlow {
             start: SimTime::from_secs_f64(start),
             spec: FlowSpec::new(size, route),
         });
     }
-    Ok((ids, starts, flows))
+    Ok((ids, starts, flines, flows))
 }
 
 fn parse_route(s: &str, links: &HashMap<String, ResourceId>) -> Result<Vec<ResourceId>, String> {

@@ -249,3 +249,64 @@ fn a_ragged_row_names_its_line() {
     assert_eq!(out.status.code(), Some(2));
     assert!(err.contains(&format!("{}:2: ", fp.display())), "{err}");
 }
+
+#[test]
+fn finishes_past_the_nanosecond_clock_are_exact() {
+    // 1e19 B at 1 GB/s: 1e10 s, past the u64-nanosecond clock (~1.8e10 s is its end, and
+    // the event queue's horizon was ~9e9 s); 1e300 B: 1e291 s.
+    let links = "id,bandwidth_bytes_per_s,latency_s\nl,1e9,0\nslow,1,0\nslow2,1,0\n";
+    let flows = "id,start_s,size_bytes,route\nf1,0,1e19,l\nf2,1,1e10,slow\nf3,0,1e300,slow2\n";
+    let (out, _, _) = run("far", links, flows, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "id,start_s,finish_s\nf1,0,10000000000\nf2,1,10000000001\nf3,0,1e300\n"
+    );
+}
+
+#[test]
+fn a_finish_overflowing_f64_is_an_input_error() {
+    let links = "id,bandwidth_bytes_per_s,latency_s\nl,1e9,0\ntiny,1e-300,0\n";
+    let flows = "id,start_s,size_bytes,route\nok,0,1,l\nf1,0,1e10,tiny\n";
+    let (out, _, fp) = run("overflow", links, flows, &[]);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(out.stdout.is_empty());
+    let want = format!("{}:3: field `size_bytes`: ", fp.display());
+    assert!(err.contains(&want), "{err:?} lacks {want:?}");
+    assert_eq!(err.trim_end().lines().count(), 1);
+}
+
+#[test]
+fn many_flows_on_one_pair_of_links_scale_linearly() {
+    // The bad-input review's quadratic case: every flow on the same two links, one start
+    // per µs. They form one group, so each event costs O(log n): 20k flows took 72 s.
+    let links = "id,bandwidth_bytes_per_s,latency_s\na,1e9,0\nb,1e9,0\n";
+    let mut flows = String::from("id,start_s,size_bytes,route\n");
+    for i in 0..20_000 {
+        flows.push_str(&format!("f{i},{},1e6,a b\n", i as f64 * 1e-6));
+    }
+    let t0 = std::time::Instant::now();
+    let (out, _, _) = run("one-link", links, &flows, &[]);
+    let took = t0.elapsed();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 20_001);
+    // All 2e10 B through one 1 GB/s pair: the last finishes at 20 s exactly.
+    let last: f64 = text
+        .lines()
+        .last()
+        .unwrap()
+        .rsplit(',')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((last - 20.0).abs() <= 1e-9 * 20.0, "{last}");
+    // Generous for a debug build on a shared machine (the release build takes ~0.1 s).
+    assert!(took.as_secs_f64() < 20.0, "{took:?}");
+}

@@ -21,8 +21,9 @@ pub struct CapacityChange {
 }
 
 /// Runs `flows` and `changes` on `net` until nothing more can happen, and returns each
-/// flow's completion time in input order (`None` if it never completes, e.g. infinite
-/// size or stalled on a zero-capacity resource). At equal times, capacity changes apply
+/// flow's completion in input order: the nanosecond its event fired on (`SimTime::MAX`
+/// past the clock's range; `None` if it never completes, e.g. infinite size or stalled
+/// on a zero-capacity resource). At equal times, capacity changes apply
 /// before flow starts, and both in input order. `observe` is called once per distinct
 /// event time after the network is solved (tests use it to check invariants).
 pub fn run_batch(
@@ -34,8 +35,8 @@ pub fn run_batch(
     run(net, flows, changes, observe, |net, id| net.end_time(id))
 }
 
-/// As [`run_batch`], returning each flow's exact completion time in seconds (the end of
-/// its last transfer segment before the nanosecond rounding of its event).
+/// As [`run_batch`], returning each flow's exact completion instant in seconds (rates
+/// change at these instants; its event fires on the next nanosecond).
 pub fn run_batch_exact(
     net: &mut FlowNetwork,
     flows: &[TimedFlow],
@@ -69,6 +70,17 @@ fn run<T: Clone>(
         let t_chg = chg.get(ci).map(|&i| changes[i as usize].at);
         let t_wake = net.next_wake_time();
         let Some(t) = [t_start, t_chg, t_wake].into_iter().flatten().min() else {
+            // Nothing more from outside: completions past the nanosecond clock's range
+            // (if any) still have exact instants.
+            net.drain_into(&mut done);
+            for id in done.drain(..) {
+                if let Some(&i) =
+                    id.0.checked_sub(base)
+                        .and_then(|k| input_of.get(k as usize))
+                {
+                    finish[i as usize] = finished(net, id);
+                }
+            }
             break;
         };
         net.advance_to_into(t, &mut done);

@@ -1,11 +1,33 @@
-//! The flow network: resources, flows, the due-event heap and the public API.
+//! The flow network: resources, flows and their groups, the due-event heaps and the public
+//! API.
+//!
+//! # Exact time
+//!
+//! The network keeps its own clock, `clock`, as an exact f64 instant in seconds. The model
+//! drives it on whole nanoseconds, but inside [`FlowNetwork::advance_to`] completions are
+//! processed in the order of their exact instants, each at its instant: a completion at
+//! t* re-solves the rates at t*, not at the nanosecond its wake-up fires on. Progress and
+//! resource accounting are anchored at those instants too. Flows started by the model
+//! (and latency phases, whole nanoseconds long) begin exactly on their nanosecond.
+//!
+//! # Groups and virtual time
+//!
+//! Flows with the same route, weights and per-stream cap always get the same per-stream
+//! rate, so the solver sees them as one entity, a *group*, whose multiplicity is the sum
+//! of its transferring members'. A group keeps a virtual position: the bytes each of its
+//! streams has moved since the group last became busy (a double-double sum, so a member
+//! that joins late is not rounded to the group's large position). A member is done when
+//! the position reaches its target, position at join + size / multiplicity; members wait
+//! in a per-group heap by target, and only the group's earliest completion sits in the
+//! network's due heap. A rate change then costs one re-key per group, not per flow: 10k
+//! flows sharing one link are one group, and each completion is O(log n).
 
 use super::indexed_heap::IndexedHeap;
-use super::{transfer_nanos, FlowId, FlowSpec, ResourceId};
+use super::{FlowId, FlowSpec, ResourceId, DONE_REL_EPS};
 use crate::stats::IntervalSeries;
 use crate::time::{SimDuration, SimTime};
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashMap};
 
 /// Where a flow is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -17,26 +39,28 @@ pub enum FlowState {
     Cancelled,
 }
 
-/// A transferring flow's crossing of a resource.
+/// A transferring group's crossing of a resource.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Elem {
+    /// The group (the solver's entity; named `flow` in the solver).
     pub flow: u32,
-    /// Position in the flow's route.
+    /// Position in the group's route.
     pub pos: u32,
-    /// Multiplicity × consumption weight: the shares the flow takes here.
+    /// Multiplicity × consumption weight: the shares the group takes here.
     pub share: f64,
 }
 
 pub(super) struct Resource {
     pub capacity: f64,
     pub latency: SimDuration,
-    /// Every transferring flow crossing here, once per mention in its route.
+    /// Every transferring group crossing here, once per mention in its route.
     pub elems: Vec<Elem>,
     /// Bytes/s carried since the last solve of this resource's component.
     pub load: f64,
-    pub acct_time: SimTime,
+    /// Exact instant (s) up to which `bytes` and `busy_s` are banked.
+    pub acct_time: f64,
     pub bytes: f64,
-    pub busy_ns: u64,
+    pub busy_s: f64,
     pub series: Option<IntervalSeries>,
     // Solver scratch, valid only during one solve.
     pub visit: u32,
@@ -54,32 +78,69 @@ pub(super) struct Resource {
     pub level: f64,
 }
 
-/// A flow's progress and life: what the solver does not read.
-pub(super) struct Flow {
-    /// Completion time in f64 seconds, before rounding up to the nanosecond event: what
-    /// a report compares against other simulators (NaN until predicted).
-    pub exact_end: f64,
-    pub size: f64,
-    pub state: FlowState,
-    /// Progress is banked at `anchor`; between anchors it grows linearly at the rate.
-    pub anchor: SimTime,
-    pub anchor_moved: f64,
-    pub start: SimTime,
-    pub transfer_start: Option<SimTime>,
-    pub end: Option<SimTime>,
-    pub due: Option<SimTime>,
+/// A double-double: `hi + lo` with `|lo| ≤ ulp(hi) / 2`, about 32 significant digits.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(super) struct Pos {
+    pub hi: f64,
+    pub lo: f64,
 }
 
-/// What the solver reads of a flow, kept apart from [`Flow`] so that scanning the flows
-/// on a resource touches one cache line per flow.
+impl Pos {
+    /// `self + x`, rounded to a double-double (Knuth's two-sum, then renormalised).
+    pub fn add(self, x: f64) -> Pos {
+        let s = self.hi + x;
+        if !s.is_finite() {
+            return Pos { hi: s, lo: 0.0 };
+        }
+        let bb = s - self.hi;
+        let err = (self.hi - (s - bb)) + (x - bb);
+        let lo = self.lo + err;
+        let hi = s + lo;
+        Pos {
+            hi,
+            lo: lo - (hi - s),
+        }
+    }
+    /// `self - other` as one f64 (exact to the rounding of the result).
+    pub fn minus(self, other: Pos) -> f64 {
+        if !self.hi.is_finite() {
+            return self.hi;
+        }
+        (self.hi - other.hi) + (self.lo - other.lo)
+    }
+}
+
+/// A flow's progress and life: what the solver does not read.
+pub(super) struct Flow {
+    pub size: f64,
+    /// Multiplicity as a float (it is summed into its group's).
+    pub m: f64,
+    pub group: u32,
+    pub state: FlowState,
+    pub start: SimTime,
+    pub transfer_start: Option<SimTime>,
+    /// The nanosecond event of its completion or its cancellation.
+    pub end: Option<SimTime>,
+    /// Exact completion instant in seconds (NaN unless done).
+    pub exact_end: f64,
+    /// Group position when the flow joined, and at which it is done.
+    pub v0: Pos,
+    pub target: Pos,
+    /// Bytes moved, once the flow no longer transfers.
+    pub moved: f64,
+}
+
+/// What the solver reads of a group, kept apart from [`Group`] so that scanning the
+/// groups on a resource touches one cache line per group.
 #[repr(align(64))]
 pub(super) struct FlowRate {
-    /// Per-stream rate from the last solve that changed it. NaN before the first solve so
-    /// that the first solve always anchors the flow.
+    /// Per-stream rate from the last solve that changed it. NaN before the first solve
+    /// (and after the membership changes) so that the next solve always re-anchors it.
     pub rate: f64,
     /// Per-stream cap; infinity when none.
     pub cap: f64,
-    pub n: u32,
+    /// Streams of the transferring members (0 when the group is idle).
+    pub n: f64,
     pub route_off: u32,
     pub route_len: u32,
     /// The resource whose saturation fixed the rate in the last solve (`u32::MAX` for
@@ -88,32 +149,26 @@ pub(super) struct FlowRate {
     // Solver scratch.
     pub visit: u32,
     pub fixed: u32,
-    /// Generation in which a re-examination of this (frozen) flow was queued.
+    /// Generation in which a re-examination of this (frozen) group was queued.
     pub check: u32,
     pub new_rate: f64,
 }
 
 impl FlowRate {
-    /// Total rate over all streams.
-    pub fn total(&self) -> f64 {
-        self.n as f64 * self.rate
+    pub fn active(&self) -> bool {
+        self.n > 0.0
     }
 }
 
-impl Flow {
-    pub fn moved_at(&self, rate: &FlowRate, now: SimTime) -> f64 {
-        match self.state {
-            FlowState::Transferring => {
-                let dt = (now - self.anchor).as_secs_f64();
-                if rate.rate > 0.0 && dt > 0.0 {
-                    self.anchor_moved + rate.total() * dt
-                } else {
-                    self.anchor_moved
-                }
-            }
-            _ => self.anchor_moved,
-        }
-    }
+/// A group's progress: its virtual position and its members by target.
+pub(super) struct Group {
+    /// Exact instant (s) at which `pos` is banked.
+    pub anchor: f64,
+    /// Bytes each stream has moved since the group last became busy, at `anchor`.
+    pub pos: Pos,
+    /// Transferring members by target (hi part's bits), with cancelled ones left behind
+    /// until they reach the top.
+    pub members: BinaryHeap<Reverse<(u64, u32)>>,
 }
 
 /// Per-flow accounting, as of the network's current time.
@@ -123,13 +178,14 @@ pub struct FlowStats {
     pub start: SimTime,
     /// When the latency phase ended and bytes began to move.
     pub transfer_start: Option<SimTime>,
-    /// Completion (state `Done`) or cancellation time.
+    /// Completion (state `Done`: the nanosecond its event fired on, `SimTime::MAX` past
+    /// the clock's range) or cancellation time.
     pub end: Option<SimTime>,
     pub bytes_moved: f64,
     /// Total rate over all streams, bytes/s.
     pub rate: f64,
-    /// Completion time in seconds before rounding to the nanosecond of its event: the
-    /// last transfer segment's exact end (`None` unless done).
+    /// Exact completion instant in seconds: rates change at these instants, so this is
+    /// what compares with continuous-time simulators (`None` unless done).
     pub exact_end_s: Option<f64>,
 }
 
@@ -140,33 +196,44 @@ pub struct ResourceStats {
     /// Bytes/s currently carried.
     pub load: f64,
     pub bytes_carried: f64,
-    /// Time during which the load was positive.
+    /// Time during which the load was positive (rounded to the nanosecond).
     pub busy: SimDuration,
 }
 
+/// A group's identity: route, weight bits, cap bits.
+type GroupKey = (Box<[u32]>, Box<[u64]>, u64);
+
 /// Resources, flows and the incremental max-min solver. See the [module docs](super).
 pub struct FlowNetwork {
+    /// The nanosecond the model last advanced or mutated the network at.
     pub(super) now: SimTime,
+    /// The exact instant (s) rates and accounting are anchored at; never after `now`.
+    pub(super) clock: f64,
     pub(super) resources: Vec<Resource>,
     pub(super) flows: Vec<Flow>,
+    /// Solver view of each group, indexed by group.
     pub(super) rates: Vec<FlowRate>,
+    pub(super) groups: Vec<Group>,
+    pub(super) group_of: HashMap<GroupKey, u32>,
+    /// Per group route element: resource, consumption weight, and index in the resource's
+    /// `elems` (for O(1) removal).
     pub(super) route_pool: Vec<u32>,
-    /// Consumption weight of each route element.
     pub(super) weight_pool: Vec<f64>,
-    /// For each route element, its index in the resource's `elems` (for O(1) removal).
     pub(super) slot_pool: Vec<u32>,
-    /// Flows by the nanosecond their next event (end of latency, completion) is due.
+    /// Flows in their latency phase by the nanosecond it ends.
+    pub(super) latency_due: IndexedHeap,
+    /// Groups by the exact instant (f64 bits) of their next completion.
     pub(super) due: IndexedHeap,
     pub(super) completed: Vec<FlowId>,
     pub(super) series_interval: Option<SimDuration>,
-    // Pending change, solved lazily so simultaneous changes cost one solve: the flows
-    // that started transferring and the resources whose flows or capacity changed.
+    // Pending change, solved lazily so simultaneous changes cost one solve: the groups
+    // whose membership changed and the resources whose groups or capacity changed.
     pub(super) dirty: bool,
     pub(super) seed_res: Vec<u32>,
     pub(super) seed_flows: Vec<u32>,
     // Solver scratch kept between solves to avoid allocating on the hot path.
     pub(super) gen: u32,
-    /// Resources and flows taking part in the current fill.
+    /// Resources and groups taking part in the current fill.
     pub(super) comp_res: Vec<u32>,
     pub(super) comp_flows: Vec<u32>,
     /// (level key, kind << 32 | id, stamp), see `solve.rs`.
@@ -178,6 +245,7 @@ pub struct FlowNetwork {
     pub(super) touched: Vec<u32>,
     pub(super) solves: u64,
     pub(super) solved_flows: u64,
+    pub(super) rekeys: u64,
     pub(super) fallbacks: u64,
     /// Tests set this to exercise the fallback fill on every solve.
     pub(super) component_fill_only: bool,
@@ -189,16 +257,42 @@ impl Default for FlowNetwork {
     }
 }
 
+/// The first nanosecond at or after the exact instant `t` (in the sense of
+/// [`SimTime::as_secs_f64`], so that advancing to it processes `t`); `None` past the
+/// clock's range.
+pub(crate) fn ceil_ns(t: f64) -> Option<SimTime> {
+    let x = (t * 1e9).ceil();
+    if x.is_nan() || x >= 1.8e19 {
+        return None;
+    }
+    let mut n = x.max(0.0) as u64;
+    while n > 0 && SimTime(n - 1).as_secs_f64() >= t {
+        n -= 1;
+    }
+    while SimTime(n).as_secs_f64() < t {
+        n += 1;
+    }
+    Some(SimTime(n))
+}
+
+fn key(t: f64) -> u64 {
+    t.max(0.0).to_bits()
+}
+
 impl FlowNetwork {
     pub fn new() -> Self {
         FlowNetwork {
             now: SimTime::ZERO,
+            clock: 0.0,
             resources: Vec::new(),
             flows: Vec::new(),
             rates: Vec::new(),
+            groups: Vec::new(),
+            group_of: HashMap::new(),
             route_pool: Vec::new(),
             weight_pool: Vec::new(),
             slot_pool: Vec::new(),
+            latency_due: IndexedHeap::default(),
             due: IndexedHeap::default(),
             completed: Vec::new(),
             series_interval: None,
@@ -216,6 +310,7 @@ impl FlowNetwork {
             touched: Vec::new(),
             solves: 0,
             solved_flows: 0,
+            rekeys: 0,
             fallbacks: 0,
             component_fill_only: false,
         }
@@ -231,6 +326,12 @@ impl FlowNetwork {
     /// The network's clock: the latest time it was advanced or mutated at.
     pub fn now(&self) -> SimTime {
         self.now
+    }
+
+    /// The exact instant, in seconds, rates and accounting are anchored at: the last
+    /// completion processed, or the last time the model advanced or mutated the network.
+    pub fn exact_now(&self) -> f64 {
+        self.clock
     }
 
     /// Adds a resource. Resources are meant to be added before the run, but adding one later
@@ -249,9 +350,9 @@ impl FlowNetwork {
             latency,
             elems: Vec::new(),
             load: 0.0,
-            acct_time: self.now,
+            acct_time: self.clock,
             bytes: 0.0,
-            busy_ns: 0,
+            busy_s: 0.0,
             series: self.series_interval.map(|iv| IntervalSeries::new(iv, 0.0)),
             visit: 0,
             rem: 0.0,
@@ -271,6 +372,11 @@ impl FlowNetwork {
 
     pub fn flow_count(&self) -> usize {
         self.flows.len()
+    }
+
+    /// Number of groups (distinct route, weights and cap) the flows so far fell into.
+    pub fn group_count(&self) -> usize {
+        self.groups.len()
     }
 
     pub fn capacity(&self, r: ResourceId) -> f64 {
@@ -317,35 +423,58 @@ impl FlowNetwork {
             spec.weights.iter().all(|w| w.is_finite() && *w > 0.0),
             "flow weights must be positive and finite"
         );
-        self.sync(now);
-        let fi = self.flows.len() as u32;
-        let route_off = self.route_pool.len() as u32;
         let mut latency = SimDuration::ZERO;
-        for (k, r) in spec.route.iter().enumerate() {
+        for r in &spec.route {
             let res = self
                 .resources
                 .get(r.0 as usize)
                 .unwrap_or_else(|| panic!("unknown resource {r:?}"));
             latency = latency + res.latency;
+        }
+        self.sync(now);
+        let fi = self.flows.len() as u32;
+        let group = self.group_for(spec, cap);
+        self.flows.push(Flow {
+            size: spec.size,
+            m: spec.multiplicity as f64,
+            group,
+            state: FlowState::Latency,
+            start: now,
+            transfer_start: None,
+            end: None,
+            exact_end: f64::NAN,
+            v0: Pos::default(),
+            target: Pos::default(),
+            moved: 0.0,
+        });
+        // A zero-size flow never joins the sharing: it is done once its latency has passed.
+        if latency > SimDuration::ZERO || spec.size == 0.0 {
+            self.latency_due.set(fi, (now + latency).as_nanos());
+        } else {
+            self.join(fi, now);
+        }
+        FlowId(fi)
+    }
+
+    /// The group of flows with `spec`'s route, weights and cap, created if new.
+    fn group_for(&mut self, spec: &FlowSpec, cap: f64) -> u32 {
+        let route: Box<[u32]> = spec.route.iter().map(|r| r.0).collect();
+        let weights: Box<[u64]> = spec.weights.iter().map(|w| w.to_bits()).collect();
+        let k = (route, weights, cap.to_bits());
+        if let Some(&g) = self.group_of.get(&k) {
+            return g;
+        }
+        let g = self.rates.len() as u32;
+        let route_off = self.route_pool.len() as u32;
+        for (k, r) in spec.route.iter().enumerate() {
             self.route_pool.push(r.0);
             self.weight_pool.push(spec.weight(k));
             self.slot_pool.push(u32::MAX);
         }
-        self.flows.push(Flow {
-            size: spec.size,
-            state: FlowState::Latency,
-            anchor: now,
-            anchor_moved: 0.0,
-            start: now,
-            transfer_start: None,
-            end: None,
-            due: None,
-            exact_end: f64::NAN,
-        });
         self.rates.push(FlowRate {
             rate: f64::NAN,
             cap,
-            n: spec.multiplicity,
+            n: 0.0,
             route_off,
             route_len: spec.route.len() as u32,
             bottleneck: u32::MAX,
@@ -354,13 +483,13 @@ impl FlowNetwork {
             check: 0,
             new_rate: 0.0,
         });
-        // A zero-size flow never joins the sharing: it is done once its latency has passed.
-        if latency > SimDuration::ZERO || spec.size == 0.0 {
-            self.set_due(fi, Some(now + latency));
-        } else {
-            self.join(fi);
-        }
-        FlowId(fi)
+        self.groups.push(Group {
+            anchor: self.clock,
+            pos: Pos::default(),
+            members: BinaryHeap::new(),
+        });
+        self.group_of.insert(k, g);
+        g
     }
 
     /// Cancels a flow at `now`, keeping the bytes it moved so far. Returns false if it had
@@ -368,36 +497,41 @@ impl FlowNetwork {
     pub fn cancel_flow(&mut self, now: SimTime, id: FlowId) -> bool {
         self.sync(now);
         let fi = id.0;
-        let f = &mut self.flows[fi as usize];
-        match f.state {
+        match self.flows[fi as usize].state {
             FlowState::Done | FlowState::Cancelled => false,
             FlowState::Latency => {
+                let f = &mut self.flows[fi as usize];
                 f.state = FlowState::Cancelled;
                 f.end = Some(now);
-                self.set_due(fi, None);
+                self.latency_due.remove(fi);
                 true
             }
             FlowState::Transferring => {
-                f.anchor_moved = f.moved_at(&self.rates[fi as usize], now);
-                f.anchor = now;
+                let moved = self.moved(fi);
+                let f = &mut self.flows[fi as usize];
+                f.moved = moved;
                 f.state = FlowState::Cancelled;
                 f.end = Some(now);
-                self.set_due(fi, None);
-                self.leave(fi);
+                let (g, m) = (f.group, f.m);
+                // Its heap entry stays behind, skipped when it reaches the top.
+                self.bank(g);
+                self.change_streams(g, -m);
                 true
             }
         }
     }
 
     /// When the network next needs the model's attention (a completion or the end of a
-    /// latency phase), or `None` if nothing will happen without outside change.
+    /// latency phase), or `None` if nothing will happen without outside change within the
+    /// clock's range. A completion at an exact instant inside a nanosecond is due on the
+    /// nanosecond that ends it.
     pub fn next_wake_time(&mut self) -> Option<SimTime> {
         self.flush();
-        self.peek_due()
+        self.next_event().and_then(ceil_ns)
     }
 
-    /// Moves the clock to `now`, processing everything due up to it, and returns the flows
-    /// that completed since the previous call, in completion order.
+    /// Moves the clock to `now`, processing everything due up to it in exact order, and
+    /// returns the flows that completed since the previous call, in completion order.
     pub fn advance_to(&mut self, now: SimTime) -> Vec<FlowId> {
         self.sync(now);
         std::mem::take(&mut self.completed)
@@ -409,11 +543,21 @@ impl FlowNetwork {
         out.append(&mut self.completed);
     }
 
+    /// Runs every remaining completion, however far in the future (also past the
+    /// nanosecond clock's range), assuming no further outside change; appends the flows
+    /// that completed. The clock stays at the last completion.
+    pub fn drain_into(&mut self, out: &mut Vec<FlowId>) {
+        self.run_events(f64::INFINITY);
+        self.now = self.now.max(ceil_ns(self.clock).unwrap_or(SimTime::MAX));
+        out.append(&mut self.completed);
+    }
+
     /// Current total rate of a flow in bytes/s (0 unless transferring).
     pub fn rate(&mut self, id: FlowId) -> f64 {
         self.flush();
-        if self.flows[id.0 as usize].state == FlowState::Transferring {
-            self.rates[id.0 as usize].total()
+        let f = &self.flows[id.0 as usize];
+        if f.state == FlowState::Transferring {
+            f.m * self.rates[f.group as usize].rate
         } else {
             0.0
         }
@@ -423,7 +567,7 @@ impl FlowNetwork {
     pub fn remaining(&mut self, id: FlowId) -> f64 {
         self.flush();
         let f = &self.flows[id.0 as usize];
-        (f.size - f.moved_at(&self.rates[id.0 as usize], self.now)).max(0.0)
+        (f.size - self.moved(id.0)).max(0.0)
     }
 
     pub fn state(&self, id: FlowId) -> FlowState {
@@ -438,9 +582,8 @@ impl FlowNetwork {
     pub fn flow_stats(&mut self, id: FlowId) -> FlowStats {
         self.flush();
         let f = &self.flows[id.0 as usize];
-        let fr = &self.rates[id.0 as usize];
         let rate = if f.state == FlowState::Transferring {
-            fr.total()
+            f.m * self.rates[f.group as usize].rate
         } else {
             0.0
         };
@@ -449,11 +592,10 @@ impl FlowNetwork {
             start: f.start,
             transfer_start: f.transfer_start,
             end: f.end,
-            bytes_moved: f.moved_at(fr, self.now),
+            bytes_moved: self.moved(id.0),
             rate,
             exact_end_s: match f.state {
-                FlowState::Done if f.exact_end.is_finite() => Some(f.exact_end),
-                FlowState::Done => f.end.map(SimTime::as_secs_f64),
+                FlowState::Done => Some(f.exact_end),
                 _ => None,
             },
         }
@@ -462,13 +604,13 @@ impl FlowNetwork {
     pub fn resource_stats(&mut self, r: ResourceId) -> ResourceStats {
         self.flush();
         let res = &self.resources[r.0 as usize];
-        let dt = self.now - res.acct_time;
-        let busy = if res.load > 0.0 { dt.as_nanos() } else { 0 };
+        let dt = (self.clock - res.acct_time).max(0.0);
+        let busy = if res.load > 0.0 { dt } else { 0.0 };
         ResourceStats {
             capacity: res.capacity,
             load: res.load,
-            bytes_carried: res.bytes + res.load * dt.as_secs_f64(),
-            busy: SimDuration(res.busy_ns + busy),
+            bytes_carried: res.bytes + res.load * dt,
+            busy: SimDuration::from_secs_f64(res.busy_s + busy),
         }
     }
 
@@ -486,10 +628,16 @@ impl FlowNetwork {
             .map(|s| s.points(end))
     }
 
-    /// Number of solves so far and the total number of flows they re-filled; the ratio is
-    /// the mean number of flows a change pulled in, a measure of how incremental a run was.
+    /// Number of solves so far and the total number of groups they re-filled; the ratio
+    /// is the mean number of rates a change pulled in, a measure of how incremental a run
+    /// was. A group stands for all flows of one route, weights and cap.
     pub fn solve_counts(&self) -> (u64, u64) {
         (self.solves, self.solved_flows)
+    }
+
+    /// Number of due-time re-keys so far (one per group whose rate or membership moved).
+    pub fn rekey_count(&self) -> u64 {
+        self.rekeys
     }
 
     /// How many solves gave up on the lazy fill and re-solved their whole connected
@@ -500,21 +648,52 @@ impl FlowNetwork {
 
     // ---- internals -------------------------------------------------------------------
 
-    pub(super) fn route(&self, f: u32) -> std::ops::Range<usize> {
-        let fl = &self.rates[f as usize];
+    pub(super) fn route(&self, g: u32) -> std::ops::Range<usize> {
+        let fl = &self.rates[g as usize];
         fl.route_off as usize..(fl.route_off + fl.route_len) as usize
     }
 
-    pub(super) fn set_due(&mut self, f: u32, due: Option<SimTime>) {
-        self.flows[f as usize].due = due;
-        match due {
-            Some(t) => self.due.set(f, t.as_nanos()),
-            None => self.due.remove(f),
+    /// Bytes a flow has moved as of the clock.
+    fn moved(&self, f: u32) -> f64 {
+        let fl = &self.flows[f as usize];
+        if fl.state != FlowState::Transferring {
+            return fl.moved;
+        }
+        let pos = self.pos_at(fl.group, self.clock);
+        (fl.m * pos.minus(fl.v0)).clamp(0.0, fl.size)
+    }
+
+    /// Group `g`'s position at `t` (not before its anchor), at its current rate.
+    fn pos_at(&self, g: u32, t: f64) -> Pos {
+        let gr = &self.groups[g as usize];
+        let rate = self.rates[g as usize].rate;
+        let dt = t - gr.anchor;
+        if rate > 0.0 && rate.is_finite() && dt > 0.0 {
+            gr.pos.add(rate * dt)
+        } else {
+            gr.pos
         }
     }
 
-    fn peek_due(&self) -> Option<SimTime> {
-        self.due.peek().map(|(t, _)| SimTime(t))
+    /// Banks group `g`'s progress up to the clock at its current rate.
+    pub(super) fn bank(&mut self, g: u32) {
+        let pos = self.pos_at(g, self.clock);
+        let gr = &mut self.groups[g as usize];
+        gr.pos = pos;
+        gr.anchor = self.clock;
+    }
+
+    /// The exact instant of the next event: a latency end or a completion.
+    fn next_event(&self) -> Option<f64> {
+        let lat = self
+            .latency_due
+            .peek()
+            .map(|(ns, _)| SimTime(ns).as_secs_f64());
+        let done = self.due.peek().map(|(k, _)| f64::from_bits(k));
+        match (lat, done) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// Processes everything due up to `now`, solving before time moves on, then sets the
@@ -523,125 +702,213 @@ impl FlowNetwork {
     /// their latency) is solved once, together.
     pub(super) fn sync(&mut self, now: SimTime) {
         assert!(now >= self.now, "flow network asked to go back in time");
-        loop {
-            if now > self.now {
-                self.flush();
-            }
-            match self.peek_due() {
-                Some(t) if t <= now => {
-                    self.now = t;
-                    while let Some((tn, f)) = self.due.peek() {
-                        if tn != t.as_nanos() {
-                            break;
-                        }
-                        self.due.remove(f);
-                        self.fire(f);
-                    }
-                }
-                _ => break,
-            }
+        let target = now.as_secs_f64();
+        self.run_events(target);
+        if target > self.clock {
+            self.flush();
+            self.clock = target;
         }
         self.now = now;
     }
 
-    fn fire(&mut self, f: u32) {
-        let fl = &self.flows[f as usize];
-        match fl.state {
-            FlowState::Latency if fl.size > 0.0 => {
-                self.set_due(f, None);
-                self.join(f);
+    /// Fires, in exact order, every event at or before `target`, each at its instant.
+    fn run_events(&mut self, target: f64) {
+        loop {
+            if self.dirty && target > self.clock {
+                // Rates must be solved before time moves on (and before the next event
+                // is known, since the solve re-predicts).
+                self.flush();
             }
-            FlowState::Latency => self.complete(f),
-            FlowState::Transferring => {
-                self.complete(f);
+            let Some(t) = self.next_event() else { break };
+            if t > target {
+                break;
             }
-            FlowState::Done | FlowState::Cancelled => {}
+            self.clock = self.clock.max(t);
+            let t = self.clock;
+            while let Some((ns, f)) = self.latency_due.peek() {
+                if SimTime(ns).as_secs_f64() > t {
+                    break;
+                }
+                self.latency_due.remove(f);
+                self.end_latency(f, SimTime(ns));
+            }
+            while let Some((k, g)) = self.due.peek() {
+                if f64::from_bits(k) > t {
+                    break;
+                }
+                self.due.remove(g);
+                self.complete_due(g);
+            }
         }
     }
 
-    fn join(&mut self, f: u32) {
-        let now = self.now;
+    fn end_latency(&mut self, f: u32, at: SimTime) {
+        let fl = &self.flows[f as usize];
+        if fl.state != FlowState::Latency {
+            return;
+        }
+        if fl.size > 0.0 {
+            self.join(f, at);
+        } else {
+            let fl = &mut self.flows[f as usize];
+            fl.state = FlowState::Done;
+            fl.end = Some(at);
+            fl.exact_end = self.clock;
+            self.completed.push(FlowId(f));
+        }
+    }
+
+    /// Flow `f` starts transferring at the clock (the nanosecond `at`).
+    fn join(&mut self, f: u32, at: SimTime) {
+        let g = self.flows[f as usize].group;
+        self.bank(g);
+        if !self.rates[g as usize].active() {
+            // A new busy period: positions restart from zero (and stay small).
+            let gr = &mut self.groups[g as usize];
+            gr.pos = Pos::default();
+            gr.members.clear();
+        }
+        let pos = self.groups[g as usize].pos;
         let fl = &mut self.flows[f as usize];
         fl.state = FlowState::Transferring;
-        fl.transfer_start = Some(now);
-        fl.anchor = now;
-        fl.anchor_moved = 0.0;
-        let fr = &mut self.rates[f as usize];
-        fr.rate = f64::NAN;
-        let (n, off) = (fr.n as f64, fr.route_off);
-        for k in self.route(f) {
-            let r = self.route_pool[k] as usize;
-            let share = n * self.weight_pool[k];
-            self.slot_pool[k] = self.resources[r].elems.len() as u32;
-            self.resources[r].elems.push(Elem {
-                flow: f,
-                pos: k as u32 - off,
-                share,
-            });
+        fl.transfer_start = Some(at);
+        fl.v0 = pos;
+        fl.target = pos.add(fl.size / fl.m);
+        let (m, hi) = (fl.m, fl.target.hi);
+        self.groups[g as usize].members.push(Reverse((key(hi), f)));
+        self.change_streams(g, m);
+    }
+
+    /// Adds `dm` streams to group `g` (negative when members leave), already banked to
+    /// the clock: joins or leaves its resources, updates its shares, and marks it for the
+    /// next solve.
+    fn change_streams(&mut self, g: u32, dm: f64) {
+        let was = self.rates[g as usize].n;
+        let n = was + dm;
+        self.rates[g as usize].n = n;
+        self.rates[g as usize].rate = f64::NAN;
+        self.due.remove(g);
+        let off = self.rates[g as usize].route_off;
+        if was <= 0.0 {
+            for k in self.route(g) {
+                let r = self.route_pool[k] as usize;
+                let share = n * self.weight_pool[k];
+                self.slot_pool[k] = self.resources[r].elems.len() as u32;
+                self.resources[r].elems.push(Elem {
+                    flow: g,
+                    pos: k as u32 - off,
+                    share,
+                });
+            }
+            self.seed_flows.push(g);
+        } else if n <= 0.0 {
+            self.rates[g as usize].n = 0.0;
+            for k in self.route(g) {
+                let r = self.route_pool[k] as usize;
+                let p = self.slot_pool[k] as usize;
+                let elems = &mut self.resources[r].elems;
+                elems.swap_remove(p);
+                if let Some(&e) = elems.get(p) {
+                    let off2 = self.rates[e.flow as usize].route_off as usize;
+                    self.slot_pool[off2 + e.pos as usize] = p as u32;
+                }
+                self.slot_pool[k] = u32::MAX;
+                self.seed_res.push(r as u32);
+            }
+            self.groups[g as usize].members.clear();
+        } else {
+            for k in self.route(g) {
+                let r = self.route_pool[k] as usize;
+                let p = self.slot_pool[k] as usize;
+                self.resources[r].elems[p].share = n * self.weight_pool[k];
+            }
+            self.seed_flows.push(g);
         }
-        self.seed_flows.push(f);
         self.dirty = true;
     }
 
-    fn leave(&mut self, f: u32) {
-        for k in self.route(f) {
-            let r = self.route_pool[k] as usize;
-            let p = self.slot_pool[k] as usize;
-            let elems = &mut self.resources[r].elems;
-            elems.swap_remove(p);
-            if let Some(&e) = elems.get(p) {
-                let off2 = self.rates[e.flow as usize].route_off as usize;
-                self.slot_pool[off2 + e.pos as usize] = p as u32;
+    /// Group `g`'s earliest member is due at the clock: completes it, and every other
+    /// member done within float noise.
+    fn complete_due(&mut self, g: u32) {
+        self.bank(g);
+        let pos = self.groups[g as usize].pos;
+        let infinite = self.rates[g as usize].rate == f64::INFINITY;
+        let end = ceil_ns(self.clock).unwrap_or(SimTime::MAX);
+        let mut first = true;
+        let mut dm = 0.0;
+        while let Some(&Reverse((_, f))) = self.groups[g as usize].members.peek() {
+            let fl = &self.flows[f as usize];
+            if fl.state != FlowState::Transferring {
+                self.groups[g as usize].members.pop();
+                continue;
             }
-            self.slot_pool[k] = u32::MAX;
-            self.seed_res.push(r as u32);
+            let left = fl.m * fl.target.minus(pos);
+            let noise = left.is_finite() && left <= DONE_REL_EPS * fl.size;
+            if !(first || noise || (infinite && fl.size.is_finite())) {
+                break;
+            }
+            first = false;
+            self.groups[g as usize].members.pop();
+            let fl = &mut self.flows[f as usize];
+            fl.state = FlowState::Done;
+            fl.end = Some(end);
+            fl.exact_end = self.clock;
+            fl.moved = fl.size;
+            dm -= fl.m;
+            self.completed.push(FlowId(f));
         }
-        self.dirty = true;
+        if dm != 0.0 {
+            self.change_streams(g, dm);
+        }
     }
 
-    fn complete(&mut self, f: u32) {
-        let now = self.now;
-        let was_transferring = self.flows[f as usize].state == FlowState::Transferring;
-        let fl = &mut self.flows[f as usize];
-        fl.state = FlowState::Done;
-        fl.end = Some(now);
-        fl.anchor = now;
-        fl.anchor_moved = fl.size;
-        self.set_due(f, None);
-        if was_transferring {
-            self.leave(f);
-        }
-        self.completed.push(FlowId(f));
-    }
-
-    /// Predicts a flow's completion: the nanosecond event (rounded up) and, kept on the
-    /// flow, the exact f64 time the last segment ends.
-    pub(super) fn predict(&mut self, f: u32) -> Option<SimTime> {
-        let total = self.rates[f as usize].total();
-        let fl = &mut self.flows[f as usize];
-        let remaining = fl.size - fl.anchor_moved;
-        let due = transfer_nanos(remaining, fl.size, total).map(|ns| fl.anchor + SimDuration(ns));
-        fl.exact_end = match due {
-            Some(t) if total.is_finite() && total > 0.0 && remaining > 0.0 => {
-                // Never later than the event that completes it.
-                (fl.anchor.as_secs_f64() + remaining / total).min(t.as_secs_f64())
+    /// Predicts group `g`'s next completion from its (new) rate and queues it.
+    pub(super) fn predict(&mut self, g: u32) {
+        self.rekeys += 1;
+        let rate = self.rates[g as usize].rate;
+        let gr = &mut self.groups[g as usize];
+        let due = loop {
+            let Some(&Reverse((_, f))) = gr.members.peek() else {
+                break None;
+            };
+            let fl = &self.flows[f as usize];
+            if fl.state != FlowState::Transferring {
+                gr.members.pop();
+                continue;
             }
-            Some(t) => t.as_secs_f64(),
-            None => f64::NAN,
+            let left = fl.target.minus(gr.pos).max(0.0);
+            break if !left.is_finite() {
+                // Only steady streams are left.
+                None
+            } else if rate == f64::INFINITY || fl.m * left <= DONE_REL_EPS * fl.size {
+                Some(gr.anchor)
+            } else if rate > 0.0 {
+                Some(gr.anchor + left / rate).filter(|t| t.is_finite())
+            } else {
+                None
+            };
         };
-        due
+        match due {
+            Some(t) => self.due.set(g, key(t)),
+            None => self.due.remove(g),
+        }
     }
 
     pub(super) fn settle_resource(&mut self, r: usize) {
-        let now = self.now;
+        let now = self.clock;
         let res = &mut self.resources[r];
         let dt = now - res.acct_time;
-        if dt > SimDuration::ZERO {
-            res.bytes += res.load * dt.as_secs_f64();
+        if dt > 0.0 {
+            res.bytes += res.load * dt;
             if res.load > 0.0 {
-                res.busy_ns += dt.as_nanos();
+                res.busy_s += dt;
             }
         }
         res.acct_time = now;
+    }
+
+    /// The nanosecond the utilisation series records a change at the clock on.
+    pub(super) fn series_time(&self) -> SimTime {
+        SimTime::from_secs_f64(self.clock)
     }
 }

@@ -1,21 +1,22 @@
 //! A slow, obviously correct reference for the incremental solver.
 //!
-//! At every event it recomputes every rate from scratch by textbook progressive filling
-//! over all resources and flows, re-banks every flow's progress, and finds the next event
-//! by a linear scan. It shares only the semantics with [`FlowNetwork`](super::FlowNetwork)
-//! (latency first, ceil-to-nanosecond completions, the same "done" epsilon), none of its
-//! data structures. Cost is O(events × rounds × (resources + route elements)): test sizes
+//! Its clock is a plain f64 number of seconds. At every event (a start, a latency end, a
+//! capacity change, or the exact instant a flow completes) it recomputes every rate from
+//! scratch by textbook progressive filling over all resources and flows, re-banks every
+//! flow's progress, and finds the next event by a linear scan. It shares only the
+//! semantics with [`FlowNetwork`](super::FlowNetwork) (latency first, rates re-solved at
+//! exact completion instants, the same "done" epsilon), none of its data structures. Cost is O(events × rounds × (resources + route elements)): test sizes
 //! only.
 
-use super::{transfer_nanos, CapacityChange, TimedFlow};
+use super::{CapacityChange, TimedFlow, DONE_REL_EPS};
 use crate::time::{SimDuration, SimTime};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Phase {
     NotStarted,
-    Latency(SimTime),
+    Latency,
     Active,
-    Done(SimTime),
+    Done(f64),
 }
 
 /// Max-min fair per-stream rates by progressive filling, recomputed from nothing.
@@ -90,12 +91,28 @@ pub fn max_min_rates(
 }
 
 /// Simulates the same input as [`run_batch`](super::run_batch) on resources given as
-/// (initial capacity, latency), returning completion times in input order.
+/// (initial capacity, latency), returning each flow's completion as the nanosecond its
+/// event fires on (the exact instant of [`simulate_exact`] rounded up).
 pub fn simulate(
     resources: &[(f64, SimDuration)],
     flows: &[TimedFlow],
     changes: &[CapacityChange],
 ) -> Vec<Option<SimTime>> {
+    simulate_exact(resources, flows, changes)
+        .into_iter()
+        .map(|t| t.and_then(super::network::ceil_ns))
+        .collect()
+}
+
+/// Simulates the same input in continuous time: the clock is an f64 number of seconds,
+/// every rate is re-solved at the exact instant a flow completes, and each flow's exact
+/// completion instant is returned in input order (`None` if it never completes). Starts,
+/// latency ends and capacity changes happen at their nanoseconds.
+pub fn simulate_exact(
+    resources: &[(f64, SimDuration)],
+    flows: &[TimedFlow],
+    changes: &[CapacityChange],
+) -> Vec<Option<f64>> {
     let nf = flows.len();
     let mut capacity: Vec<f64> = resources.iter().map(|r| r.0).collect();
     let routes: Vec<Vec<usize>> = flows
@@ -111,27 +128,31 @@ pub fn simulate(
         .iter()
         .map(|f| f.spec.cap.unwrap_or(f64::INFINITY))
         .collect();
-    let latency: Vec<SimDuration> = routes
+    let secs = |t: SimTime| t.as_secs_f64();
+    let latency_end: Vec<f64> = flows
         .iter()
-        .map(|rt| {
-            rt.iter()
-                .fold(SimDuration::ZERO, |a, &r| a + resources[r].1)
+        .zip(&routes)
+        .map(|(f, rt)| {
+            let lat = rt
+                .iter()
+                .fold(SimDuration::ZERO, |a, &r| a + resources[r].1);
+            secs(f.start + lat)
         })
         .collect();
     let mut phase = vec![Phase::NotStarted; nf];
     let mut moved = vec![0.0f64; nf];
     let mut rate = vec![0.0f64; nf];
-    let mut due: Vec<Option<SimTime>> = vec![None; nf];
+    let mut due: Vec<Option<f64>> = vec![None; nf];
     let mut applied = vec![false; changes.len()];
-    let mut now = SimTime::ZERO;
+    let mut now = 0.0f64;
     loop {
         // Next event: a start, a latency end, a completion or a capacity change.
-        let mut next: Option<SimTime> = None;
-        let mut consider = |t: SimTime| next = Some(next.map_or(t, |n: SimTime| n.min(t)));
+        let mut next: Option<f64> = None;
+        let mut consider = |t: f64| next = Some(next.map_or(t, |n: f64| n.min(t)));
         for i in 0..nf {
             match phase[i] {
-                Phase::NotStarted => consider(flows[i].start),
-                Phase::Latency(t) => consider(t),
+                Phase::NotStarted => consider(secs(flows[i].start)),
+                Phase::Latency => consider(latency_end[i]),
                 Phase::Active => {
                     if let Some(t) = due[i] {
                         consider(t)
@@ -142,45 +163,49 @@ pub fn simulate(
         }
         for (k, c) in changes.iter().enumerate() {
             if !applied[k] {
-                consider(c.at);
+                consider(secs(c.at));
             }
         }
         let Some(t) = next else { break };
         // Bank progress of every active flow up to t.
-        let dt = (t - now).as_secs_f64();
+        let dt = t - now;
         for i in 0..nf {
-            if phase[i] == Phase::Active && rate[i] > 0.0 && dt > 0.0 {
+            if phase[i] == Phase::Active && rate[i] > 0.0 && rate[i].is_finite() && dt > 0.0 {
                 moved[i] += n[i] as f64 * rate[i] * dt;
             }
         }
         now = t;
         for i in 0..nf {
-            if phase[i] == Phase::Active && due[i] == Some(t) {
+            let size = flows[i].spec.size;
+            // Due now, or done within float noise of it.
+            let done =
+                due[i] == Some(t) || (due[i].is_some() && size - moved[i] <= DONE_REL_EPS * size);
+            if phase[i] == Phase::Active && done {
                 phase[i] = Phase::Done(t);
             }
         }
         for (k, c) in changes.iter().enumerate() {
-            if !applied[k] && c.at == t {
+            if !applied[k] && secs(c.at) == t {
                 capacity[c.resource.0 as usize] = c.capacity;
                 applied[k] = true;
             }
         }
         for i in 0..nf {
-            if phase[i] == Phase::Latency(t) {
-                phase[i] = if flows[i].spec.size > 0.0 {
+            let size = flows[i].spec.size;
+            if phase[i] == Phase::Latency && latency_end[i] == t {
+                phase[i] = if size > 0.0 {
                     Phase::Active
                 } else {
                     Phase::Done(t)
                 };
             }
-            if phase[i] == Phase::NotStarted && flows[i].start == t {
-                let end_lat = t + latency[i];
-                phase[i] = if latency[i] > SimDuration::ZERO || flows[i].spec.size == 0.0 {
-                    Phase::Latency(end_lat)
+            if phase[i] == Phase::NotStarted && secs(flows[i].start) == t {
+                phase[i] = if latency_end[i] > t || size == 0.0 {
+                    Phase::Latency
                 } else {
                     Phase::Active
                 };
-                if phase[i] == Phase::Latency(t) {
+                if phase[i] == Phase::Latency && latency_end[i] == t {
                     phase[i] = Phase::Done(t);
                 }
             }
@@ -190,8 +215,17 @@ pub fn simulate(
         for i in 0..nf {
             due[i] = if active[i] {
                 let size = flows[i].spec.size;
+                let total = n[i] as f64 * rate[i];
                 let remaining = (size - moved[i]).max(0.0);
-                transfer_nanos(remaining, size, n[i] as f64 * rate[i]).map(|ns| t + SimDuration(ns))
+                if size.is_infinite() {
+                    None
+                } else if total == f64::INFINITY || remaining <= DONE_REL_EPS * size {
+                    Some(t)
+                } else if total > 0.0 {
+                    Some(t + remaining / total).filter(|d| d.is_finite())
+                } else {
+                    None
+                }
             } else {
                 None
             };

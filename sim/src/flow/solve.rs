@@ -30,7 +30,7 @@
 //! of a level counts as equal (a tie, not a violation). Loosening it makes results less
 //! exact; tightening it only pulls in more flows.
 
-use super::network::{FlowNetwork, FlowState};
+use super::network::FlowNetwork;
 use std::cmp::Reverse;
 
 /// Relative tolerance under which two rates count as equal (see the module docs).
@@ -111,8 +111,7 @@ impl FlowNetwork {
         let gen = self.gen;
         for i in 0..self.seed_flows.len() {
             let f = self.seed_flows[i];
-            let transferring = self.flows[f as usize].state == FlowState::Transferring;
-            if transferring && self.rates[f as usize].visit != gen {
+            if self.rates[f as usize].active() && self.rates[f as usize].visit != gen {
                 self.mark_active(f);
             }
         }
@@ -176,9 +175,7 @@ impl FlowNetwork {
 
     /// BFS step of [`fill_component`](Self::fill_component).
     fn visit_flow(&mut self, f: u32, gen: u32) {
-        if self.rates[f as usize].visit == gen
-            || self.flows[f as usize].state != FlowState::Transferring
-        {
+        if self.rates[f as usize].visit == gen || !self.rates[f as usize].active() {
             return;
         }
         self.mark_active(f);
@@ -326,7 +323,7 @@ impl FlowNetwork {
     fn activate(&mut self, f: u32) -> Result<(), Abort> {
         let gen = self.gen;
         self.mark_active(f);
-        let (x, n) = (self.rates[f as usize].rate, self.rates[f as usize].n as f64);
+        let (x, n) = (self.rates[f as usize].rate, self.rates[f as usize].n);
         for k in self.route(f) {
             let r = self.route_pool[k];
             if self.resources[r as usize].visit != gen {
@@ -520,7 +517,7 @@ impl FlowNetwork {
         fl.fixed = gen;
         fl.new_rate = x;
         fl.bottleneck = bottleneck;
-        let n = fl.n as f64;
+        let n = fl.n;
         for k in self.route(f) {
             let r = self.route_pool[k];
             let w = n * self.weight_pool[k];
@@ -558,9 +555,9 @@ impl FlowNetwork {
     }
 
     /// Installs the new rates and loads: banks accounting at the old load, re-anchors
-    /// flows whose rate changed and re-predicts their completion.
+    /// groups whose rate changed and re-predicts their next completion.
     fn apply(&mut self) {
-        let now = self.now;
+        let at = self.series_time();
         for i in 0..self.comp_res.len() {
             let r = self.comp_res[i] as usize;
             self.settle_resource(r);
@@ -574,21 +571,19 @@ impl FlowNetwork {
                 } else {
                     0.0
                 };
-                s.set(now, util);
+                s.set(at, util);
             }
         }
         for i in 0..self.comp_flows.len() {
-            let f = self.comp_flows[i];
-            let fr = &mut self.rates[f as usize];
+            let g = self.comp_flows[i];
+            let fr = &self.rates[g as usize];
             if fr.new_rate.to_bits() == fr.rate.to_bits() {
                 continue;
             }
-            let fl = &mut self.flows[f as usize];
-            fl.anchor_moved = fl.moved_at(fr, now).min(fl.size);
-            fl.anchor = now;
+            self.bank(g);
+            let fr = &mut self.rates[g as usize];
             fr.rate = fr.new_rate;
-            let due = self.predict(f);
-            self.set_due(f, due);
+            self.predict(g);
         }
     }
 }
