@@ -59,10 +59,50 @@ pub const DEFAULT_DURABILITY_NINES: f64 = 9.0;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Verdict {
-    pub target: String,
+    pub target: Target,
     pub goal: f64,
     pub value: f64,
     pub met: bool,
+}
+
+/// What a verdict judges.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Target {
+    ReadGbs,
+    WriteGbs,
+    CheckpointP99,
+    UsdPerGbsMonth,
+    UsdPerMonth,
+    GpuUtilisation,
+    DurabilityNines,
+}
+
+impl Target {
+    pub fn label(self) -> &'static str {
+        match self {
+            Target::ReadGbs => "read GB/s",
+            Target::WriteGbs => "write GB/s (ceiling)",
+            Target::CheckpointP99 => "checkpoint p99 s",
+            Target::UsdPerGbsMonth => "$/GB/s-month",
+            Target::UsdPerMonth => "$/month",
+            Target::GpuUtilisation => "GPU utilisation",
+            Target::DurabilityNines => "durability nines",
+        }
+    }
+    /// Whether more devices could fix a miss (money and durability they cannot).
+    pub fn growable(self) -> bool {
+        !matches!(
+            self,
+            Target::UsdPerGbsMonth | Target::UsdPerMonth | Target::DurabilityNines
+        )
+    }
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label())
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -296,7 +336,7 @@ fn judge(t: &Targets, e: &Evaluated) -> Vec<Verdict> {
             ),
         };
         v.push(Verdict {
-            target: "read GB/s".into(),
+            target: Target::ReadGbs,
             goal: t.read_bps / gbs,
             value,
             met,
@@ -304,7 +344,7 @@ fn judge(t: &Targets, e: &Evaluated) -> Vec<Verdict> {
     }
     if t.write_bps > 0.0 {
         v.push(Verdict {
-            target: "write GB/s (ceiling)".into(),
+            target: Target::WriteGbs,
             goal: t.write_bps / gbs,
             value: e.write_ceiling / gbs,
             met: e.write_ceiling >= t.write_bps * (1.0 - 1e-9),
@@ -313,7 +353,7 @@ fn judge(t: &Targets, e: &Evaluated) -> Vec<Verdict> {
     if let (Some(goal), Some(s)) = (t.checkpoint_p99_s, &e.sim) {
         if let Some(p99) = s.checkpoint_p99_s {
             v.push(Verdict {
-                target: "checkpoint p99 s".into(),
+                target: Target::CheckpointP99,
                 goal,
                 value: p99,
                 met: p99 <= goal,
@@ -323,7 +363,7 @@ fn judge(t: &Targets, e: &Evaluated) -> Vec<Verdict> {
     let per_gbs = e.sizing.usd_per_month / (e.read_ceiling / gbs).max(1e-9);
     if let Some(goal) = t.max_usd_per_gbs_month {
         v.push(Verdict {
-            target: "$/GB/s-month".into(),
+            target: Target::UsdPerGbsMonth,
             goal,
             value: per_gbs,
             met: per_gbs <= goal,
@@ -332,7 +372,7 @@ fn judge(t: &Targets, e: &Evaluated) -> Vec<Verdict> {
     if let Some(goal) = t.max_usd_per_month {
         let value = e.sizing.usd_per_month;
         v.push(Verdict {
-            target: "$/month".into(),
+            target: Target::UsdPerMonth,
             goal,
             value,
             met: value <= goal,
@@ -343,7 +383,7 @@ fn judge(t: &Targets, e: &Evaluated) -> Vec<Verdict> {
         e.sim.as_ref().and_then(|s| s.gpu_utilisation),
     ) {
         v.push(Verdict {
-            target: "GPU utilisation".into(),
+            target: Target::GpuUtilisation,
             goal,
             value: u,
             met: u >= goal * (1.0 - 1e-9),
@@ -352,13 +392,6 @@ fn judge(t: &Targets, e: &Evaluated) -> Vec<Verdict> {
     v
 }
 
-/// Whether more devices could fix a missed target (money and durability they cannot).
-fn growable(v: &Verdict) -> bool {
-    !matches!(
-        v.target.as_str(),
-        "$/GB/s-month" | "$/month" | "durability nines"
-    )
-}
 
 /// Counts that hold the capacity (`capacity`, with the minimum CNodes) and carry the
 /// bandwidth targets in closed form (`bandwidth`; `None` with `why_not` when a resource no
@@ -459,7 +492,7 @@ pub fn plan_candidate(
     // whose resource binds (CNodes or DBoxes), by a quarter each step.
     while why_not.is_none()
         && steps < o.max_growth_steps
-        && verdicts.iter().any(|v| !v.met && growable(v))
+        && verdicts.iter().any(|v| !v.met && v.target.growable())
     {
         steps += 1;
         counts = grown(shape, counts, e.binding_class.and_then(Side::of));
@@ -471,7 +504,7 @@ pub fn plan_candidate(
         let missed: Vec<&str> = verdicts
             .iter()
             .filter(|v| !v.met)
-            .map(|v| v.target.as_str())
+            .map(|v| v.target.label())
             .collect();
         why_not = Some(format!(
             "misses {} at {nodes} nodes (binding: {})",
@@ -512,7 +545,7 @@ pub fn plan_candidate(
         ),
     };
     verdicts.push(Verdict {
-        target: "durability nines".into(),
+        target: Target::DurabilityNines,
         goal: t.durability_nines_min,
         value: nines.unwrap_or(0.0),
         met: nines.is_some_and(|n| n >= t.durability_nines_min),
@@ -520,7 +553,7 @@ pub fn plan_candidate(
     let missed: Vec<String> = verdicts
         .iter()
         .filter(|v| !v.met)
-        .map(|v| v.target.clone())
+        .map(|v| v.target.label().to_string())
         .collect();
     if why_not.is_none() && !missed.is_empty() {
         why_not = Some(format!(

@@ -196,10 +196,16 @@ fn pool_table(r: &Netcheck, exact: bool) -> Table {
 fn write_text(r: &Netcheck, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(
         out,
-        "{} x {} ({} network units); per-instance figures at client read {} GB/s, write {} GB/s",
+        "{} x {}{}; per-instance figures at client read {} GB/s, write {} GB/s",
         r.nodes,
         r.shape,
-        r.compute_nodes,
+        if r.accounts > 0 {
+            format!(" over {} storage accounts", r.accounts)
+        } else if r.compute_nodes != r.nodes {
+            format!(" with {} CNodes", r.compute_nodes)
+        } else {
+            String::new()
+        },
         gbs(r.evaluated_read_bps),
         gbs(r.evaluated_write_bps)
     )?;

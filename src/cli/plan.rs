@@ -159,7 +159,7 @@ pub fn run(mut cat: Catalog, a: &PlanArgs, out: &mut dyn Write) -> Result<(), Cl
                         writeln!(
                             out,
                             "  {:<22} goal {:>10.1}  value {:>10.1}  {}",
-                            v.target,
+                            v.target.label(),
                             v.goal,
                             v.value,
                             if v.met { "met" } else { "MISSED" }

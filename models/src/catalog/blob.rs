@@ -29,8 +29,10 @@ const COLS: &[&str] = &[
     "confidence",
 ];
 
+const OPTIONAL: &[&str] = &["drive_read_mbps", "estimated_fields", "notes"];
+
 pub fn load(path: &Path, prices: &mut PriceBook) -> Result<Vec<Shape>, InputError> {
-    let file = CsvFile::read(path, COLS, &["estimated_fields", "notes"])?;
+    let file = CsvFile::read(path, COLS, OPTIONAL)?;
     let mut out = Vec::new();
     for r in &file.rows {
         let id = r.text("id")?;
@@ -44,6 +46,9 @@ pub fn load(path: &Path, prices: &mut PriceBook) -> Result<Vec<Shape>, InputErro
             f::DURABILITY_NINES.to_string(),
             r.param("durability_nines")?,
         );
+        if let Some(d) = r.opt_param("drive_read_mbps")? {
+            p.insert(f::DRIVE_READ_BPS.to_string(), d.scaled(1e6));
+        }
         p.insert(
             f::ACCOUNT_MAX_BYTES.to_string(),
             r.param("account_max_pib")?.scaled(PIB),

@@ -196,6 +196,9 @@ pub mod field {
     /// names, which the network model scales by vCPUs to the node's protocol budget.
     pub const REFERENCE_CNODE_READ_BPS: &str = "reference_cnode_read_bps";
     pub const REFERENCE_CNODE_WRITE_BPS: &str = "reference_cnode_write_bps";
+    /// Blob: sequential read of one drive, bytes/s (optional: the media ceiling behind
+    /// the account limits).
+    pub const DRIVE_READ_BPS: &str = "drive_read_bps";
     /// Blob: the provider's published nines of annual durability.
     pub const DURABILITY_NINES: &str = "durability_nines";
     /// DPU servers: the DPU's PCIe lanes to the host.

@@ -157,7 +157,9 @@ pub fn path_costs(kind: PathKind, nodes: u32, p: &Protection) -> PathCosts {
         PathKind::AzureBlob => {
             // The service is a black box with per-account ingress and egress limits; its
             // internal copies (3 replicas, later LRC 12+2+2) are not on the customer's path.
-            let read = vec![(ClientNicRx, 1.0), (AccountEgress, 1.0)];
+            // A read still comes off a drive: one data fragment per byte (media read 1; a
+            // pool exists only where the catalog states the drives' bandwidth).
+            let read = vec![(ClientNicRx, 1.0), (AccountEgress, 1.0), (MediaRead, 1.0)];
             PathCosts {
                 degraded_read: read.clone(),
                 read,

@@ -258,6 +258,13 @@ pub fn cluster_spec(
             let (ing, ib) = p(f::ACCOUNT_INGRESS_BPS)?;
             node.account_egress = Some(Limit::new(eg, format!("per-account egress {eb}")));
             node.account_ingress = Some(Limit::new(ing, format!("per-account ingress {ib}")));
+            if shape.param(f::DRIVE_READ_BPS).is_some() {
+                // Behind the accounts sit drives: an HDD gives a few hundred MB/s, so at
+                // enough accounts the media binds, not the account limits.
+                let (d, dbb) = p(f::DRIVE_READ_BPS)?;
+                let (drives, db) = p(f::DRIVES_PER_NODE)?;
+                node.media_read = Some(Limit::new(d * drives, format!("{db} x {dbb}")));
+            }
         }
     }
 
