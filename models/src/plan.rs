@@ -5,8 +5,7 @@
 use crate::bandwidth::{nodes_for_bandwidth, BandwidthFit, BandwidthQuery};
 use crate::catalog::{Catalog, DeploymentKind, Shape};
 use crate::cluster::{Counts, Side};
-use crate::durability::candidate::{candidate, Overrides};
-use crate::durability::evaluate;
+use crate::durability::candidate::{nines_of, Overrides};
 use crate::error::InputError;
 use crate::iopath::ResourceClass;
 use crate::netmodel::{ceiling, cluster_spec};
@@ -458,6 +457,16 @@ pub fn counts_for_targets(
     })
 }
 
+/// The scenario's failure rates as durability overrides (absent: the catalog's), the same
+/// for `plan` and `plan --no-sim`.
+pub fn failure_overrides(cat: &Catalog, sc: &Scenario, shape: &Shape) -> Overrides {
+    Overrides {
+        drive_afr: sc.failures.as_ref().map(|f| f.drive_afr),
+        node_loss_per_year: node_loss_per_year(cat, sc, shape),
+        ..Overrides::default()
+    }
+}
+
 /// `counts` grown by a quarter on `side` (both sides when converged or unknown).
 fn grown(shape: &Shape, counts: Counts, side: Option<Side>) -> Counts {
     let up = |n: u32| ((n as f64 * 1.25).ceil() as u32).max(n + 1);
@@ -512,38 +521,18 @@ pub fn plan_candidate(
             e.binding
         ));
     }
-    // Durability at the planned size, with the scenario's failure rates and, when the
-    // simulation rebuilt anything, the rebuild rate it measured for this cluster.
+    // Durability at the planned size under the scenario's failure rates, on the one
+    // rebuild model every command shares (the simulation's measured rebuild rate is
+    // reported beside it, not fed in, so `plan` and `plan --no-sim` agree).
     let measured = e.sim.as_ref().and_then(|s| s.rebuild_rate_gbs);
-    let ov = Overrides {
-        drive_afr: sc.failures.as_ref().map(|f| f.drive_afr),
-        node_loss_per_year: node_loss_per_year(cat, sc, shape),
-        rebuild_bytes_per_s: measured.map(|g| g * 1e9),
-        ..Overrides::default()
-    };
-    let (nines, durability_basis) = match shape.param(crate::catalog::field::DURABILITY_NINES) {
-        // A layout the customer does not control: the provider's published figure.
-        Some(p) => (
-            Some(p.value),
-            format!("published by the provider ({}, {})", p.source, p.confidence),
-        ),
-        None => (
-            candidate(cat, shape, nodes, &ov)
-                .and_then(|c| evaluate(&c.input))
-                .ok()
-                .map(|d| d.nines),
-            match measured {
-                Some(g) => format!(
-                    "absorbing-chain model; rebuild rate measured by the simulation ({g:.1} GB/s); node loss {} per node-year",
-                    ov.node_loss_per_year.map_or("catalog".into(), |r| r.to_string())
-                ),
-                None => format!(
-                    "absorbing-chain model; rebuild rate from catalog assumptions; node loss {} per node-year",
-                    ov.node_loss_per_year.map_or("catalog".into(), |r| r.to_string())
-                ),
-            },
-        ),
-    };
+    let n = nines_of(cat, shape, counts, &failure_overrides(cat, sc, shape)).ok();
+    let nines = n.as_ref().map(|n| n.nines);
+    let mut durability_basis = n
+        .as_ref()
+        .map_or_else(|| "no legal stripe at this size".to_string(), |n| n.basis.clone());
+    if let Some(g) = measured {
+        durability_basis.push_str(&format!("; the simulation measured {g:.1} GB/s of rebuild"));
+    }
     verdicts.push(Verdict {
         target: Target::DurabilityNines,
         goal: t.durability_nines_min,

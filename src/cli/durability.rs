@@ -6,7 +6,8 @@ use super::{apply_sets, Format};
 use crate::error::CliError;
 use clap::{Args, ValueEnum};
 use std::io::Write;
-use vastplan_models::durability::candidate::{candidate, Candidate, Layout, Overrides};
+use vastplan_models::durability::candidate::{candidate, nines_of, Candidate, Layout, Overrides};
+use vastplan_models::sizing::{counts_for, MAX_NODES};
 use vastplan_models::durability::HOURS_PER_YEAR;
 use vastplan_models::durability::{blob, evaluate, DurabilityInput, DurabilityOutput};
 use vastplan_models::Catalog;
@@ -25,9 +26,13 @@ pub struct DurabilityArgs {
     /// Shape id from the catalog (`vastplan shapes`).
     #[arg(long, value_name = "ID")]
     pub shape: String,
-    /// Nodes (DBox+CNodes sets, EBoxes, VMs, servers); each is one failure domain.
+    /// Storage nodes (DBoxes, EBoxes, VMs, servers); each is one failure domain.
     #[arg(long)]
     pub nodes: u64,
+    /// CNodes of a disaggregated VAST shape, which decode rebuilds (default: the shape's
+    /// minimum).
+    #[arg(long)]
+    pub cnodes: Option<u32>,
     /// Drive failures per drive-year [default: assumption durability_drive_afr].
     #[arg(long)]
     pub afr: Option<f64>,
@@ -41,8 +46,8 @@ pub struct DurabilityArgs {
     /// Mean outage length, hours [default: by kind].
     #[arg(long)]
     pub node_outage_hours: Option<f64>,
-    /// Aggregate rebuild bandwidth, GB/s (10^9 B/s) [default: nodes × slowest write path ×
-    /// durability_rebuild_share].
+    /// Aggregate rebuild bandwidth, GB/s (10^9 B/s) [default: the cluster's rebuild
+    /// ceiling on the same pools the simulation uses × durability_rebuild_share].
     #[arg(long, value_name = "GB/s")]
     pub rebuild_gbs: Option<f64>,
     /// Fraction of each drive holding data to rebuild [default: durability_fill].
@@ -92,7 +97,14 @@ pub fn run(mut catalog: Catalog, a: &DurabilityArgs, out: &mut dyn Write) -> Res
             LayoutArg::Classic => Layout::Classic,
         },
     };
-    let cand: Candidate = candidate(c, shape, a.nodes, &o)?;
+    if a.nodes == 0 || a.nodes > MAX_NODES {
+        return Err(CliError::input(format!(
+            "--nodes must be between 1 and {MAX_NODES}, got {}",
+            a.nodes
+        )));
+    }
+    let counts = counts_for(shape, a.nodes, a.cnodes);
+    let cand: Candidate = candidate(c, shape, counts, &o)?;
     let mut rows = Vec::new();
     let mut push = |model: String, input: DurabilityInput| -> Result<(), CliError> {
         let output = evaluate(&input)?;
@@ -120,7 +132,7 @@ pub fn run(mut catalog: Catalog, a: &DurabilityArgs, out: &mut dyn Write) -> Res
             },
             ..o.clone()
         };
-        let alt = candidate(c, shape, a.nodes, &other)?;
+        let alt = candidate(c, shape, counts, &other)?;
         push(
             format!("{} {}", shape.id, layout_name(other.layout)),
             alt.input,
@@ -147,6 +159,8 @@ pub fn run(mut catalog: Catalog, a: &DurabilityArgs, out: &mut dyn Write) -> Res
             let v = serde_json::json!({
                 "shape": shape.id,
                 "nodes": a.nodes,
+                "compute_nodes": counts.compute,
+                "headline": nines_of(c, shape, counts, &o)?,
                 "inputs": cand.used,
                 "rows": rows.iter().map(|r| serde_json::json!({
                     "model": r.model, "input": r.input, "output": r.output,
@@ -184,6 +198,12 @@ pub fn run(mut catalog: Catalog, a: &DurabilityArgs, out: &mut dyn Write) -> Res
             writeln!(
                 out,
                 "model: exact Markov chain over concurrent failures (models/src/durability/cluster.rs); nines = -log10 P(data loss in a year)"
+            )?;
+            let headline = nines_of(c, shape, counts, &o)?;
+            writeln!(
+                out,
+                "headline (what size and plan print): {:.2} nines — {}",
+                headline.nines, headline.basis
             )?;
         }
     }

@@ -6,8 +6,7 @@ use crate::error::CliError;
 use clap::Args;
 use std::io::Write;
 use vastplan_models::bandwidth::{nodes_for_bandwidth, BandwidthFit, BandwidthQuery};
-use vastplan_models::durability::candidate::{candidate, Overrides};
-use vastplan_models::durability::{evaluate, DurabilityOutput};
+use vastplan_models::durability::candidate::{nines_of, Nines, Overrides};
 use vastplan_models::netmodel::NetOptions;
 use vastplan_models::sizing::{size, size_at, Request, Sizing};
 use vastplan_models::units::Bytes;
@@ -103,11 +102,7 @@ pub fn run(mut c: Catalog, a: &SizeArgs, out: &mut dyn Write) -> Result<(), CliE
         // Durability at the sized count with the default assumptions; a shape the model
         // cannot place (too few nodes for its code) shows no figure rather than failing
         // the whole table.
-        durability.push(
-            candidate(&c, shape, r.nodes, &Overrides::default())
-                .and_then(|d| evaluate(&d.input))
-                .ok(),
-        );
+        durability.push(nines_of(&c, shape, r.counts(), &Overrides::default()).ok());
         rows.push(r);
     }
     match a.format {
@@ -141,7 +136,7 @@ pub fn run(mut c: Catalog, a: &SizeArgs, out: &mut dyn Write) -> Result<(), CliE
     Ok(())
 }
 
-fn table(rows: &[Sizing], durability: &[Option<DurabilityOutput>], exact: bool) -> Table {
+fn table(rows: &[Sizing], durability: &[Option<Nines>], exact: bool) -> Table {
     let mut t = if exact {
         Table::new(&[
             "shape",
@@ -156,6 +151,7 @@ fn table(rows: &[Sizing], durability: &[Option<DurabilityOutput>], exact: bool) 
             "logical_pb",
             "stripe",
             "nines",
+            "durability_basis",
             "kw_avg",
             "kw_facility",
             "capex_usd",
@@ -216,6 +212,7 @@ fn table(rows: &[Sizing], durability: &[Option<DurabilityOutput>], exact: bool) 
                 format!("{}", c.logical.pb()),
                 stripe,
                 nines,
+                d.as_ref().map_or(String::new(), |d| d.basis.clone()),
                 format!("{}", r.kw_avg),
                 format!("{}", r.kw_facility),
                 format!("{:.2}", r.capex_usd),

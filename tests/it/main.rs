@@ -8,6 +8,7 @@ mod common;
 mod cli_durability;
 mod cli_flows;
 mod cli_netcheck;
+mod cli_nines;
 mod cli_pipe;
 mod cli_plan;
 mod cli_size;

@@ -8,9 +8,11 @@
 //! - Blob: LRC(12,2,2) when the shape's raw/usable is below 2 (sealed standard data),
 //!   else 3 replicas; one fragment per node;
 //! - bytes to rebuild per drive = drive size × `durability_fill`;
-//! - aggregate rebuild bandwidth = nodes × (slowest of the node's write paths: client
-//!   write, NVMe write, network, DPU PCIe) × `durability_rebuild_share` — an assumption
-//!   until the simulation measures rebuild under load;
+//! - aggregate rebuild bandwidth = the rebuild ceiling of the very pools the simulation
+//!   and the closed form use (each pool's total capacity over its bytes per rebuilt byte,
+//!   the least of them) × `durability_rebuild_share`, the share of the cluster a rebuild
+//!   gets while clients run — so `size`, `durability` and `plan` (with or without the
+//!   simulation) see one rebuild rate for one cluster;
 //! - node loss (contents gone) and outage (contents intact) rates by kind: a cloud VM
 //!   loses its local NVMe when moved off its host; VAST boxes keep their SSDs' data
 //!   through enclosure faults.
@@ -23,6 +25,9 @@ use crate::capacity::EcRules;
 use crate::catalog::{field as f, Catalog, DeploymentKind, Shape};
 use crate::error::InputError;
 use crate::provenance::{Confidence, Param};
+use crate::bandwidth::pools_at;
+use crate::cluster::Counts;
+use crate::netmodel::NetOptions;
 use crate::sizing::{ec_rules, Input};
 
 /// Where the strips of a stripe may sit.
@@ -89,13 +94,27 @@ impl Used {
     }
 }
 
-/// Builds the durability input of `nodes` nodes of `shape`.
+/// Rebuild bytes/s the cluster's pools allow with nothing else running: the least, over
+/// pools a rebuild crosses, of total capacity over bytes per rebuilt byte. `None` when
+/// no pool carries rebuild traffic (Blob repairs out of sight).
+pub fn rebuild_ceiling(c: &Catalog, shape: &Shape, counts: Counts) -> Result<Option<f64>, InputError> {
+    let pools = pools_at(c, shape, counts, 1.0, &NetOptions::default(), 0)?;
+    Ok(pools
+        .iter()
+        .filter(|p| p.rebuild_cost > 0.0)
+        .map(|p| p.total_capacity() / p.rebuild_cost)
+        .min_by(f64::total_cmp))
+}
+
+/// Builds the durability input of a cluster of `counts` of `shape` (its storage boxes are
+/// the failure domains).
 pub fn candidate(
     c: &Catalog,
     shape: &Shape,
-    nodes: u64,
+    counts: Counts,
     o: &Overrides,
 ) -> Result<Candidate, InputError> {
+    let nodes = counts.storage as u64;
     let bad = |m: String| InputError::new("durability", m);
     if nodes == 0 {
         return Err(bad("need at least one node".into()).field("nodes"));
@@ -123,31 +142,31 @@ pub fn candidate(
     }
     let afr = u.global(c, "durability_drive_afr", o.drive_afr)?;
 
-    // The slowest write path of a node bounds what it can contribute to a rebuild.
-    let paths: Vec<f64> = [
-        f::CLIENT_WRITE_BPS,
-        f::NVME_WRITE_BPS,
-        f::NETWORK_BPS,
-        "dpu_pcie_bps",
-    ]
-    .iter()
-    .filter_map(|k| u.shape(shape, k))
-    .collect();
     let rebuild = match o.rebuild_bytes_per_s {
         Some(v) => u.take(
             "rebuild_bytes_per_s",
             &Param::new(v, "command line", Confidence::User),
         ),
         None => {
-            let slowest = paths.iter().cloned().fold(f64::INFINITY, f64::min);
-            if !slowest.is_finite() {
-                return Err(bad(format!(
-                    "shape {} has no write or network bandwidth to rebuild with; give one",
-                    shape.id
-                ))
-                .field("rebuild_bytes_per_s"));
+            let share = u.global(c, "durability_rebuild_share", None)?;
+            match rebuild_ceiling(c, shape, counts)? {
+                Some(r) => r * share,
+                // The provider repairs out of sight: the slowest write path stands in.
+                None => {
+                    let slowest = [f::NETWORK_BPS, f::ACCOUNT_INGRESS_BPS]
+                        .iter()
+                        .filter_map(|k| u.shape(shape, k))
+                        .fold(f64::INFINITY, f64::min);
+                    if !slowest.is_finite() {
+                        return Err(bad(format!(
+                            "shape {} has no write or network bandwidth to rebuild with; give one",
+                            shape.id
+                        ))
+                        .field("rebuild_bytes_per_s"));
+                    }
+                    nodes as f64 * slowest * share
+                }
             }
-            nodes as f64 * slowest * u.global(c, "durability_rebuild_share", None)?
         }
     };
 
@@ -232,5 +251,51 @@ pub fn candidate(
             rebuild_bytes_per_s: rebuild,
         },
         used: u.0,
+    })
+}
+
+/// The nines every command prints for one cluster, with what they rest on.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Nines {
+    pub nines: f64,
+    /// Where the figure comes from: the provider's publication, or our chain with its
+    /// node-loss rate and rebuild rate.
+    pub basis: String,
+    /// Events per storage node-year that destroy its contents (chain only).
+    pub node_loss_per_year: Option<f64>,
+    /// Aggregate rebuild bytes/s the chain assumed (chain only).
+    pub rebuild_bytes_per_s: Option<f64>,
+}
+
+/// Annual durability of `counts` of `shape` under `o`: for a layout the customer does not
+/// control (Blob) the provider's published figure; otherwise the absorbing-chain model.
+/// `size`, `durability`, `plan --no-sim` and `plan` all call this, so the same cluster
+/// and assumptions give the same nines everywhere.
+pub fn nines_of(
+    c: &Catalog,
+    shape: &Shape,
+    counts: Counts,
+    o: &Overrides,
+) -> Result<Nines, InputError> {
+    if let Some(p) = shape.param(f::DURABILITY_NINES) {
+        return Ok(Nines {
+            nines: p.value,
+            basis: format!("published by the provider ({})", p.confidence),
+            node_loss_per_year: None,
+            rebuild_bytes_per_s: None,
+        });
+    }
+    let cand = candidate(c, shape, counts, o)?;
+    let out = super::evaluate(&cand.input)?;
+    let loss = cand.input.domain_loss_per_year;
+    let rebuild = cand.input.rebuild_bytes_per_s;
+    Ok(Nines {
+        nines: out.nines,
+        basis: format!(
+            "absorbing chain: node loss {loss} per node-year, rebuild {:.1} GB/s",
+            rebuild / 1e9
+        ),
+        node_loss_per_year: Some(loss),
+        rebuild_bytes_per_s: Some(rebuild),
     })
 }
