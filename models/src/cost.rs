@@ -21,7 +21,9 @@ use serde::Serialize;
 pub enum VmPricing {
     #[default]
     PayAsYouGo,
+    #[serde(rename = "reserved-1y")]
     Reserved1y,
+    #[serde(rename = "reserved-3y")]
     Reserved3y,
 }
 

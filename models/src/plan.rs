@@ -391,7 +391,6 @@ fn judge(t: &Targets, e: &Evaluated) -> Vec<Verdict> {
     v
 }
 
-
 /// Counts that hold the capacity (`capacity`, with the minimum CNodes) and carry the
 /// bandwidth targets in closed form (`bandwidth`; `None` with `why_not` when a resource no
 /// device count grows binds first).
@@ -527,9 +526,10 @@ pub fn plan_candidate(
     let measured = e.sim.as_ref().and_then(|s| s.rebuild_rate_gbs);
     let n = nines_of(cat, shape, counts, &failure_overrides(cat, sc, shape)).ok();
     let nines = n.as_ref().map(|n| n.nines);
-    let mut durability_basis = n
-        .as_ref()
-        .map_or_else(|| "no legal stripe at this size".to_string(), |n| n.basis.clone());
+    let mut durability_basis = n.as_ref().map_or_else(
+        || "no legal stripe at this size".to_string(),
+        |n| n.basis.clone(),
+    );
     if let Some(g) = measured {
         durability_basis.push_str(&format!("; the simulation measured {g:.1} GB/s of rebuild"));
     }

@@ -7,9 +7,9 @@ use crate::error::CliError;
 use clap::{Args, ValueEnum};
 use std::io::Write;
 use vastplan_models::durability::candidate::{candidate, nines_of, Candidate, Layout, Overrides};
-use vastplan_models::sizing::{counts_for, MAX_NODES};
 use vastplan_models::durability::HOURS_PER_YEAR;
 use vastplan_models::durability::{blob, evaluate, DurabilityInput, DurabilityOutput};
+use vastplan_models::sizing::{counts_for, MAX_NODES};
 use vastplan_models::Catalog;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]

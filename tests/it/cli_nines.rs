@@ -64,7 +64,9 @@ fn size_durability_and_plan_agree_on_nines() {
             "json",
         ]);
         assert_eq!(size["rows"][0]["nodes"].as_u64(), Some(n), "{shape}");
-        let s = size["durability"][0]["durability"]["nines"].as_f64().unwrap();
+        let s = size["durability"][0]["durability"]["nines"]
+            .as_f64()
+            .unwrap();
         assert_eq!(s, a, "{shape}: size {s} vs plan {a}");
         let d = json(&[
             "durability",

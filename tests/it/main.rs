@@ -14,5 +14,6 @@ mod cli_plan;
 mod cli_size;
 mod cli_sweep;
 mod cli_validate;
+mod overrides;
 mod report_browser;
 mod validation;

@@ -74,7 +74,6 @@ impl DeploymentKind {
                 CAPEX_USD,
                 CLIENT_READ_BPS,
                 CLIENT_WRITE_BPS,
-                SWITCH_BPS,
                 SWITCH_RACK_UNITS,
                 SWITCH_WATTS_AVG,
                 SWITCH_WATTS_PEAK,
@@ -98,7 +97,6 @@ impl DeploymentKind {
                 CNODE_CHASSIS_CAPEX_USD,
                 CNODES_PER_CHASSIS,
                 MIN_CNODES,
-                SWITCH_BPS,
                 SWITCH_RACK_UNITS,
                 SWITCH_WATTS_AVG,
                 SWITCH_WATTS_PEAK,
@@ -183,8 +181,7 @@ pub mod field {
     pub const CNODES_PER_CHASSIS: &str = "cnodes_per_chassis";
     /// Fewest CNodes a cluster ships with.
     pub const MIN_CNODES: &str = "min_cnodes";
-    /// The leaf switch owned VAST clusters attach to: total port bandwidth, bytes/s.
-    pub const SWITCH_BPS: &str = "switch_bps";
+    /// The leaf switch owned VAST clusters attach to (how many: from ports, see `bom`).
     pub const SWITCH_RACK_UNITS: &str = "switch_rack_units";
     pub const SWITCH_WATTS_AVG: &str = "switch_watts_avg";
     pub const SWITCH_WATTS_PEAK: &str = "switch_watts_peak";

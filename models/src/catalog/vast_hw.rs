@@ -312,7 +312,6 @@ pub fn load_shapes(
                 }
             }
         }
-        put(f::SWITCH_BPS, switch.ports_bps()?);
         put(f::SWITCH_RACK_UNITS, switch.p("rack_units")?.clone());
         put(f::SWITCH_WATTS_AVG, switch.p("watts_avg")?.clone());
         put(f::SWITCH_WATTS_PEAK, switch.p("watts_peak")?.clone());

@@ -21,13 +21,13 @@
 //! can be overridden by name or with the [`Overrides`] the command line fills.
 
 use super::{Code, DurabilityInput};
+use crate::bandwidth::pools_at;
 use crate::capacity::EcRules;
 use crate::catalog::{field as f, Catalog, DeploymentKind, Shape};
-use crate::error::InputError;
-use crate::provenance::{Confidence, Param};
-use crate::bandwidth::pools_at;
 use crate::cluster::Counts;
+use crate::error::InputError;
 use crate::netmodel::NetOptions;
+use crate::provenance::{Confidence, Param};
 use crate::sizing::{ec_rules, Input};
 
 /// Where the strips of a stripe may sit.
@@ -97,7 +97,11 @@ impl Used {
 /// Rebuild bytes/s the cluster's pools allow with nothing else running: the least, over
 /// pools a rebuild crosses, of total capacity over bytes per rebuilt byte. `None` when
 /// no pool carries rebuild traffic (Blob repairs out of sight).
-pub fn rebuild_ceiling(c: &Catalog, shape: &Shape, counts: Counts) -> Result<Option<f64>, InputError> {
+pub fn rebuild_ceiling(
+    c: &Catalog,
+    shape: &Shape,
+    counts: Counts,
+) -> Result<Option<f64>, InputError> {
     let pools = pools_at(c, shape, counts, 1.0, &NetOptions::default(), 0)?;
     Ok(pools
         .iter()

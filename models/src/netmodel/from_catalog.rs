@@ -240,6 +240,11 @@ pub fn cluster_spec(
                     best = Limit::new(gbps(g), format!("DPU function {gb}"));
                 }
             }
+            // Every network byte also crosses the DPU's PCIe link to the host's drives.
+            let (pcie, pcb) = p(f::DPU_PCIE_BPS)?;
+            if pcie < best.bytes_per_s {
+                best = Limit::new(pcie, format!("DPU host PCIe {pcb}"));
+            }
             node.nic_tx = Some(best.clone());
             node.nic_rx = Some(best.clone());
             node.line_rate = Some(Limit::new(ports, format!("DPU ports {pb}")));
