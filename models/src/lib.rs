@@ -16,6 +16,7 @@ pub mod plan;
 pub mod provenance;
 pub mod ratio;
 pub mod scenario;
+pub mod sensitivity;
 pub mod simulate;
 pub mod sizing;
 pub mod units;

@@ -456,6 +456,48 @@ pub fn counts_for_targets(
     })
 }
 
+/// For a disaggregated shape whose nines at `counts` fall short of `goal`, the fewest
+/// CNodes (in whole chassis, DBoxes unchanged) that reach it; `None` when the counts
+/// already reach it, the shape is converged, or no CNode count does (the DBoxes bind).
+fn cnodes_for_durability(
+    cat: &Catalog,
+    sc: &Scenario,
+    shape: &Shape,
+    counts: Counts,
+    goal: f64,
+) -> Result<Option<Counts>, InputError> {
+    if !shape.is_disaggregated() {
+        return Ok(None);
+    }
+    let ov = failure_overrides(cat, sc, shape);
+    let meets = |c: u32| -> bool {
+        nines_of(cat, shape, counts.with(Side::Compute, c), &ov).is_ok_and(|n| n.nines >= goal)
+    };
+    if meets(counts.compute) {
+        return Ok(None);
+    }
+    // More CNodes stop helping once the DBoxes bind the rebuild: search up to four CNodes
+    // per DBox.
+    let limit = counts.storage.saturating_mul(4).max(counts.compute);
+    let (mut lo, mut hi) = (counts.compute, counts.compute);
+    while !meets(hi) {
+        if hi >= limit {
+            return Ok(None);
+        }
+        lo = hi;
+        hi = whole_chassis(shape, hi.saturating_mul(2).min(limit));
+    }
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if meets(mid) {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    Ok(Some(counts.with(Side::Compute, whole_chassis(shape, hi))))
+}
+
 /// The scenario's failure rates as durability overrides (absent: the catalog's), the same
 /// for `plan` and `plan --no-sim`.
 pub fn failure_overrides(cat: &Catalog, sc: &Scenario, shape: &Shape) -> Overrides {
@@ -493,6 +535,11 @@ pub fn plan_candidate(
     let (cap_nodes, bw, mut why_not) = (fit.capacity.storage as u64, fit.bandwidth, fit.why_not);
     let base = fit.capacity;
     let mut counts = bw.unwrap_or(base);
+    // CNodes decode rebuilds: when the durability target needs a faster rebuild than the
+    // performance targets' CNodes give, add CNodes for it.
+    if let Some(c) = cnodes_for_durability(cat, sc, shape, counts, t.durability_nines_min)? {
+        counts = c;
+    }
     let mut steps = 0;
     let mut e = evaluate_at(cat, sc, shape, counts, o, file, progress)?;
     let mut verdicts = judge(&t, &e);

@@ -2,17 +2,18 @@
 //! terminal table and as plan.csv, plan.json and report.html.
 
 use super::table::{money, Table};
-use super::{apply_scenario, Format};
+use super::{apply_scenario, apply_sets, Format};
 use crate::error::CliError;
 use crate::output::write_atomic;
 use crate::progress::Progress;
-use crate::report::plan_report::plan_page;
+use crate::report::plan_report::{plan_page, Decision};
 use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
 use vastplan_models::plan::{decision, plan_candidate, rank, targets, CandidatePlan, PlanOptions};
 use vastplan_models::ratio::{ratio_rows, RatioQuery, RatioRow};
 use vastplan_models::scenario::{line_of_key, Scenario};
+use vastplan_models::sensitivity::{sensitivity, Ranges, Sensitivity};
 use vastplan_models::simulate::resolve::{drr, gpus_per_vm, net_options};
 use vastplan_models::Catalog;
 use vastplan_models::InputError;
@@ -42,10 +43,20 @@ pub struct PlanArgs {
     /// Also print each candidate's verdicts and sizing steps.
     #[arg(long)]
     pub verbose: bool,
+    /// Override a number: SHAPE.FIELD=VALUE or assumptions.NAME=VALUE (repeatable); applied
+    /// after the scenario's [overrides], and marked `user` in every output.
+    #[arg(long = "set", value_name = "ID.FIELD=VALUE")]
+    pub sets: Vec<String>,
+    /// Also move each estimate-grade input over its confidence range, re-plan every
+    /// candidate in closed form, and say which inputs could change the recommendation
+    /// (sensitivity.csv and a section of the report).
+    #[arg(long)]
+    pub sensitivity: bool,
 }
 
 pub fn run(mut cat: Catalog, a: &PlanArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let (sc, file) = apply_scenario(&mut cat, &a.scenario)?;
+    apply_sets(&mut cat, &a.sets)?;
     if let Some(d) = a.days {
         if !(d.is_finite() && d > 0.0) {
             return Err(CliError::input(format!("--days must be positive, got {d}")));
@@ -89,6 +100,11 @@ pub fn run(mut cat: Catalog, a: &PlanArgs, out: &mut dyn Write) -> Result<(), Cl
     }
     rank(&mut plans);
     let decision = decision(&plans);
+    let sens = if a.sensitivity {
+        Some(sensitivity(&cat, &sc, &file, &Ranges::default())?)
+    } else {
+        None
+    };
     let ratio = ratio_for(&cat, &sc, &file)?;
     let seed = a.seed.unwrap_or(sc.seed);
     if let Some(dir) = &a.out {
@@ -97,6 +113,11 @@ pub fn run(mut cat: Catalog, a: &PlanArgs, out: &mut dyn Write) -> Result<(), Cl
         let mut csv = Vec::new();
         table(&plans, true).write_csv(&mut csv)?;
         write_atomic(&dir.join("plan.csv"), &csv)?;
+        if let Some(sens) = &sens {
+            let mut buf = Vec::new();
+            sensitivity_table(sens).write_csv(&mut buf)?;
+            write_atomic(&dir.join("sensitivity.csv"), &buf)?;
+        }
         let mut bom = Vec::new();
         bom_table(&plans).write_csv(&mut bom)?;
         write_atomic(&dir.join("bom.csv"), &bom)?;
@@ -114,6 +135,10 @@ pub fn run(mut cat: Catalog, a: &PlanArgs, out: &mut dyn Write) -> Result<(), Cl
             &t,
             &plans,
             ratio.as_ref().map(|(s, r)| (s.as_str(), r.as_slice())),
+            &Decision {
+                text: &decision,
+                sensitivity: sens.as_ref(),
+            },
         );
         write_atomic(&dir.join("report.html"), page.to_html().as_bytes())?;
     }
@@ -165,6 +190,30 @@ pub fn run(mut cat: Catalog, a: &PlanArgs, out: &mut dyn Write) -> Result<(), Cl
                             if v.met { "met" } else { "MISSED" }
                         )?;
                     }
+                }
+            }
+            if let Some(sens) = &sens {
+                let flips: Vec<&str> = sens
+                    .swings
+                    .iter()
+                    .filter(|s| s.changes_recommendation)
+                    .map(|s| s.input.as_str())
+                    .collect();
+                let line = if flips.is_empty() {
+                    format!(
+                        "sensitivity: {} inputs moved over their confidence range; none changes the recommendation",
+                        sens.swings.len()
+                    )
+                } else {
+                    format!(
+                        "sensitivity: {} of {} inputs, moved over their confidence range, change the recommendation: {}",
+                        flips.len(),
+                        sens.swings.len(),
+                        flips.join(", ")
+                    )
+                };
+                for l in wrap(&line, 120) {
+                    writeln!(out, "{l}")?;
                 }
             }
             if let Some((shape, rows)) = &ratio {
@@ -396,4 +445,46 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
         lines.push(cur);
     }
     lines
+}
+
+/// One row per moved input and candidate: the answer at the low and the high value.
+fn sensitivity_table(s: &Sensitivity) -> Table {
+    let mut t = Table::new(&[
+        "input",
+        "confidence",
+        "base_value",
+        "low_value",
+        "high_value",
+        "candidate",
+        "usd_per_month_low",
+        "usd_per_month_high",
+        "met_low",
+        "met_high",
+        "recommended_low",
+        "recommended_high",
+        "changes_recommendation",
+    ]);
+    for w in &s.swings {
+        for (shape, lo) in &w.low {
+            let Some(hi) = w.high.get(shape) else {
+                continue;
+            };
+            t.push(vec![
+                w.input.clone(),
+                w.confidence.to_string(),
+                format!("{}", w.base_value),
+                format!("{}", w.low_value),
+                format!("{}", w.high_value),
+                shape.clone(),
+                format!("{:.2}", lo.usd_per_month),
+                format!("{:.2}", hi.usd_per_month),
+                lo.met.to_string(),
+                hi.met.to_string(),
+                w.recommended_low.clone().unwrap_or_default(),
+                w.recommended_high.clone().unwrap_or_default(),
+                w.changes_recommendation.to_string(),
+            ]);
+        }
+    }
+    t
 }

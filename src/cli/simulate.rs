@@ -1,7 +1,7 @@
 //! `vastplan simulate`: one candidate of a scenario under load, with headline metrics and
 //! time series.
 
-use super::apply_scenario;
+use super::{apply_scenario, apply_sets};
 use crate::error::CliError;
 use crate::progress::Progress;
 use clap::Args;
@@ -38,10 +38,15 @@ pub struct SimulateArgs {
     /// Print nothing but errors.
     #[arg(long)]
     pub quiet: bool,
+    /// Override a number: SHAPE.FIELD=VALUE or assumptions.NAME=VALUE (repeatable); applied
+    /// after the scenario's [overrides], and marked `user` in every output.
+    #[arg(long = "set", value_name = "ID.FIELD=VALUE")]
+    pub sets: Vec<String>,
 }
 
 pub fn run(mut cat: Catalog, a: &SimulateArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let (sc, file) = apply_scenario(&mut cat, &a.scenario)?;
+    apply_sets(&mut cat, &a.sets)?;
     let id = a.shape.clone().unwrap_or_else(|| sc.candidates[0].clone());
     let shape = cat.shape(&id)?.clone();
     if a.nodes == Some(0) {

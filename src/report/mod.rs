@@ -42,5 +42,6 @@ pub mod svg;
 
 pub use html::{Align, Page, Table};
 pub use svg::{
-    Axis, BarChart, BarSeries, CdfChart, Chart, Histogram, LineChart, RefLine, Sample, Series, Unit,
+    Axis, BarChart, BarSeries, CdfChart, Chart, Histogram, LineChart, RefLine, Sample, Series,
+    TornadoBar, TornadoChart, Unit,
 };

@@ -2,13 +2,27 @@
 //! architect pastes into a slide.
 
 use super::format::{fmt_bytes_per_s, fmt_pct, fmt_usd_short};
-use super::{Axis, BarChart, CdfChart, LineChart, Page, RefLine, Series, Table, Unit};
+use super::{
+    Axis, BarChart, CdfChart, LineChart, Page, RefLine, Series, Table, TornadoBar, TornadoChart,
+    Unit,
+};
 use vastplan_models::plan::{CandidatePlan, Targets};
 use vastplan_models::ratio::RatioRow;
 use vastplan_models::scenario::Scenario;
+use vastplan_models::sensitivity::Sensitivity;
 
 fn label(p: &CandidatePlan) -> String {
-    format!("{} x {}", p.nodes, p.shape)
+    if p.compute_nodes != p.nodes {
+        format!("{} + {} CNodes x {}", p.nodes, p.compute_nodes, p.shape)
+    } else {
+        format!("{} x {}", p.nodes, p.shape)
+    }
+}
+
+/// What a plan decided and what it hung on, for the top of the page.
+pub struct Decision<'a> {
+    pub text: &'a str,
+    pub sensitivity: Option<&'a Sensitivity>,
 }
 
 /// Builds the report page.
@@ -19,9 +33,13 @@ pub fn plan_page(
     t: &Targets,
     plans: &[CandidatePlan],
     ratio: Option<(&str, &[RatioRow])>,
+    decision: &Decision,
 ) -> Page {
     let mut page = Page::new(format!("vastplan: {}", sc.name));
     page.subtitle(sc.description.clone());
+    page.section("Decision")
+        .paragraph(decision.text.to_string());
+    page.paragraph(format!("Targets: {}.", t.stated.join("; ")));
     page.meta("Scenario", file).meta("Seed", seed.to_string());
     page.meta("Logical capacity", format!("{} PB", sc.request.logical_pb));
     if t.read_bps > 0.0 {
@@ -33,9 +51,11 @@ pub fn plan_page(
     let src = page.note("Every figure rests on datasets/*.csv (each row with source and confidence) and the scenario's named assumptions; the last column names the least-confident input of each row.");
 
     let mut table = Table::new([
+        "Rank",
         "Candidate",
         "Kind",
         "Nodes",
+        "CNodes",
         "Racks",
         "kW",
         "$/month",
@@ -48,12 +68,16 @@ pub fn plan_page(
         "Verdict",
         "Least-confident input",
     ]);
-    for p in plans {
+    let mut ranked: Vec<&CandidatePlan> = plans.iter().collect();
+    ranked.sort_by_key(|p| p.rank);
+    for p in ranked {
         let s = p.sim.as_ref();
         table.row([
+            p.rank.map_or("-".into(), |r| r.to_string()),
             p.shape.clone(),
             p.kind.to_string(),
             p.nodes.to_string(),
+            p.compute_nodes.to_string(),
             p.sizing.racks.to_string(),
             format!("{:.0}", p.sizing.kw_facility),
             fmt_usd_short(p.sizing.usd_per_month),
@@ -68,7 +92,7 @@ pub fn plan_page(
             if p.met {
                 "met".into()
             } else {
-                "missed".to_string()
+                format!("misses {}", p.missed.join(", "))
             },
             format!("{} ({})", p.least_confident, p.least_confidence),
         ]);
@@ -294,5 +318,85 @@ pub fn plan_page(
         }
         page.table(rt);
     }
+    if let Some(sens) = decision.sensitivity {
+        sensitivity_section(&mut page, sens);
+    }
     page
+}
+
+/// What the answer hangs on: a tornado of the focus candidate's $/month, and the inputs
+/// that change the recommendation.
+fn sensitivity_section(page: &mut Page, sens: &Sensitivity) {
+    let Some(focus) = sens.focus.as_deref() else {
+        return;
+    };
+    let r = &sens.ranges;
+    page.section("What the answer hangs on").paragraph(format!(
+        "Each input below estimate-grade confidence is moved down and up (estimate ±{:.0} %, hypothetical ±{:.0} %, user ±{:.0} %, vendor-tool ±{:.0} %) and every candidate is re-planned in closed form. The chart shows how far each input moves {focus}'s $/month; ⚑ marks an input whose low or high value changes the recommendation.",
+        r.estimate * 100.0,
+        r.hypothetical * 100.0,
+        r.user * 100.0,
+        r.vendor_tool * 100.0
+    ));
+    let bars: Vec<TornadoBar> = sens
+        .swings
+        .iter()
+        .filter_map(|s| {
+            Some(TornadoBar {
+                label: s.input.clone(),
+                at_low: s.low.get(focus)?.usd_per_month,
+                at_high: s.high.get(focus)?.usd_per_month,
+                flips: s.changes_recommendation,
+            })
+        })
+        .collect();
+    let chart = TornadoChart {
+        title: format!("What moves {focus}'s $/month"),
+        x_label: format!("{focus}, USD per month"),
+        base: sens.base_usd_per_month,
+        bars,
+        money: true,
+    };
+    page.chart(
+        &chart,
+        "Inputs moved over their confidence range; widest swing on top.",
+    );
+    let mut t = Table::new([
+        "Input",
+        "Confidence",
+        "Low → high value",
+        "$/month (focus) low → high",
+        "Recommended at low / high",
+    ]);
+    for s in sens
+        .swings
+        .iter()
+        .filter(|s| s.changes_recommendation)
+        .take(12)
+    {
+        t.row([
+            s.input.clone(),
+            s.confidence.to_string(),
+            format!("{:.4} → {:.4}", s.low_value, s.high_value),
+            match (s.low.get(focus), s.high.get(focus)) {
+                (Some(l), Some(h)) => format!(
+                    "{} → {}",
+                    fmt_usd_short(l.usd_per_month),
+                    fmt_usd_short(h.usd_per_month)
+                ),
+                _ => "-".into(),
+            },
+            format!(
+                "{} / {}",
+                s.recommended_low.as_deref().unwrap_or("none"),
+                s.recommended_high.as_deref().unwrap_or("none")
+            ),
+        ]);
+    }
+    if sens.swings.iter().any(|s| s.changes_recommendation) {
+        page.subsection("Inputs that change the recommendation")
+            .table(t);
+    } else {
+        page.paragraph("No input moved over its range changes the recommendation.".to_string());
+    }
 }

@@ -12,11 +12,13 @@ mod dist;
 mod frame;
 mod line;
 pub mod ticks;
+mod tornado;
 
 pub use axis::{Axis, Unit};
 pub use bar::{BarChart, BarSeries};
 pub use dist::{CdfChart, Histogram, Sample};
 pub use line::{LineChart, Series};
+pub use tornado::{TornadoBar, TornadoChart};
 
 /// Anything that renders to a standalone `<svg>` element.
 pub trait Chart {
