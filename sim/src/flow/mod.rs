@@ -71,7 +71,7 @@
 //!   done.
 //! - Light instances pay a fixed ~0.5 µs per flow for grouping and exact-time
 //!   bookkeeping (hash lookup, a member heap per group, double-double positions).
-
+//!
 //! All `now` arguments must be non-decreasing; going back in time panics (a model bug).
 //!
 //! # Driving it from a model
