@@ -23,7 +23,7 @@
 //!   up to that nanosecond in exact order, re-solving at each instant. Starts, capacity
 //!   changes and latency ends happen on their nanoseconds (exactly representable
 //!   instants). Reported completion instants ([`FlowStats::exact_end_s`],
-//!   [`run_batch_exact`]) match a continuous-time max-min simulation to ~1e-15 relative on
+//!   [`run_batch_exact`]) match a continuous-time max-min simulation to ~1e-14 relative on
 //!   the issue #17 instances, and the tests hold them to 1e-9 of each flow's duration
 //!   against the [`oracle`], also for microsecond flows.
 //!
@@ -48,10 +48,29 @@
 //! `network.rs`). Groups whose rate comes out unchanged keep their prediction; the others
 //! are re-anchored and re-keyed in place in an indexed heap of exact due instants.
 //!
-//! Measured (`cargo bench --bench flows`, 2-core machine; see the README table): 10k flows
-//! over 1k links as in issue #17 run in ~0.1 s, 100k over 10k links in ~1.5 s; 100k flows
-//! on one pair of links (one group) in ~0.1 s, where every event used to re-key every flow
-//! (quadratic: 20k took 72 s).
+//! # Where the time goes
+//!
+//! Measured with `cargo bench --bench flows` (figures in the README) and `perf record` on
+//! the bench binary (`--bench issue17_random --profile-time 2`), on a shared 2-core VM
+//! without hardware counters (so no cache-miss counts):
+//!
+//! - Issue #17's instances (leaf-spine links, 1–5-link routes, a third of the flows at
+//!   t = 0): 10k flows over 1k links in 0.17 s, 100k over 10k links in 3.3 s, re-filling
+//!   19 and 27 groups per solve. Two thirds of the time is the fill itself (re-examining
+//!   vouched flows when a resource enters the fill is a fifth of it, since it scans the
+//!   resource's flows), a sixth is heap work (fill levels and due times), group banking
+//!   and re-keying a few per cent.
+//! - Many flows of one route, weights and cap: one group, one re-key per event. 100k
+//!   flows on one link pair take 72 ms (0.4 µs per event); before, every event re-keyed
+//!   every flow (20k flows: 72 s).
+//! - Many flows of *different* routes behind one bottleneck: max-min moves all their rates
+//!   at each completion, and each moved group is re-filled and re-keyed. The storage
+//!   fabric (1,000 nodes, 200 client groups, ~1,000 flows per rack uplink) re-fills ~520
+//!   groups per event: 163 s for 200k flows. Sharing the rate of every group bottlenecked
+//!   at one resource (a per-bottleneck virtual time) would make that O(log n) too; not
+//!   done.
+//! - Light instances pay a fixed ~0.5 µs per flow for grouping and exact-time
+//!   bookkeeping (hash lookup, a member heap per group, double-double positions).
 //!
 //! All `now` arguments must be non-decreasing; going back in time panics (a model bug).
 //!

@@ -200,8 +200,41 @@ pub struct ResourceStats {
     pub busy: SimDuration,
 }
 
-/// A group's identity: route, weight bits, cap bits.
-type GroupKey = (Box<[u32]>, Box<[u64]>, u64);
+/// Hashes a group's identity (route, weights, cap) without allocating: a multiply-rotate
+/// mix of each word (the flow network is not exposed to adversarial keys).
+fn group_hash(spec: &FlowSpec, cap: f64) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h = cap.to_bits().wrapping_mul(K);
+    let mut mix = |x: u64| h = (h.rotate_left(5) ^ x).wrapping_mul(K);
+    mix(spec.route.len() as u64);
+    for r in &spec.route {
+        mix(r.0 as u64);
+    }
+    for k in 0..spec.route.len() {
+        mix(spec.weight(k).to_bits());
+    }
+    h
+}
+
+/// A hasher for keys that are already hashes.
+#[derive(Default)]
+pub(super) struct PassThrough(u64);
+
+impl std::hash::Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | b as u64;
+        }
+    }
+    fn write_u64(&mut self, x: u64) {
+        self.0 = x;
+    }
+}
+
+type GroupIndex = HashMap<u64, u32, std::hash::BuildHasherDefault<PassThrough>>;
 
 /// Resources, flows and the incremental max-min solver. See the [module docs](super).
 pub struct FlowNetwork {
@@ -214,7 +247,10 @@ pub struct FlowNetwork {
     /// Solver view of each group, indexed by group.
     pub(super) rates: Vec<FlowRate>,
     pub(super) groups: Vec<Group>,
-    pub(super) group_of: HashMap<GroupKey, u32>,
+    /// Groups by identity hash: the first group with that hash; others follow in
+    /// `next_same_hash`.
+    pub(super) group_of: GroupIndex,
+    pub(super) next_same_hash: Vec<u32>,
     /// Per group route element: resource, consumption weight, and index in the resource's
     /// `elems` (for O(1) removal).
     pub(super) route_pool: Vec<u32>,
@@ -288,7 +324,8 @@ impl FlowNetwork {
             flows: Vec::new(),
             rates: Vec::new(),
             groups: Vec::new(),
-            group_of: HashMap::new(),
+            group_of: GroupIndex::default(),
+            next_same_hash: Vec::new(),
             route_pool: Vec::new(),
             weight_pool: Vec::new(),
             slot_pool: Vec::new(),
@@ -458,11 +495,25 @@ impl FlowNetwork {
 
     /// The group of flows with `spec`'s route, weights and cap, created if new.
     fn group_for(&mut self, spec: &FlowSpec, cap: f64) -> u32 {
-        let route: Box<[u32]> = spec.route.iter().map(|r| r.0).collect();
-        let weights: Box<[u64]> = spec.weights.iter().map(|w| w.to_bits()).collect();
-        let k = (route, weights, cap.to_bits());
-        if let Some(&g) = self.group_of.get(&k) {
-            return g;
+        let h = group_hash(spec, cap);
+        let mut next = self.group_of.get(&h).copied().unwrap_or(u32::MAX);
+        while next != u32::MAX {
+            let g = next;
+            let fr = &self.rates[g as usize];
+            let ks = self.route(g);
+            let same = fr.cap.to_bits() == cap.to_bits()
+                && ks.len() == spec.route.len()
+                && ks
+                    .clone()
+                    .zip(&spec.route)
+                    .all(|(k, r)| self.route_pool[k] == r.0)
+                && ks
+                    .enumerate()
+                    .all(|(i, k)| self.weight_pool[k].to_bits() == spec.weight(i).to_bits());
+            if same {
+                return g;
+            }
+            next = self.next_same_hash[g as usize];
         }
         let g = self.rates.len() as u32;
         let route_off = self.route_pool.len() as u32;
@@ -488,7 +539,8 @@ impl FlowNetwork {
             pos: Pos::default(),
             members: BinaryHeap::new(),
         });
-        self.group_of.insert(k, g);
+        let head = self.group_of.insert(h, g).unwrap_or(u32::MAX);
+        self.next_same_hash.push(head);
         g
     }
 
