@@ -10,11 +10,10 @@ use crate::report::plan_report::{plan_page, Decision};
 use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
-use vastplan_models::plan::{decision, plan_candidate, rank, targets, CandidatePlan, PlanOptions};
-use vastplan_models::ratio::{ratio_rows, RatioQuery, RatioRow};
-use vastplan_models::scenario::{line_of_key, Scenario};
-use vastplan_models::sensitivity::{sensitivity, Ranges, Sensitivity};
-use vastplan_models::simulate::resolve::{drr, gpus_per_vm, net_options};
+use vastplan_models::plan::CandidatePlan;
+use vastplan_models::proposal::{plan_scenario, Proposal, ProposalOptions};
+use vastplan_models::scenario::line_of_key;
+use vastplan_models::sensitivity::{Ranges, Sensitivity};
 use vastplan_models::Catalog;
 use vastplan_models::InputError;
 
@@ -67,45 +66,53 @@ pub fn run(mut cat: Catalog, a: &PlanArgs, out: &mut dyn Write) -> Result<(), Cl
             "{file}: the scenario has no [simulation] section; add one, give --days, or use --no-sim"
         )));
     }
-    let opts = PlanOptions {
+    let opts = ProposalOptions {
         simulate: !a.no_sim,
         days: a.days,
         seed: a.seed,
         max_growth_steps: 6,
+        sensitivity: a.sensitivity.then(Ranges::default),
     };
-    let t = targets(&cat, &sc)?;
-    let mut plans = Vec::new();
-    for id in &sc.candidates {
-        let shape = cat.shape(id)?.clone();
-        let mut bar = Progress::new(&format!("planning {id:<18}"), a.quiet);
-        let p =
-            plan_candidate(&cat, &sc, &shape, &opts, &file, &mut |f| bar.set(f)).map_err(|e| {
-                // Sizing errors speak of "the request": point at the scenario's request line.
-                if e.file == "request" {
-                    let mut ie = InputError::new(&file, format!("{} (candidate {id})", e.message))
-                        .field("request.logical_pb");
-                    if let Some(l) = std::fs::read_to_string(&a.scenario)
-                        .ok()
-                        .and_then(|t| line_of_key(&t, "request.logical_pb"))
-                    {
-                        ie = ie.at_line(l);
-                    }
-                    ie
-                } else {
-                    e
-                }
-            })?;
-        bar.finish();
-        plans.push(p);
+    // One progress bar per candidate, on a terminal only.
+    let mut bar: Option<(String, Progress)> = None;
+    let proposal = plan_scenario(&cat, &sc, &file, &opts, &mut |id, f| {
+        if bar.as_ref().is_none_or(|(b, _)| b != id) {
+            if let Some((_, mut done)) = bar.take() {
+                done.finish();
+            }
+            bar = Some((id.to_string(), Progress::new(&format!("planning {id:<18}"), a.quiet)));
+        }
+        if let Some((_, b)) = bar.as_mut() {
+            b.set(f);
+        }
+    })
+    .map_err(|e| {
+        // Sizing errors speak of "the request": point at the scenario's request line.
+        if e.file == "request" {
+            let mut ie =
+                InputError::new(&file, e.message.clone()).field("request.logical_pb");
+            if let Some(l) = std::fs::read_to_string(&a.scenario)
+                .ok()
+                .and_then(|t| line_of_key(&t, "request.logical_pb"))
+            {
+                ie = ie.at_line(l);
+            }
+            ie
+        } else {
+            e
+        }
+    })?;
+    if let Some((_, mut done)) = bar.take() {
+        done.finish();
     }
-    rank(&mut plans);
-    let decision = decision(&plans);
-    let sens = if a.sensitivity {
-        Some(sensitivity(&cat, &sc, &file, &Ranges::default())?)
-    } else {
-        None
-    };
-    let ratio = ratio_for(&cat, &sc, &file)?;
+    let Proposal {
+        targets: t,
+        plans,
+        decision,
+        sensitivity: sens,
+        ratio,
+        ..
+    } = proposal;
     let seed = a.seed.unwrap_or(sc.seed);
     if let Some(dir) = &a.out {
         std::fs::create_dir_all(dir)
@@ -230,31 +237,6 @@ pub fn run(mut cat: Catalog, a: &PlanArgs, out: &mut dyn Write) -> Result<(), Cl
         }
     }
     Ok(())
-}
-
-/// The storage-per-GPU curve when the scenario asks for one, on its first candidate.
-fn ratio_for(
-    cat: &Catalog,
-    sc: &Scenario,
-    file: &str,
-) -> Result<Option<(String, Vec<RatioRow>)>, CliError> {
-    let (Some(r), Some(c)) = (&sc.ratio, &sc.clients) else {
-        return Ok(None);
-    };
-    let shape = cat.shape(&sc.candidates[0])?;
-    let q = RatioQuery {
-        step: cat.workload(&c.workload)?.step(),
-        reading_fraction: c.reading_fraction,
-        client_vm: Some(c.gpu_vm.clone()),
-        gpus_per_vm: gpus_per_vm(cat, sc)?,
-        tb_per_gpu: r.tb_per_gpu,
-        drr: drr(cat, sc, file)?,
-        opts: net_options(sc),
-    };
-    Ok(Some((
-        shape.id.clone(),
-        ratio_rows(cat, shape, &q, &r.gpu_counts)?,
-    )))
 }
 
 fn table(plans: &[CandidatePlan], exact: bool) -> Table {

@@ -87,6 +87,7 @@ fn every_csv_row_has_a_source_and_confidence() {
                 "cnodes_per_chassis",
                 "protocol_reference",
                 "durability_nines",
+                "drive_read_mbps",
                 "dpu",
                 "vendor",
                 "ports",
