@@ -459,19 +459,18 @@ pub fn counts_for_targets(
 /// For a disaggregated shape whose nines at `counts` fall short of `goal`, the fewest
 /// CNodes (in whole chassis, DBoxes unchanged) that reach it; `None` when the counts
 /// already reach it, the shape is converged, or no CNode count does (the DBoxes bind).
-fn cnodes_for_durability(
+pub fn cnodes_for_durability(
     cat: &Catalog,
-    sc: &Scenario,
     shape: &Shape,
     counts: Counts,
+    ov: &Overrides,
     goal: f64,
 ) -> Result<Option<Counts>, InputError> {
     if !shape.is_disaggregated() {
         return Ok(None);
     }
-    let ov = failure_overrides(cat, sc, shape);
     let meets = |c: u32| -> bool {
-        nines_of(cat, shape, counts.with(Side::Compute, c), &ov).is_ok_and(|n| n.nines >= goal)
+        nines_of(cat, shape, counts.with(Side::Compute, c), ov).is_ok_and(|n| n.nines >= goal)
     };
     if meets(counts.compute) {
         return Ok(None);
@@ -537,7 +536,13 @@ pub fn plan_candidate(
     let mut counts = bw.unwrap_or(base);
     // CNodes decode rebuilds: when the durability target needs a faster rebuild than the
     // performance targets' CNodes give, add CNodes for it.
-    if let Some(c) = cnodes_for_durability(cat, sc, shape, counts, t.durability_nines_min)? {
+    if let Some(c) = cnodes_for_durability(
+        cat,
+        shape,
+        counts,
+        &failure_overrides(cat, sc, shape),
+        t.durability_nines_min,
+    )? {
         counts = c;
     }
     let mut steps = 0;
