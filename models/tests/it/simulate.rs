@@ -248,8 +248,14 @@ sample_interval_s = 60
     let inp = input(&toml, "L128aos_v5", Some(8));
     let r = run(&inp);
     let share = r.read_gbs_mean / r.read_demand_gbs_mean;
-    assert!(share < 0.1, "the cluster must be starved for this test: {share}");
+    assert!(
+        share < 0.1,
+        "the cluster must be starved for this test: {share}"
+    );
     let u = r.gpu_utilisation.unwrap();
-    assert!((u - share).abs() < 0.02, "utilisation {u} vs delivered share {share}");
+    assert!(
+        (u - share).abs() < 0.02,
+        "utilisation {u} vs delivered share {share}"
+    );
     assert!(u < 0.5, "non-reading GPUs must not count as busy: {u}");
 }
