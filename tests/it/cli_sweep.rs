@@ -130,7 +130,7 @@ fn whole_and_sharded_runs_merge_to_identical_bytes() {
     // Replicates differ only in their seed, and at this AFR the seeds show.
     let fails: std::collections::BTreeSet<&str> = lines[1..]
         .iter()
-        .map(|l| l.split(',').nth(19).unwrap())
+        .map(|l| l.split(',').nth(20).unwrap())
         .collect();
     assert!(
         fails.len() > 1,
