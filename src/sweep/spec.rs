@@ -326,7 +326,11 @@ fn float_axis(ax: Axis<f64>, zero_ok: bool) -> Result<Vec<f64>, String> {
                     n.saturating_add(1)
                 ));
             }
-            (0..=n).map(|i| r.from + i as f64 * r.step).collect()
+            // Rounded to 12 significant digits, so 0.1 + 5 x 0.1 is 0.6 in ids' columns
+            // and in the catalog, not 0.6000000000000001.
+            (0..=n)
+                .map(|i| round12(r.from + i as f64 * r.step))
+                .collect()
         }
     };
     if let Some(bad) = v
@@ -346,6 +350,11 @@ fn float_axis(ax: Axis<f64>, zero_ok: bool) -> Result<Vec<f64>, String> {
         return Err("list at least one value".into());
     }
     Ok(v)
+}
+
+/// `x` to 12 significant digits (the float noise of `from + i * step` removed).
+fn round12(x: f64) -> f64 {
+    format!("{x:.11e}").parse().unwrap_or(x)
 }
 
 #[cfg(test)]
@@ -368,6 +377,9 @@ mod tests {
         assert_eq!(s.nodes, Some(vec![8, 16, 24]));
         assert_eq!(s.gpus, Some(vec![8, 64]));
         assert_eq!(s.node_gbps, Some(vec![100.0, 150.0, 200.0]));
+        let s = parse("scenario = \"a\"\n[axes]\ndrive_afr = {from = 0.1, to = 0.7, step = 0.1}\n")
+            .unwrap();
+        assert_eq!(s.drive_afr, Some(vec![0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]));
         assert_eq!(s.replicates, 3);
         assert_eq!(s.drive_afr, None);
     }
