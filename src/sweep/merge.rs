@@ -86,7 +86,7 @@ fn parse_manifest(p: &Path, bytes: &[u8]) -> Result<Manifest, CliError> {
                 p,
                 lines[i],
                 format!(
-                    "run id {:?} where {want} belongs: truncated or edited?",
+                    "run id {:?} where {want} belongs (rows missing, repeated or edited)",
                     row[0]
                 ),
             ));
@@ -170,7 +170,7 @@ fn check_run_file<'a>(
             p,
             2,
             format!(
-                "{} cells, expected {expected}: cut short or glued?{redo}",
+                "{} cells, expected {expected} (cut short, or glued to another row){redo}",
                 rec.len()
             ),
         ));
@@ -180,7 +180,7 @@ fn check_run_file<'a>(
             p,
             2,
             format!(
-                "holds run {:?}, not {}: another run's file?{redo}",
+                "holds run {:?}, not {} (another run's file){redo}",
                 &rec[0], want[0]
             ),
         ));
@@ -191,7 +191,7 @@ fn check_run_file<'a>(
                 p,
                 2,
                 format!(
-                    "field `{}` is {:?} but the manifest says {w:?}: a file of another sweep?{redo}",
+                    "field `{}` is {:?} but the manifest says {w:?} (a file of another sweep){redo}",
                     header[j], &rec[j]
                 ),
             ));

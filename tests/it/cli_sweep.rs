@@ -605,3 +605,192 @@ fn a_rerun_removes_the_temporary_files_killed_writes_left() {
     assert!(left(&runs).is_empty(), "{:?}", left(&runs));
     let _ = std::fs::remove_dir_all(&d);
 }
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to.join("runs")).unwrap();
+    std::fs::copy(from.join("manifest.csv"), to.join("manifest.csv")).unwrap();
+    for e in std::fs::read_dir(from.join("runs")).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), to.join("runs").join(e.file_name())).unwrap();
+    }
+}
+
+#[test]
+fn merge_refuses_anything_but_the_manifests_own_run_files() {
+    let d = scratch("validate");
+    let sw = tiny_sweep(&d, "t.toml", "replicates = 4\n");
+    let good = d.join("good");
+    ok(vastplan(&["sweep", &sw, "--out", s(&good)]));
+    let other_sw = d.join("other.toml");
+    std::fs::write(
+        &other_sw,
+        std::fs::read_to_string(&sw)
+            .unwrap()
+            .replace("seed = 5", "seed = 6"),
+    )
+    .unwrap();
+    let other = d.join("other");
+    ok(vastplan(&["sweep", s(&other_sw), "--out", s(&other)]));
+    let want = ok(vastplan(&["merge", s(&good), "--out", "-"]));
+    let run = |dir: &Path, id: &str| dir.join("runs").join(format!("{id}.csv"));
+    let text = |p: &Path| std::fs::read_to_string(p).unwrap();
+    let row_with = |p: &Path, col: &str, v: &str| {
+        let t = text(p);
+        let (h, r) = t.split_once('\n').unwrap();
+        let at = h.split(',').position(|c| c == col).unwrap();
+        let mut cells: Vec<&str> = r.trim_end().split(',').collect();
+        cells[at] = v;
+        format!("{h}\n{}\n", cells.join(","))
+    };
+    type Corrupt<'a> = Box<dyn Fn(&Path) + 'a>;
+    let cases: Vec<(&str, Corrupt<'_>, &str)> = vec![
+        (
+            "a row cut in the middle",
+            Box::new(|o| {
+                let t = text(&run(o, "r00001"));
+                std::fs::write(run(o, "r00001"), &t[..t.len() - 40]).unwrap()
+            }),
+            "r00001.csv:2: row missing or cut short",
+        ),
+        (
+            "no final newline",
+            Box::new(|o| {
+                let t = text(&run(o, "r00001"));
+                std::fs::write(run(o, "r00001"), t.trim_end()).unwrap()
+            }),
+            "r00001.csv:2: row missing or cut short",
+        ),
+        (
+            "a cut row with the next run's glued on",
+            Box::new(|o| {
+                let t = text(&run(o, "r00001"));
+                let next = text(&run(o, "r00002"));
+                let glued = format!("{}{}", &t[..t.len() - 40], next.split_once('\n').unwrap().1);
+                std::fs::write(run(o, "r00001"), glued).unwrap()
+            }),
+            "r00001.csv:2: ",
+        ),
+        (
+            "a garbage result",
+            Box::new(|o| {
+                std::fs::write(
+                    run(o, "r00001"),
+                    row_with(&run(o, "r00001"), "read_gbs", "GARBAGE"),
+                )
+                .unwrap()
+            }),
+            "r00001.csv:2: field `read_gbs` is \"GARBAGE\", not a number",
+        ),
+        (
+            "a garbage count",
+            Box::new(|o| {
+                std::fs::write(
+                    run(o, "r00001"),
+                    row_with(&run(o, "r00001"), "events", "1.5"),
+                )
+                .unwrap()
+            }),
+            "r00001.csv:2: field `events` is \"1.5\", not a whole number",
+        ),
+        (
+            "a parameter that is not the manifest's",
+            Box::new(|o| {
+                std::fs::write(run(o, "r00001"), row_with(&run(o, "r00001"), "nodes", "17"))
+                    .unwrap()
+            }),
+            "r00001.csv:2: field `nodes` is \"17\" but the manifest says \"16\"",
+        ),
+        (
+            "another run's file copied over one",
+            Box::new(|o| {
+                std::fs::copy(run(o, "r00002"), run(o, "r00001")).unwrap();
+            }),
+            "r00001.csv:2: holds run \"r00002\", not r00001",
+        ),
+        (
+            "the same run from another sweep",
+            Box::new(|o| {
+                std::fs::copy(run(&d.join("other"), "r00001"), run(o, "r00001")).unwrap();
+            }),
+            "r00001.csv:2: field `seed`",
+        ),
+        (
+            "the row twice",
+            Box::new(|o| {
+                let t = text(&run(o, "r00001"));
+                let row = t.split_once('\n').unwrap().1.to_string();
+                std::fs::write(run(o, "r00001"), t + &row).unwrap()
+            }),
+            "r00001.csv:3: more than one row",
+        ),
+        (
+            "CRLF line ends",
+            Box::new(|o| {
+                std::fs::write(
+                    run(o, "r00001"),
+                    text(&run(o, "r00001")).replace('\n', "\r\n"),
+                )
+                .unwrap()
+            }),
+            "r00001.csv:1: not this sweep's run-file header",
+        ),
+        (
+            "an empty run file",
+            Box::new(|o| std::fs::write(run(o, "r00001"), "").unwrap()),
+            "r00001.csv:1: not this sweep's run-file header",
+        ),
+        (
+            "a manifest cut after 200 bytes",
+            Box::new(|o| {
+                let t = text(&o.join("manifest.csv"));
+                std::fs::write(o.join("manifest.csv"), &t[..200]).unwrap()
+            }),
+            "manifest.csv",
+        ),
+        (
+            "a manifest short of its last run",
+            Box::new(|o| {
+                let t = text(&o.join("manifest.csv"));
+                let cut = t.trim_end().rsplit_once('\n').unwrap().0;
+                std::fs::write(o.join("manifest.csv"), format!("{cut}\n")).unwrap()
+            }),
+            "manifest.csv: the run list does not match its sweep id",
+        ),
+        (
+            "a manifest row twice",
+            Box::new(|o| {
+                let t = text(&o.join("manifest.csv"));
+                let lines: Vec<&str> = t.lines().collect();
+                let dup = format!(
+                    "{}\n{}\n{}\n",
+                    lines[..3].join("\n"),
+                    lines[2],
+                    lines[3..].join("\n")
+                );
+                std::fs::write(o.join("manifest.csv"), dup).unwrap()
+            }),
+            "manifest.csv:4: run id \"r00001\" where r00002 belongs",
+        ),
+        (
+            "a manifest of the old layout",
+            Box::new(|o| {
+                std::fs::write(o.join("manifest.csv"), "run_id,shape,nodes,node_gbps,gpus,drive_afr,replicate,seed\nr00000,L128aos_v5,16,,,,0,1\n").unwrap()
+            }),
+            "manifest.csv:1: not a sweep manifest",
+        ),
+    ];
+    for (i, (what, corrupt, says)) in cases.iter().enumerate() {
+        let o = d.join(format!("case{i}"));
+        copy_dir(&good, &o);
+        corrupt(&o);
+        let err = fails_with(vastplan(&["merge", s(&o), "--out", "-"]), 2);
+        assert!(err.contains(says), "{what}: {err}");
+        let _ = std::fs::remove_dir_all(&o);
+    }
+    // Directories of two sweeps are not merged together.
+    let err = fails_with(vastplan(&["merge", s(&good), s(&other), "--out", "-"]), 2);
+    assert!(err.contains("describe different sweeps"), "{err}");
+    // And the untouched directory still merges.
+    assert_eq!(ok(vastplan(&["merge", s(&good), "--out", "-"])), want);
+    let _ = std::fs::remove_dir_all(&d);
+}
