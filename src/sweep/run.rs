@@ -15,7 +15,8 @@ use crate::error::CliError;
 use std::borrow::Cow;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use vastplan_models::scenario::{Failures, Scenario};
 use vastplan_models::simulate::resolve::{sim_input_with, sizing, RunOverrides};
 use vastplan_models::simulate::run;
@@ -160,10 +161,16 @@ fn id_in(manifest: &[u8]) -> Option<String> {
     rec.get(at).map(str::to_string)
 }
 
-/// The temporary name a write of `path` by this process uses.
+/// A temporary name for a write of `path`, unique to this write: the process id alone is
+/// not (every pod of a Kubernetes Job may be process 1, on one shared volume).
 fn tmp_name(path: &Path) -> PathBuf {
+    static WRITES: AtomicU64 = AtomicU64::new(0);
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
-    path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let n = WRITES.fetch_add(1, Ordering::Relaxed);
+    path.with_file_name(format!(".{name}.tmp-{}-{nanos:x}-{n}", std::process::id()))
 }
 
 fn cannot_write(p: &Path, e: std::io::Error) -> CliError {
@@ -176,19 +183,21 @@ fn cannot_write(p: &Path, e: std::io::Error) -> CliError {
 /// together on one directory exactly one creates it and the other compares against it.
 pub fn write_manifest(dir: &Path, bytes: &[u8], id: &str) -> Result<(), CliError> {
     let path = dir.join("manifest.csv");
-    let tmp = tmp_name(&path);
     // A few rounds: our temporary file may be removed by a concurrent process's clean-up
     // (we then write it again), or we may meet a manifest still being written by the
     // fallback path below (we then wait for it).
     for _ in 0..200 {
         match std::fs::read(&path) {
             Ok(old) if old == bytes => return Ok(()),
-            Ok(old) if !old.is_empty() && bytes.starts_with(&old) => {
+            Ok(old) if bytes.starts_with(&old) => {
                 std::thread::sleep(Duration::from_millis(25));
                 continue;
             }
             Ok(old) => {
-                let theirs = id_in(&old).map_or_else(String::new, |i| format!(" {i}"));
+                let theirs = id_in(&old).map_or_else(
+                    || " (its manifest has no sweep_id: an older vastplan's?)".to_string(),
+                    |i| format!(" {i}"),
+                );
                 return Err(CliError::input(format!(
                     "{} belongs to a different sweep{theirs} (this one is {id}); use another --out or remove that directory",
                     path.display()
@@ -202,6 +211,7 @@ pub fn write_manifest(dir: &Path, bytes: &[u8], id: &str) -> Result<(), CliError
                 )))
             }
         }
+        let tmp = tmp_name(&path);
         std::fs::write(&tmp, bytes).map_err(|e| cannot_write(&path, e))?;
         let linked = std::fs::hard_link(&tmp, &path);
         let _ = std::fs::remove_file(&tmp);
@@ -239,9 +249,9 @@ pub fn write_manifest(dir: &Path, bytes: &[u8], id: &str) -> Result<(), CliError
 /// removed under us by a concurrent clean-up of the same shard (see [`remove_stale`]): the
 /// write is then tried again. A failed write leaves no temporary file.
 pub fn write_run(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    let tmp = tmp_name(path);
     let mut last = None;
     for _ in 0..3 {
+        let tmp = tmp_name(path);
         let r = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
         match r {
             Ok(()) => return Ok(()),
@@ -259,10 +269,11 @@ pub fn write_run(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
 
 /// Removes temporary files that killed or failed writes left behind: those of the runs
 /// in `ids` (this shard's; a concurrent process of another shard is never touched) and
-/// other processes' manifest attempts. Returns how many it removed.
+/// manifest attempts (call it once the manifest is in place: this process has none left;
+/// another's in flight is written again, see [`write_manifest`]). Returns how many it
+/// removed.
 pub fn remove_stale<'a>(dir: &Path, ids: impl IntoIterator<Item = &'a str>) -> usize {
     let mine: std::collections::HashSet<&str> = ids.into_iter().collect();
-    let own_manifest = tmp_name(&dir.join("manifest.csv"));
     let mut removed = 0;
     let mut sweep = |d: &Path, stale: &dyn Fn(&str) -> bool| {
         let Ok(entries) = std::fs::read_dir(d) else {
@@ -281,10 +292,7 @@ pub fn remove_stale<'a>(dir: &Path, ids: impl IntoIterator<Item = &'a str>) -> u
             .and_then(|n| n.split_once(".csv.tmp-"))
             .is_some_and(|(id, _)| mine.contains(id))
     });
-    sweep(dir, &|n| {
-        n.starts_with(".manifest.csv.tmp-")
-            && Some(n) != own_manifest.file_name().and_then(|f| f.to_str())
-    });
+    sweep(dir, &|n| n.starts_with(".manifest.csv.tmp-"));
     removed
 }
 
