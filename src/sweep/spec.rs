@@ -377,11 +377,12 @@ mod tests {
         assert_eq!(s.nodes, Some(vec![8, 16, 24]));
         assert_eq!(s.gpus, Some(vec![8, 64]));
         assert_eq!(s.node_gbps, Some(vec![100.0, 150.0, 200.0]));
-        let s = parse("scenario = \"a\"\n[axes]\ndrive_afr = {from = 0.1, to = 0.7, step = 0.1}\n")
-            .unwrap();
-        assert_eq!(s.drive_afr, Some(vec![0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]));
         assert_eq!(s.replicates, 3);
         assert_eq!(s.drive_afr, None);
+        // A float range is from + i * step, without the float noise.
+        let r = parse("scenario = \"a\"\n[axes]\ndrive_afr = {from = 0.1, to = 0.7, step = 0.1}\n")
+            .unwrap();
+        assert_eq!(r.drive_afr, Some(vec![0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]));
     }
 
     #[test]
