@@ -105,9 +105,12 @@ pub fn apply_sets(c: &mut Catalog, sets: &[String]) -> Result<(), CliError> {
 /// assumption `drr_<workload>`.
 pub fn drr_param(c: &Catalog, drr: Option<f64>, workload: &str) -> Result<Param, CliError> {
     match drr {
-        Some(d) if d.is_finite() && d >= 1.0 => Ok(Param::new(d, "--drr", Confidence::User)),
+        Some(d) if d.is_finite() && (1.0..=100.0).contains(&d) => {
+            Ok(Param::new(d, "--drr", Confidence::User))
+        }
         Some(d) => Err(CliError::input(format!(
-            "--drr must be at least 1.0, got {d}"
+            "--drr must be between 1 and 100, got {}",
+            vastplan_models::catalog::rules::show(d)
         ))),
         None => {
             let key = format!("drr_{}", workload.replace('-', "_"));

@@ -7,10 +7,12 @@ use crate::progress::Progress;
 use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
+use vastplan_models::catalog::rules::show;
 use vastplan_models::plan::{counts_for_targets, targets};
+use vastplan_models::scenario::MAX_DAYS;
 use vastplan_models::simulate::resolve::{sim_input, sizing};
 use vastplan_models::simulate::{run_with_progress, SimResult};
-use vastplan_models::sizing::counts_for;
+use vastplan_models::sizing::{counts_for, MAX_NODES};
 use vastplan_models::Catalog;
 
 #[derive(Args, Debug)]
@@ -49,12 +51,21 @@ pub fn run(mut cat: Catalog, a: &SimulateArgs, out: &mut dyn Write) -> Result<()
     apply_sets(&mut cat, &a.sets)?;
     let id = a.shape.clone().unwrap_or_else(|| sc.candidates[0].clone());
     let shape = cat.shape(&id)?.clone();
-    if a.nodes == Some(0) {
-        return Err(CliError::input("--nodes must be at least 1"));
+    for (flag, v) in [("--nodes", a.nodes), ("--cnodes", a.cnodes.map(u64::from))] {
+        if let Some(n) = v {
+            if n == 0 || n > MAX_NODES {
+                return Err(CliError::input(format!(
+                    "{flag} must be between 1 and {MAX_NODES}, got {n}"
+                )));
+            }
+        }
     }
     if let Some(d) = a.days {
-        if !(d.is_finite() && d > 0.0) {
-            return Err(CliError::input(format!("--days must be positive, got {d}")));
+        if !(d.is_finite() && d > 0.0 && d <= MAX_DAYS) {
+            return Err(CliError::input(format!(
+                "--days must be positive and at most {MAX_DAYS}, got {}",
+                show(d)
+            )));
         }
     }
     // Without --nodes, the cluster the closed form sizes for the scenario's targets.

@@ -79,7 +79,7 @@ pub fn rule(name: &str) -> Rule {
             between(0.0, true, 1e6, "a price (zero allowed)")
         }
         "leaf_oversubscription" => between(1.0, true, 100.0, "a downlink:uplink ratio"),
-        "durability_drive_afr" => between(0.0, true, 10.0, "failures per drive-year"),
+        "durability_drive_afr" => between(0.0, true, 100.0, "failures per drive-year"),
         "hours_per_month" => between(1.0, true, 744.0, "hours in a month"),
         "amortisation_months" => count(1.0, 600.0, "a whole number of months"),
         "rack_units_usable" => count(1.0, 100.0, "rack units"),
@@ -108,6 +108,16 @@ pub fn rule(name: &str) -> Rule {
     }
 }
 
+/// A number as a person reads it in an error: plain when moderate, with an exponent
+/// when huge or tiny.
+pub fn show(v: f64) -> String {
+    if v != 0.0 && v.is_finite() && !(1e-3..1e9).contains(&v.abs()) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
 impl Rule {
     /// `Err(why)` when `v` breaks the rule.
     pub fn check(&self, v: f64) -> Result<(), String> {
@@ -119,12 +129,15 @@ impl Rule {
         if !v.is_finite() || !low_ok || v > self.max {
             let lo = if self.min_inclusive { "[" } else { "(" };
             return Err(format!(
-                "{v} is outside {lo}{}, {}]: must be {}",
-                self.min, self.max, self.what
+                "{} is outside {lo}{}, {}]: must be {}",
+                show(v),
+                show(self.min),
+                show(self.max),
+                self.what
             ));
         }
         if self.integer && v.fract() != 0.0 {
-            return Err(format!("{v} must be {}", self.what));
+            return Err(format!("{} must be {}", show(v), self.what));
         }
         Ok(())
     }

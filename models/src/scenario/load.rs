@@ -1,4 +1,5 @@
 use super::Scenario;
+use crate::catalog::rules::show;
 use crate::error::InputError;
 use std::path::Path;
 
@@ -246,7 +247,15 @@ fn bounds(sc: &Scenario, err: &dyn Fn(&str, &str) -> InputError) -> Result<(), I
         if v.is_finite() && v >= lo && v <= hi {
             Ok(())
         } else {
-            Err(err(key, &format!("must be between {lo} and {hi}, got {v}")))
+            Err(err(
+                key,
+                &format!(
+                    "must be between {} and {}, got {}",
+                    show(lo),
+                    show(hi),
+                    show(v)
+                ),
+            ))
         }
     };
     let count = |key: &str, v: u32| -> Result<(), InputError> {
@@ -298,7 +307,7 @@ fn bounds(sc: &Scenario, err: &dyn Fn(&str, &str) -> InputError) -> Result<(), I
         within("interruptions.gpu_mttf_hours", i.gpu_mttf_hours, 1.0, 1e9)?;
     }
     if let Some(f) = &sc.failures {
-        within("failures.drive_afr", f.drive_afr, 0.0, 10.0)?;
+        within("failures.drive_afr", f.drive_afr, 0.0, 100.0)?;
         within(
             "failures.node_loss_per_year",
             f.node_loss_per_year,

@@ -200,6 +200,17 @@ pub fn sim_input_with(
         .simulation
         .as_ref()
         .map_or(3600.0, |s| s.sample_interval_s);
+    if days > crate::scenario::MAX_DAYS || days * 86_400.0 / sample_s > crate::scenario::MAX_SAMPLES
+    {
+        return Err(err(
+            "simulation.days",
+            &format!(
+                "{days} days sampled every {sample_s} s is beyond what one run may hold (at most {} days and {} samples)",
+                crate::scenario::MAX_DAYS,
+                crate::scenario::MAX_SAMPLES
+            ),
+        ));
+    }
     let per_vm = gpus_per_vm(cat, sc)?;
     let (gpus, training) = match &sc.clients {
         Some(c) => {
