@@ -5,7 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use super::format::{fmt_bytes_per_s, fmt_pct, fmt_sig, fmt_usd, fmt_usd_short};
+use super::format::{
+    fmt_bytes, fmt_bytes_per_s, fmt_pct, fmt_sig, fmt_thousands, fmt_usd, fmt_usd_short,
+};
 use super::{
     Align, Axis, HBarChart, HBarPanel, HBarRow, LineChart, Page, Panel, RefLine, Series,
     SmallMultiples, Table, TornadoBar, TornadoChart, Unit,
@@ -51,6 +53,15 @@ fn kind_words(k: DeploymentKind) -> &'static str {
         DeploymentKind::VastEboxCloudVm => "VAST on rented VMs",
         DeploymentKind::VastBareMetalDpu => "VAST bare metal, DPU",
         DeploymentKind::AzureBlob => "Azure Blob service",
+    }
+}
+
+fn kind_short(k: DeploymentKind) -> &'static str {
+    match k {
+        DeploymentKind::VastOwnHardware => "owned",
+        DeploymentKind::VastEboxCloudVm => "rented",
+        DeploymentKind::VastBareMetalDpu => "bare metal",
+        DeploymentKind::AzureBlob => "service",
     }
 }
 
@@ -131,8 +142,9 @@ pub fn plan_page(
         "Simulated",
         match simulated {
             Some(d) => format!(
-                "{} days of the scenario's load per candidate",
-                fmt_sig(d, 3)
+                "{} day{} of the scenario's load per candidate",
+                value(d),
+                if d == 1.0 { "" } else { "s" }
             ),
             None => "no (closed-form sizing only)".into(),
         },
@@ -140,7 +152,11 @@ pub fn plan_page(
     let src = page.note("Every figure rests on datasets/*.csv (each row with a source and a confidence) and the scenario's named assumptions; the assumptions section lists each input with its source.");
 
     decision_section(&mut page, t, plans, decision);
-    request_section(&mut page, sc);
+    let drr_used = plans
+        .iter()
+        .find(|p| p.kind.is_vast())
+        .map(|p| p.sizing.drr);
+    request_section(&mut page, sc, drr_used);
     page.section("Targets")
         .paragraph(
             "Each candidate is judged against these; a row that misses one is not recommended.",
@@ -257,7 +273,7 @@ fn decision_section(page: &mut Page, t: &Targets, plans: &[CandidatePlan], decis
     page.callout(lead, lines);
 }
 
-fn request_section(page: &mut Page, sc: &Scenario) {
+fn request_section(page: &mut Page, sc: &Scenario, drr_used: Option<f64>) {
     page.section("The request");
     let r = &sc.request;
     let mut d: Vec<(String, String)> = Vec::new();
@@ -267,10 +283,11 @@ fn request_section(page: &mut Page, sc: &Scenario) {
             "{} PB logical, {} data; data reduction {}",
             r.logical_pb,
             r.workload_class,
-            r.drr.map_or(
-                "from the catalog for this class (see assumptions)".into(),
-                |x| { format!("{x}:1 (stated)") }
-            )
+            match (r.drr, drr_used) {
+                (Some(x), _) => format!("{x}:1 (stated)"),
+                (None, Some(x)) => format!("{}:1 (the catalog's figure for this class)", value(x)),
+                (None, None) => "from the catalog for this class".into(),
+            }
         ),
     ));
     if let Some(c) = &sc.clients {
@@ -278,7 +295,7 @@ fn request_section(page: &mut Page, sc: &Scenario) {
             "GPU fleet".into(),
             format!(
                 "{} GPUs on {} VMs, {} workload, {} of them reading, {} sessions per client",
-                c.gpus,
+                fmt_thousands(c.gpus as i64),
                 c.gpu_vm,
                 c.workload,
                 fmt_pct(c.reading_fraction, 0),
@@ -404,7 +421,7 @@ const GLOSSARY: [(&str, &str); 13] = [
     ("Binds", "The resource that sets the read ceiling."),
     ("Ckpt p99", "99th percentile of the time a synchronous checkpoint takes in the simulation, GPUs waiting; \"-\": not simulated or no checkpoints."),
     ("GPU util", "Mean share of the simulated period the GPUs compute rather than wait for storage, checkpoints, restores or rebuilds."),
-    ("Durability", "Nines of annual durability: n nines means a 10^-n chance of losing data in a year, so 1.4 nines is a 4 % chance a year and 9 nines one in a billion. The basis of each row is in the durability table below."),
+    ("Durability", "Nines of annual durability: n nines means a 1-in-10ⁿ chance of losing data in a year, so 1.4 nines is a 4 % chance a year and 9 nines one in a billion. The basis of each row is in the durability table below."),
     ("Verdict", "Whether the row meets every target, or which it misses."),
     ("Least-confident input", "The input of lowest confidence the row rests on, with its confidence class (user, hypothetical, estimate, vendor-tool, derived, published)."),
 ];
@@ -430,9 +447,9 @@ fn candidates_section(page: &mut Page, plans: &[CandidatePlan], src: &str) {
         table.row([
             p.rank.map_or("-".into(), |r| r.to_string()),
             p.shape.clone(),
-            format!("{}; {}", devices(p), kind_words(p.kind)),
+            format!("{}, {}", devices(p), kind_short(p.kind)),
             p.sizing.racks.to_string(),
-            format!("{:.0}", p.sizing.kw_facility),
+            fmt_thousands(p.sizing.kw_facility.round() as i64),
             fmt_usd_short(p.sizing.usd_per_month),
             fmt_bytes_per_s(p.read_ceiling_bps),
             p.binding.clone(),
@@ -500,7 +517,7 @@ fn cost_section(page: &mut Page, plans: &[CandidatePlan]) {
     }
     if !rent.is_empty() {
         chart.panels.push(HBarPanel {
-            title: "Rented: Azure VMs and Blob at list price, plus VAST software".into(),
+            title: "Rented: Azure VMs (plus VAST software) and Blob, at list price".into(),
             rows: rent.iter().map(|p| row(p)).collect(),
         });
     }
@@ -577,6 +594,7 @@ fn cost_section(page: &mut Page, plans: &[CandidatePlan]) {
         Axis::new("Racks", Unit::plain("racks")),
         vec!["racks".into()],
     );
+    racks.value_format = Some(|v| format!("{v:.0}"));
     racks.stacked = true;
     racks.panels.push(HBarPanel {
         title: String::new(),
@@ -587,9 +605,9 @@ fn cost_section(page: &mut Page, plans: &[CandidatePlan]) {
                 sublabel: devices(p),
                 values: vec![p.sizing.racks as f64],
                 end_label: Some(format!(
-                    "{} racks, {:.0} kW ({}-bound)",
+                    "{} racks, {} kW ({}-bound)",
                     p.sizing.racks,
-                    p.sizing.kw_facility,
+                    fmt_thousands(p.sizing.kw_facility.round() as i64),
                     p.sizing.rack_bound.as_str()
                 )),
             })
@@ -654,6 +672,7 @@ fn bandwidth_section(page: &mut Page, t: &Targets, plans: &[CandidatePlan]) {
         Axis::new("Read throughput", Unit::si("B/s")),
         series,
     );
+    bw.value_format = Some(fmt_bytes_per_s);
     bw.panels.push(HBarPanel {
         title: String::new(),
         rows: ranked(plans)
@@ -697,7 +716,7 @@ fn bandwidth_section(page: &mut Page, t: &Targets, plans: &[CandidatePlan]) {
                     label: p.shape.clone(),
                     sublabel: devices(p),
                     values: vec![p.usd_per_gbs_month],
-                    end_label: None,
+                    end_label: Some(fmt_usd_short(p.usd_per_gbs_month)),
                 })
                 .collect(),
         });
@@ -726,8 +745,8 @@ fn under_load_section(page: &mut Page, t: &Targets, plans: &[CandidatePlan]) {
         .map(|(_, s)| s.simulated_s / 86_400.0)
         .fold(0.0, f64::max);
     page.paragraph(format!(
-        "Each candidate as planned runs {} simulated days of the scenario: the GPUs' reads, synchronous checkpoints, GPU interruptions with restores, drive failures and node losses with rebuilds.",
-        fmt_sig(days, 3)
+        "Each candidate as planned runs {} simulated day(s) of the scenario: the GPUs' reads, synchronous checkpoints, GPU interruptions with restores, drive failures and node losses with rebuilds.",
+        value(days)
     ));
     if sims.iter().any(|(_, s)| s.checkpoint_p99_s.is_some()) {
         let mut ck = HBarChart::new(
@@ -735,6 +754,7 @@ fn under_load_section(page: &mut Page, t: &Targets, plans: &[CandidatePlan]) {
             Axis::new("Checkpoint time", Unit::si("s")),
             vec!["p50".into(), "p99".into(), "max".into()],
         );
+        ck.value_format = Some(|v| format!("{} s", fmt_sig(v, 3)));
         ck.panels.push(HBarPanel {
             title: String::new(),
             rows: sims
@@ -791,7 +811,7 @@ fn under_load_section(page: &mut Page, t: &Targets, plans: &[CandidatePlan]) {
                         .collect(),
                 ),
                 note: format!(
-                    "{} · {}",
+                    "{}\n{}",
                     devices(p),
                     s.gpu_utilisation
                         .map_or("no GPUs simulated".into(), |u| format!(
@@ -819,7 +839,7 @@ fn under_load_section(page: &mut Page, t: &Targets, plans: &[CandidatePlan]) {
                     .map(|q| (day(q.time_s), q.binding_utilisation))
                     .collect(),
             ),
-            note: format!("{} · binds: {}", devices(p), s.binding_resource),
+            note: format!("{}\nbinds: {}", devices(p), s.binding_resource),
         });
     }
     page.chart(&bind, "");
@@ -935,7 +955,11 @@ fn assumptions_section(page: &mut Page, plans: &[CandidatePlan]) {
     for ((_, name, _), u) in &seen {
         t.row([
             breakable(name),
-            value(u.value),
+            if name.ends_with("_bytes") {
+                fmt_bytes(u.value)
+            } else {
+                value(u.value)
+            },
             u.confidence.to_string(),
             u.source.to_string(),
             if u.rows.len() == all {

@@ -291,6 +291,60 @@ const LAYOUT_PROBE: &str = r#"<script>
 })();
 </script>"#;
 
+/// Loads a copy of `html` with the layout probe at 1280 px; returns the probe's verdict.
+/// The probe goes into the copy only: the report itself stays script-free.
+fn layout_verdict(dir: &Path, html: &str, png: &Path) -> String {
+    let probe = dir.join("probe.html");
+    let with_probe = html
+        .replace(
+            "<meta http-equiv=\"Content-Security-Policy\"",
+            "<meta name=\"csp-removed-for-the-probe\"",
+        )
+        .replace("</body>", &format!("{LAYOUT_PROBE}</body>"));
+    fs::write(&probe, with_probe).unwrap();
+    let (status, dom, log) = run_chromium(dir, &probe, png);
+    assert!(status.success(), "chromium: {log}");
+    dom.split("<pre id=\"layout-verdict\">")
+        .nth(1)
+        .and_then(|s| s.split("</pre>").next())
+        .unwrap_or_else(|| panic!("the probe did not run; log:\n{log}"))
+        .to_string()
+}
+
+/// Every other bundled scenario's report (closed form, with sensitivity) fits 1280 px
+/// too: their candidates, targets and price-performance charts differ.
+#[test]
+fn every_bundled_scenario_report_fits_1280_px() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/scenarios");
+    let mut names: Vec<String> = fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".toml") && n != "wave-40pb.toml")
+        .collect();
+    names.sort();
+    assert!(names.len() >= 4, "{names:?}");
+    for name in names {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join("report_browser_scenarios")
+            .join(&name);
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        let (code, _, err) = crate::common::vastplan(&[
+            "plan",
+            &format!("datasets/scenarios/{name}"),
+            "--no-sim",
+            "--sensitivity",
+            "--out",
+            dir.to_str().unwrap(),
+            "--quiet",
+        ]);
+        assert_eq!(code, 0, "{name}: {err}");
+        let html = fs::read_to_string(dir.join("report.html")).unwrap();
+        let verdict = layout_verdict(&dir, &html, &dir.join("report.png"));
+        assert_eq!(verdict, "LAYOUT-OK", "{name} at 1280 px:\n{verdict}");
+    }
+}
+
 /// Runs chromium once with a deadline; returns its exit status and stderr.
 fn chromium_with(args: &[String], dir: &Path) -> (std::process::ExitStatus, String) {
     use std::process::{Command, Stdio};
@@ -387,23 +441,8 @@ fn plan_report_fits_1280_px_and_prints() {
     }
     assert!(!html.contains("Racks (racks)"));
 
-    // The layout probe goes into a copy; the report stays script-free.
-    let probe = dir.join("probe.html");
-    let with_probe = html
-        .replace(
-            "<meta http-equiv=\"Content-Security-Policy\"",
-            "<meta name=\"csp-removed-for-the-probe\"",
-        )
-        .replace("</body>", &format!("{LAYOUT_PROBE}</body>"));
-    fs::write(&probe, with_probe).unwrap();
     let png = dir.join("report.png");
-    let (status, dom, log) = run_chromium(&dir, &probe, &png);
-    assert!(status.success(), "chromium: {log}");
-    let verdict = dom
-        .split("<pre id=\"layout-verdict\">")
-        .nth(1)
-        .and_then(|s| s.split("</pre>").next())
-        .unwrap_or_else(|| panic!("the probe did not run; log:\n{log}"));
+    let verdict = layout_verdict(&dir, &html, &png);
     assert_eq!(verdict, "LAYOUT-OK", "at 1280 px:\n{verdict}");
     check_screenshot(&png);
 

@@ -82,10 +82,11 @@ pub(crate) fn truncate_middle(text: &str, max_chars: usize) -> String {
 /// separator to break at is shortened in its middle, marked with "…".
 pub(crate) fn wrap_words(text: &str, max_chars: usize, max_lines: usize) -> Vec<String> {
     let max_chars = max_chars.max(5);
-    let mut pieces: Vec<String> = Vec::new();
+    // Each piece with whether it continues the same word (no space before it).
+    let mut pieces: Vec<(String, bool)> = Vec::new();
     for word in text.split_whitespace() {
         if word.chars().count() <= max_chars {
-            pieces.push(word.to_string());
+            pieces.push((word.to_string(), false));
             continue;
         }
         // Split after separators into parts, then pack the parts into lines.
@@ -101,25 +102,26 @@ pub(crate) fn wrap_words(text: &str, max_chars: usize, max_lines: usize) -> Vec<
             parts.push(cur);
         }
         let mut line = String::new();
+        let mut first = true;
         for part in parts {
             if !line.is_empty() && line.chars().count() + part.chars().count() > max_chars {
-                pieces.push(std::mem::take(&mut line));
+                pieces.push((std::mem::take(&mut line), !first));
+                first = false;
             }
             line.push_str(&part);
         }
         if !line.is_empty() {
-            pieces.push(line);
+            pieces.push((line, !first));
         }
     }
     let mut lines: Vec<String> = Vec::new();
     let mut cur = String::new();
-    for p in pieces {
+    for (p, glued) in pieces {
         let p = if p.chars().count() > max_chars {
             truncate_middle(&p, max_chars)
         } else {
             p
         };
-        let glued = cur.ends_with(['-', '_', '/', '.']);
         let sep = usize::from(!cur.is_empty() && !glued);
         if cur.is_empty() || cur.chars().count() + sep + p.chars().count() <= max_chars {
             if sep == 1 {
@@ -392,5 +394,9 @@ mod tests {
         );
         assert_eq!(wrap_words("L96as_v5 x 40", 20, 3), vec!["L96as_v5 x 40"]);
         assert_eq!(wrap_words("abcdefghijklmno", 9, 2), vec!["abcd…lmno"]);
+        assert_eq!(
+            wrap_words("rebuilds. Dashed", 40, 2),
+            vec!["rebuilds. Dashed"]
+        );
     }
 }

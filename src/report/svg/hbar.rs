@@ -41,7 +41,7 @@ pub struct HBarPanel {
     pub rows: Vec<HBarRow>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct HBarChart {
     pub title: String,
     pub x: Axis,
@@ -52,6 +52,9 @@ pub struct HBarChart {
     pub panels: Vec<HBarPanel>,
     /// Vertical reference lines drawn in every panel whose axis reaches them.
     pub x_refs: Vec<RefLine>,
+    /// Formats the values printed on bars (e.g. `fmt_bytes_per_s`, so they read in the
+    /// same units as the tables); by default the axis's scale.
+    pub value_format: Option<fn(f64) -> String>,
 }
 
 struct Layout {
@@ -79,6 +82,9 @@ impl HBarChart {
     }
 
     fn value_label(&self, fmt: &AxisFormat, v: f64) -> String {
+        if let Some(f) = self.value_format {
+            return f(v);
+        }
         let s = fmt.value(v);
         match &self.x.unit {
             super::Unit::Usd => format!("${s}{}", fmt.suffix()),
@@ -145,7 +151,19 @@ impl HBarChart {
             .filter_map(|r| r.end_label.as_ref())
             .map(|l| text_width(l, LABEL_SIZE))
             .fold(0.0, f64::max);
-        let right = WIDTH - PAD - end_w.max(if self.stacked { 0.0 } else { 64.0 }) - 8.0;
+        // A stacked row without its own end label prints its total there (up to about
+        // eight characters); a grouped row prints each bar's value.
+        let unlabelled = self
+            .panels
+            .iter()
+            .flat_map(|p| &p.rows)
+            .any(|r| r.end_label.is_none());
+        let least = if unlabelled || !self.stacked {
+            text_width("$000.0k/s", LABEL_SIZE)
+        } else {
+            0.0
+        };
+        let right = WIDTH - PAD - end_w.max(least) - 8.0;
         Layout {
             label_w,
             left,

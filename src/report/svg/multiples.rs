@@ -17,8 +17,7 @@ const NOTE_SIZE: f64 = 14.0;
 const TICK_SIZE: f64 = 14.0;
 const GAP: f64 = 28.0;
 const PANEL_H: f64 = 120.0;
-/// Heading and two note lines above each panel's plot.
-const HEAD_H: f64 = 24.0 + 2.0 * 18.0 + 12.0;
+const NOTE_LINES: usize = 3;
 
 /// Colours for panels: the chart palette, then three more so that up to ten panels all
 /// differ (a panel is alone on its axes, so the dashes a line chart falls back on would
@@ -32,7 +31,20 @@ const PANEL_COLOURS: [&str; 10] = [
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Panel {
     pub series: Series,
+    /// Up to three lines (`\n` starts a new one; long lines wrap between words).
     pub note: String,
+}
+
+/// The note's lines as drawn: each given line wrapped at spaces, three lines at most.
+fn note_lines(note: &str, chars: usize) -> Vec<String> {
+    let mut out: Vec<String> = note.lines().flat_map(|l| wrap_words(l, chars, 3)).collect();
+    if out.len() > NOTE_LINES {
+        out.truncate(NOTE_LINES);
+        if let Some(last) = out.last_mut() {
+            *last = truncate(&format!("{last}…"), chars);
+        }
+    }
+    out
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -90,7 +102,17 @@ impl SmallMultiples {
             )
         };
         let top0 = 44.0 + sub_lines.len() as f64 * 19.0 + 10.0;
-        let cell_h = HEAD_H + PANEL_H + 26.0 + GAP;
+        let cell_w = (WIDTH - 2.0 * PAD) / cols as f64;
+        let note_chars = ((cell_w - GAP / 2.0) / (NOTE_SIZE * 0.6)) as usize;
+        // Heading and the most note lines any panel has, above every panel's plot.
+        let most = self
+            .panels
+            .iter()
+            .map(|p| note_lines(&p.note, note_chars).len())
+            .max()
+            .unwrap_or(0);
+        let head_h = 24.0 + most as f64 * 18.0 + 12.0;
+        let cell_h = head_h + PANEL_H + 26.0 + GAP;
         let height = top0 + rows as f64 * cell_h + 30.0;
         let mut c = Canvas::sized(&self.title, WIDTH, height);
         let mut st = TextStyle::new(TITLE_SIZE, Anchor::Start);
@@ -128,14 +150,13 @@ impl SmallMultiples {
             .iter()
             .map(|v| text_width(&yf.tick(*v), TICK_SIZE))
             .fold(0.0, f64::max);
-        let cell_w = (WIDTH - 2.0 * PAD) / cols as f64;
         for (i, p) in self.panels.iter().enumerate() {
             let (col, row) = (i % cols, i / cols);
             let x0 = PAD + col as f64 * cell_w;
             let y0 = top0 + row as f64 * cell_h;
             let left = x0 + y_label_w + 10.0;
             let right = x0 + cell_w - GAP / 2.0 - text_width(&xf.tick(xt.hi), TICK_SIZE) / 2.0;
-            let top = y0 + HEAD_H;
+            let top = y0 + head_h;
             let bottom = top + PANEL_H;
             let colour = PANEL_COLOURS[i % PANEL_COLOURS.len()];
             let mut hs = TextStyle::new(PANEL_TITLE, Anchor::Start);
@@ -144,8 +165,7 @@ impl SmallMultiples {
             c.text(x0, y0 + 16.0, &hs, &truncate(&p.series.name, max_chars));
             let mut ns = TextStyle::new(NOTE_SIZE, Anchor::Start);
             ns.fill = MUTED;
-            let note_chars = ((cell_w - GAP / 2.0) / (NOTE_SIZE * 0.6)) as usize;
-            for (k, l) in wrap_words(&p.note, note_chars, 2).iter().enumerate() {
+            for (k, l) in note_lines(&p.note, note_chars).iter().enumerate() {
                 c.text(x0, y0 + 35.0 + k as f64 * 18.0, &ns, l);
             }
             let px = |v: f64| {

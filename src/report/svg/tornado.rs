@@ -99,7 +99,8 @@ impl TornadoChart {
             + 24.0;
         // Room under the plot for tick labels, the axis title and the legend, each on a
         // line of its own.
-        let (top, bottom, right) = (52.0, HEIGHT - 90.0, WIDTH - 24.0);
+        // The last tick's label is centred on the plot's right edge: leave it half its width.
+        let (top, bottom, right) = (52.0, HEIGHT - 90.0, WIDTH - 48.0);
         let px = |v: f64| left + (v - t_lo) / (t_hi - t_lo) * (right - left);
         let band = (bottom - top) / bars.len() as f64;
         let axis = TextStyle::new(LABEL_SIZE, Anchor::Middle);
