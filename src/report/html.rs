@@ -377,9 +377,7 @@ impl Page {
         }
         o.push_str("</main>\n");
         if !self.notes.is_empty() {
-            o.push_str(
-                "<section>\n<h2 id=\"notes\">Sources and assumptions</h2>\n<ol class=\"notes\">",
-            );
+            o.push_str("<section>\n<h2 id=\"notes\">Notes</h2>\n<ol class=\"notes\">");
             for (i, n) in self.notes.iter().enumerate() {
                 let _ = write!(o, "<li id=\"n{}\">{}</li>", i + 1, esc(n));
             }

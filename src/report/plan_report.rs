@@ -76,6 +76,21 @@ fn breakable(name: &str) -> String {
     name.replace('.', ".\u{200B}")
 }
 
+/// Joins each number to the word after it with a no-break space.
+fn keep_counts(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut prev = ' ';
+    for c in text.chars() {
+        out.push(if c == ' ' && prev.is_ascii_digit() {
+            '\u{a0}'
+        } else {
+            c
+        });
+        prev = c;
+    }
+    out
+}
+
 /// An input's value: up to four significant digits, no trailing zeros.
 fn value(v: f64) -> String {
     let s = fmt_sig(v, 4);
@@ -447,7 +462,9 @@ fn candidates_section(page: &mut Page, plans: &[CandidatePlan], src: &str) {
         table.row([
             p.rank.map_or("-".into(), |r| r.to_string()),
             p.shape.clone(),
-            format!("{}, {}", devices(p), kind_short(p.kind)),
+            // A count stays on the line of its unit ("17 DBoxes"), so a narrow column
+            // wraps between devices, not between a number and what it counts.
+            keep_counts(&format!("{}, {}", devices(p), kind_short(p.kind))),
             p.sizing.racks.to_string(),
             fmt_thousands(p.sizing.kw_facility.round() as i64),
             fmt_usd_short(p.sizing.usd_per_month),
@@ -745,8 +762,12 @@ fn under_load_section(page: &mut Page, t: &Targets, plans: &[CandidatePlan]) {
         .map(|(_, s)| s.simulated_s / 86_400.0)
         .fold(0.0, f64::max);
     page.paragraph(format!(
-        "Each candidate as planned runs {} simulated day(s) of the scenario: the GPUs' reads, synchronous checkpoints, GPU interruptions with restores, drive failures and node losses with rebuilds.",
-        value(days)
+        "Each candidate as planned runs {} of the scenario: the GPUs' reads, synchronous checkpoints, GPU interruptions with restores, drive failures and node losses with rebuilds.",
+        if days == 1.0 {
+            "one simulated day".to_string()
+        } else {
+            format!("{} simulated days", value(days))
+        }
     ));
     if sims.iter().any(|(_, s)| s.checkpoint_p99_s.is_some()) {
         let mut ck = HBarChart::new(
