@@ -80,7 +80,10 @@ pub fn run(mut cat: Catalog, a: &PlanArgs, out: &mut dyn Write) -> Result<(), Cl
             if let Some((_, mut done)) = bar.take() {
                 done.finish();
             }
-            bar = Some((id.to_string(), Progress::new(&format!("planning {id:<18}"), a.quiet)));
+            bar = Some((
+                id.to_string(),
+                Progress::new(&format!("planning {id:<18}"), a.quiet),
+            ));
         }
         if let Some((_, b)) = bar.as_mut() {
             b.set(f);
@@ -89,8 +92,7 @@ pub fn run(mut cat: Catalog, a: &PlanArgs, out: &mut dyn Write) -> Result<(), Cl
     .map_err(|e| {
         // Sizing errors speak of "the request": point at the scenario's request line.
         if e.file == "request" {
-            let mut ie =
-                InputError::new(&file, e.message.clone()).field("request.logical_pb");
+            let mut ie = InputError::new(&file, e.message.clone()).field("request.logical_pb");
             if let Some(l) = std::fs::read_to_string(&a.scenario)
                 .ok()
                 .and_then(|t| line_of_key(&t, "request.logical_pb"))
