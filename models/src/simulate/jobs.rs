@@ -1,10 +1,10 @@
 //! GPU jobs: training reads, checkpoints (synchronous and drained), restores after
 //! interruptions, and steady demand not tied to GPUs.
 
+use super::cluster::Lf;
 use super::sim::exp_delay;
 use super::sim::{Ev, Purpose, Sim};
 use crate::scenario::CheckpointMode;
-use vastplan_sim::flow::FlowId;
 use vastplan_sim::{EventId, Scheduler, SimTime, StreamRng};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -19,9 +19,9 @@ pub(super) enum Phase {
 pub(super) struct Job {
     pub(super) gpus: u32,
     pub(super) phase: Phase,
-    pub(super) training: Option<FlowId>,
-    pub(super) checkpoint: Option<FlowId>,
-    pub(super) drain: Option<(FlowId, SimTime)>,
+    pub(super) training: Option<Lf>,
+    pub(super) checkpoint: Option<Lf>,
+    pub(super) drain: Option<(Lf, SimTime)>,
     pub(super) last_checkpoint: SimTime,
     pub(super) checkpoint_event: Option<EventId>,
     pub(super) interrupt_event: Option<EventId>,

@@ -15,6 +15,7 @@
 //! cost billions of events and add nothing to a steady rate.
 
 mod cluster;
+mod devices;
 mod failures;
 mod input;
 mod jobs;
@@ -23,6 +24,9 @@ pub mod resolve;
 mod result;
 mod sim;
 
-pub use input::{CheckpointPlan, FailurePlan, SimInput, SteadyDemand, Training, TrancheEvent};
-pub use result::{SeriesPoint, SimResult};
+pub use input::{
+    CheckpointPlan, FailurePlan, Incident, IncidentKind, SimInput, SteadyDemand, Target,
+    TopologyInput, Training, TrancheEvent,
+};
+pub use result::{IncidentResult, SeriesPoint, SimResult};
 pub use sim::{run, run_with_progress};

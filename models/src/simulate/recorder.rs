@@ -1,12 +1,16 @@
 //! The recorder: time-weighted signals, histograms and series, and the summary a run ends
 //! with.
 
+use super::cluster::Lf;
+use super::input::TopologyInput;
 use super::jobs::Phase;
+use super::result::IncidentResult;
 use super::result::{SeriesPoint, SimResult};
 use super::sim::Sim;
 use crate::netmodel::Pool;
-use vastplan_sim::flow::{FlowId, FlowState};
+use vastplan_sim::flow::ResourceId;
 use vastplan_sim::stats::{Histogram, IntervalSeries, TimeWeighted};
+use vastplan_sim::SimDuration;
 use vastplan_sim::SimTime;
 
 pub(super) struct Stats {
@@ -37,14 +41,200 @@ pub(super) struct Stats {
     pub(super) s_write: IntervalSeries,
     pub(super) s_rebuilds: IntervalSeries,
     pub(super) s_binding: IntervalSeries,
+    /// Client read rate at the last record.
+    pub(super) last_read: f64,
+    pub(super) unavailable: TimeWeighted,
+    /// Per-rack (or per band of racks) utilisation of the binding resource.
+    pub(super) s_racks: Vec<IntervalSeries>,
+    pub(super) rack_labels: Vec<String>,
+    /// Racks per row of `s_racks`, and whether the rows are client racks.
+    racks_per_row: u32,
+    racks_total: u32,
+    client_rows: bool,
+    /// Members of each row as (class index, racks of it in the row), for the classes of
+    /// generation `rows_gen`.
+    rows: Vec<Vec<(usize, u32)>>,
+    rows_gen: u64,
+}
+
+type BTreeMapLite = Vec<(usize, u32)>;
+
+/// Rows of the per-rack series at most.
+const MAX_RACK_ROWS: u32 = 64;
+
+impl Stats {
+    pub(super) fn new(interval: SimDuration, _topo: &TopologyInput) -> Self {
+        let series = || IntervalSeries::new(interval, 0.0);
+        Stats {
+            checkpoints: Histogram::new(),
+            checkpoint_samples: Vec::new(),
+            restores: Histogram::new(),
+            rebuilds: Histogram::new(),
+            rebuild_rates: Vec::new(),
+            overruns: 0,
+            interruptions: 0,
+            drive_failures: 0,
+            node_losses: 0,
+            lost_gpu_s: 0.0,
+            busy_gpus: TimeWeighted::new(SimTime::ZERO, 0.0),
+            stall_gpus: TimeWeighted::new(SimTime::ZERO, 0.0),
+            total_gpus: TimeWeighted::new(SimTime::ZERO, 0.0),
+            read: TimeWeighted::new(SimTime::ZERO, 0.0),
+            read_demand: TimeWeighted::new(SimTime::ZERO, 0.0),
+            write: TimeWeighted::new(SimTime::ZERO, 0.0),
+            degraded_read: TimeWeighted::new(SimTime::ZERO, 0.0),
+            exposed: TimeWeighted::new(SimTime::ZERO, 0.0),
+            headroom_exhausted: None,
+            tranches: Vec::new(),
+            s_util: series(),
+            s_read: series(),
+            s_read_demand: series(),
+            s_write: series(),
+            s_rebuilds: series(),
+            s_binding: series(),
+            last_read: 0.0,
+            unavailable: TimeWeighted::new(SimTime::ZERO, 0.0),
+            s_racks: Vec::new(),
+            rack_labels: Vec::new(),
+            racks_per_row: 1,
+            racks_total: 0,
+            client_rows: false,
+            rows: Vec::new(),
+            rows_gen: u64::MAX,
+        }
+    }
+
+    /// Integrals of client reads, busy GPUs and all GPUs up to `now`.
+    pub(super) fn integrals(&self, now: SimTime) -> (f64, f64, f64) {
+        (
+            self.read.integral(now),
+            self.busy_gpus.integral(now),
+            self.total_gpus.integral(now),
+        )
+    }
+
+    /// Sets the rows of the per-rack series: `racks` racks (the most the run will have),
+    /// grouped into bands when there are more than [`MAX_RACK_ROWS`].
+    pub(super) fn set_rack_rows(&mut self, interval: SimDuration, racks: u32, client: bool) {
+        let racks = racks.max(1);
+        let per = racks.div_ceil(MAX_RACK_ROWS);
+        let rows = racks.div_ceil(per);
+        self.racks_per_row = per;
+        self.racks_total = racks;
+        self.client_rows = client;
+        let what = if client { "client rack" } else { "rack" };
+        self.rack_labels = (0..rows)
+            .map(|r| {
+                let (a, b) = (r * per, ((r + 1) * per).min(racks) - 1);
+                if a == b {
+                    format!("{what} {a}")
+                } else {
+                    format!("{what}s {a}-{b}")
+                }
+            })
+            .collect();
+        self.s_racks = (0..rows)
+            .map(|_| IntervalSeries::new(interval, 0.0))
+            .collect();
+    }
 }
 
 impl Sim<'_> {
-    pub(super) fn flow_rate(&mut self, id: Option<FlowId>) -> f64 {
-        match id {
-            Some(id) if self.net.state(id) == FlowState::Transferring => self.net.rate(id),
-            _ => 0.0,
+    pub(super) fn flow_rate(&mut self, id: Option<Lf>) -> f64 {
+        self.lf_rate(id)
+    }
+
+    /// Load over capacity of `ids` together.
+    fn utilisation(&mut self, ids: &[ResourceId]) -> f64 {
+        let (mut load, mut cap) = (0.0, 0.0);
+        for &r in ids {
+            let st = self.net.resource_stats(r);
+            load += st.load;
+            cap += st.capacity;
         }
+        if cap > 0.0 {
+            load / cap
+        } else {
+            0.0
+        }
+    }
+
+    /// Utilisation of the binding class in the whole cluster and in each row of racks.
+    fn binding_utilisation(&mut self, now: SimTime) -> f64 {
+        let Some(class) = self.binding_class else {
+            return 0.0;
+        };
+        let client = self.stats.client_rows;
+        let per_class: Vec<Vec<ResourceId>> = if client {
+            self.topo
+                .client_res
+                .iter()
+                .map(|m| m.get(&class).cloned().unwrap_or_default())
+                .collect()
+        } else {
+            self.topo
+                .rack_res
+                .iter()
+                .map(|m| m.get(&class).cloned().unwrap_or_default())
+                .collect()
+        };
+        let all: Vec<ResourceId> = per_class.iter().flatten().copied().collect();
+        let total = if all.is_empty() {
+            // A class kept whole (Blob's accounts): one resource.
+            match self.topo.global_resource(class) {
+                Some(r) => self.utilisation(&[r]),
+                None => 0.0,
+            }
+        } else {
+            self.utilisation(&all)
+        };
+        let utils: Vec<f64> = per_class.iter().map(|ids| self.utilisation(ids)).collect();
+        if self.stats.rows_gen != self.topo.gen {
+            let per = self.stats.racks_per_row.max(1);
+            let nrows = self.stats.s_racks.len();
+            let mut rows: Vec<BTreeMapLite> = vec![Vec::new(); nrows];
+            let lists: Vec<Vec<u32>> = if client {
+                self.topo
+                    .client_classes
+                    .iter()
+                    .map(|c| c.rack_ids.clone())
+                    .collect()
+            } else {
+                self.topo
+                    .rack_classes
+                    .iter()
+                    .map(|c| c.racks.clone())
+                    .collect()
+            };
+            for (ci, racks) in lists.iter().enumerate() {
+                for &r in racks {
+                    let row = ((r / per) as usize).min(nrows.saturating_sub(1));
+                    if let Some(v) = rows.get_mut(row) {
+                        match v.last_mut() {
+                            Some((c, n)) if *c == ci => *n += 1,
+                            _ => v.push((ci, 1)),
+                        }
+                    }
+                }
+            }
+            self.stats.rows = rows;
+            self.stats.rows_gen = self.topo.gen;
+        }
+        let st = &mut self.stats;
+        for (row, members) in st.rows.iter().enumerate() {
+            let n: u32 = members.iter().map(|m| m.1).sum();
+            let v = if n > 0 {
+                members
+                    .iter()
+                    .map(|&(c, k)| utils.get(c).copied().unwrap_or(0.0) * k as f64)
+                    .sum::<f64>()
+                    / n as f64
+            } else {
+                0.0
+            };
+            st.s_racks[row].set(now, v);
+        }
+        total
     }
 
     pub(super) fn record(&mut self, now: SimTime) {
@@ -104,17 +294,8 @@ impl Sim<'_> {
         if quiet && short && self.stats.headroom_exhausted.is_none() {
             self.stats.headroom_exhausted = Some(now);
         }
-        let binding = match self.binding_class.and_then(|c| self.res.get(&c).copied()) {
-            Some(r) => {
-                let st = self.net.resource_stats(r);
-                if st.capacity > 0.0 {
-                    st.load / st.capacity
-                } else {
-                    0.0
-                }
-            }
-            None => 0.0,
-        };
+        let binding = self.binding_utilisation(now);
+        let unavailable = self.unavailable;
         let st = &mut self.stats;
         st.busy_gpus.set(now, busy);
         st.stall_gpus.set(now, total - busy);
@@ -133,6 +314,16 @@ impl Sim<'_> {
         st.s_write.set(now, write / 1e9);
         st.s_rebuilds.set(now, rebuilding);
         st.s_binding.set(now, binding);
+        st.last_read = read;
+        st.unavailable
+            .set(now, if unavailable > 0.0 { 1.0 } else { 0.0 });
+        for inc in &mut self.incidents {
+            if let (Some(t0), Some(t1), None) = (inc.started, inc.ended, inc.recovered) {
+                if now >= t1 && read >= 0.99 * inc.read_before {
+                    inc.recovered = Some(now.max(t0));
+                }
+            }
+        }
     }
 
     pub(super) fn finish(
@@ -154,6 +345,8 @@ impl Sim<'_> {
         let write: Vec<_> = st.s_write.points(end);
         let reb: Vec<_> = st.s_rebuilds.points(end);
         let bind: Vec<_> = st.s_binding.points(end);
+        let racks: Vec<Vec<(SimTime, f64)>> =
+            st.s_racks.iter_mut().map(|s| s.points(end)).collect();
         let series = util
             .iter()
             .enumerate()
@@ -165,6 +358,10 @@ impl Sim<'_> {
                 write_gbs: write[i].1,
                 rebuilds_active: reb[i].1,
                 binding_utilisation: bind[i].1,
+                rack_utilisation: racks
+                    .iter()
+                    .map(|r| r.get(i).map_or(0.0, |p| p.1))
+                    .collect(),
             })
             .collect();
         SimResult {
@@ -208,6 +405,37 @@ impl Sim<'_> {
             exposure_hours: exposed_s / 3600.0,
             headroom_exhausted_day: st.headroom_exhausted.map(|t| t.as_secs_f64() / 86_400.0),
             tranches_applied: st.tranches.clone(),
+            incidents: self
+                .incidents
+                .iter()
+                .zip(&self.input.topology.incidents)
+                .map(|(s, inc)| {
+                    let (r0, b0, g0) = s.at_start;
+                    let (r1, b1, g1) = if s.ended.is_some() {
+                        s.at_end
+                    } else {
+                        st.integrals(end)
+                    };
+                    let t0 = s.started.unwrap_or(end);
+                    let dt = (s.ended.unwrap_or(end) - t0).as_secs_f64();
+                    IncidentResult {
+                        kind: inc.kind.as_str().to_string(),
+                        day: inc.at.as_secs_f64() / 86_400.0,
+                        target: s.target,
+                        read_gbs_before: s.read_before / 1e9,
+                        read_gbs_during: if dt > 0.0 {
+                            (r1 - r0) / dt / 1e9
+                        } else {
+                            s.read_before / 1e9
+                        },
+                        gpu_utilisation_during: (g1 - g0 > 0.0).then(|| (b1 - b0) / (g1 - g0)),
+                        recovered_after_s: s.recovered.map(|t| (t - t0).as_secs_f64()),
+                        data_unavailable: s.unavailable,
+                    }
+                })
+                .collect(),
+            unavailable_hours: st.unavailable.integral(end) / 3600.0,
+            rack_labels: st.rack_labels.clone(),
             series,
             checkpoint_samples_s: std::mem::take(&mut st.checkpoint_samples),
         }

@@ -1,17 +1,16 @@
 //! The simulation's core: the state each part owns, the event loop and the dispatch of
 //! events to the part that handles them.
 
-use super::failures::Rebuild;
+use super::cluster::{Lf, LogicalFlow, Topology};
+use super::failures::{IncidentState, Rebuild};
 use super::input::SimInput;
 use super::jobs::{Job, Phase};
 use super::recorder::Stats;
 use super::result::SimResult;
 use crate::iopath::ResourceClass;
-use crate::netmodel::{ceiling, Pool};
+use crate::netmodel::ceiling;
 use rand_distr::{Distribution, Exp};
-use std::collections::BTreeMap;
-use vastplan_sim::flow::{FlowId, FlowNetwork, ResourceId};
-use vastplan_sim::stats::{Histogram, IntervalSeries, TimeWeighted};
+use vastplan_sim::flow::FlowNetwork;
 use vastplan_sim::{Engine, EventId, RngStreams, Scheduler, SimDuration, SimTime, StreamRng};
 
 pub(super) const SECONDS_PER_YEAR: f64 = 365.25 * 86_400.0;
@@ -24,6 +23,8 @@ pub(super) enum Ev {
     DriveFail,
     NodeLoss,
     Tranche(usize),
+    Incident(usize),
+    IncidentEnd(usize),
 }
 
 /// Why a flow exists; indexed by flow id.
@@ -49,27 +50,29 @@ pub(super) enum Direction {
 pub(super) struct Sim<'a> {
     pub(super) input: &'a SimInput,
     pub(super) net: FlowNetwork,
-    /// One resource per pool class; capacity = the pool's total.
-    pub(super) res: BTreeMap<ResourceClass, ResourceId>,
-    pub(super) pools: Vec<Pool>,
-    /// Storage devices (DBoxes, EBoxes, VMs) and, apart, protocol servers (CNodes; the
-    /// same count when converged).
-    pub(super) nodes: u32,
-    pub(super) compute: u32,
-    pub(super) nodes_down: u32,
+    /// Devices, racks, their classes and resources.
+    pub(super) topo: Topology,
+    /// Logical flows by [`Lf`], and the logical flow of each solver flow.
+    pub(super) lflows: Vec<LogicalFlow>,
+    pub(super) piece_owner: Vec<u32>,
+    /// Share of stripes out of reach (more strips down than the parity).
+    pub(super) unavailable: f64,
+    pub(super) incidents: Vec<IncidentState>,
     pub(super) gpus: u32,
     pub(super) jobs: Vec<Job>,
-    pub(super) purposes: Vec<Purpose>,
     pub(super) rebuilds: Vec<Option<Rebuild>>,
     /// Stored bytes currently lost and being rebuilt, and all stored bytes.
     pub(super) lost_bytes: f64,
     pub(super) wake: Option<EventId>,
     pub(super) drive_rng: StreamRng,
     pub(super) node_rng: StreamRng,
+    /// Which device a random failure hits, and each incident's random target.
+    pub(super) pick_rng: StreamRng,
+    pub(super) incident_rngs: Vec<StreamRng>,
     pub(super) drive_event: Option<EventId>,
     pub(super) node_event: Option<EventId>,
-    pub(super) steady_read: Option<FlowId>,
-    pub(super) steady_write: Option<FlowId>,
+    pub(super) steady_read: Option<Lf>,
+    pub(super) steady_write: Option<Lf>,
     pub(super) binding_class: Option<ResourceClass>,
     pub(super) stats: Stats,
 }
@@ -83,7 +86,6 @@ pub fn run(input: &SimInput) -> SimResult {
 pub fn run_with_progress(input: &SimInput, progress: &mut dyn FnMut(f64)) -> SimResult {
     let streams = RngStreams::new(input.seed);
     let interval = input.sample_interval;
-    let series = || IntervalSeries::new(interval, 0.0);
     let jobs_n = input.checkpoint.as_ref().map_or(1, |c| c.jobs.max(1)) as usize;
     let jobs = (0..jobs_n)
         .map(|j| Job {
@@ -101,58 +103,60 @@ pub fn run_with_progress(input: &SimInput, progress: &mut dyn FnMut(f64)) -> Sim
     let mut sim = Sim {
         input,
         net: FlowNetwork::new(),
-        res: BTreeMap::new(),
-        pools: Vec::new(),
-        nodes: input.nodes,
-        compute: input.compute_nodes,
-        nodes_down: 0,
+        topo: Topology::new(input),
+        lflows: Vec::new(),
+        piece_owner: Vec::new(),
+        unavailable: 0.0,
+        incidents: Vec::new(),
         gpus: input.gpus,
         jobs,
-        purposes: Vec::new(),
         rebuilds: Vec::new(),
         lost_bytes: 0.0,
         wake: None,
         drive_rng: streams.stream(1),
         node_rng: streams.stream(2),
+        pick_rng: streams.stream(3),
+        incident_rngs: (0..input.topology.incidents.len())
+            .map(|k| streams.stream(200 + k as u64))
+            .collect(),
         drive_event: None,
         node_event: None,
         steady_read: None,
         steady_write: None,
         binding_class: None,
-        stats: Stats {
-            checkpoints: Histogram::new(),
-            checkpoint_samples: Vec::new(),
-            restores: Histogram::new(),
-            rebuilds: Histogram::new(),
-            rebuild_rates: Vec::new(),
-            overruns: 0,
-            interruptions: 0,
-            drive_failures: 0,
-            node_losses: 0,
-            lost_gpu_s: 0.0,
-            busy_gpus: TimeWeighted::new(SimTime::ZERO, 0.0),
-            stall_gpus: TimeWeighted::new(SimTime::ZERO, 0.0),
-            total_gpus: TimeWeighted::new(SimTime::ZERO, 0.0),
-            read: TimeWeighted::new(SimTime::ZERO, 0.0),
-            read_demand: TimeWeighted::new(SimTime::ZERO, 0.0),
-            write: TimeWeighted::new(SimTime::ZERO, 0.0),
-            degraded_read: TimeWeighted::new(SimTime::ZERO, 0.0),
-            exposed: TimeWeighted::new(SimTime::ZERO, 0.0),
-            headroom_exhausted: None,
-            tranches: Vec::new(),
-            s_util: series(),
-            s_read: series(),
-            s_read_demand: series(),
-            s_write: series(),
-            s_rebuilds: series(),
-            s_binding: series(),
-        },
+        stats: Stats::new(interval, &input.topology),
     };
     sim.repool(SimTime::ZERO);
-    let start_pools = sim.pools.clone();
+    sim.reroute_all(SimTime::ZERO);
+    let start_pools = sim.topo.pools.clone();
     let read_ceiling = ceiling(&start_pools, 1.0);
     let write_ceiling = ceiling(&start_pools, 0.0);
     sim.binding_class = read_ceiling.binding.map(|i| start_pools[i].class);
+    // Rows of the per-rack series: the most racks the run will have, of the side the
+    // binding resource is on.
+    let add_nodes: u64 = input.tranches.iter().map(|t| t.add_nodes as u64).sum();
+    let add_gpus: u64 = input.tranches.iter().map(|t| t.add_gpus as u64).sum();
+    let client_rows = sim
+        .binding_class
+        .is_some_and(|c| crate::cluster::Side::of(c).is_none() && c.label().starts_with("client"));
+    let racks = if client_rows {
+        let vms = SimInput::client_vms(
+            u32::try_from(input.gpus as u64 + add_gpus).unwrap_or(u32::MAX),
+            input.gpus_per_client_vm,
+        ) + jobs_n as u32;
+        vms.div_ceil(input.spec.topology.clients_per_rack.max(1))
+    } else {
+        let c0 = input.compute_nodes.max(1) as u64;
+        let grow = if input.disaggregated {
+            (add_nodes * c0).div_ceil(input.nodes.max(1) as u64)
+        } else {
+            add_nodes
+        };
+        u32::try_from(c0 + grow)
+            .unwrap_or(u32::MAX)
+            .div_ceil(input.spec.topology.nodes_per_rack.max(1))
+    };
+    sim.stats.set_rack_rows(interval, racks, client_rows);
 
     let mut eng: Engine<Ev> = Engine::new();
     sim.start(eng.scheduler());
@@ -197,6 +201,7 @@ impl Sim<'_> {
         for (i, t) in self.input.tranches.iter().enumerate() {
             s.schedule_at(t.at, Ev::Tranche(i));
         }
+        self.schedule_incidents(s);
         self.after_event(s);
     }
 
@@ -205,8 +210,10 @@ impl Sim<'_> {
         match ev {
             Ev::Wake => {
                 self.wake = None;
-                for id in self.net.advance_to(now) {
-                    self.completed(s, id);
+                for f in self.net.advance_to(now) {
+                    if let Some(id) = self.piece_done(f) {
+                        self.completed(s, id);
+                    }
                 }
             }
             Ev::CheckpointDue(j) => {
@@ -217,60 +224,18 @@ impl Sim<'_> {
                 self.jobs[j].interrupt_event = None;
                 self.interrupt(s, j);
             }
-            Ev::DriveFail => {
-                self.drive_event = None;
-                self.stats.drive_failures += 1;
-                self.begin_rebuild(now, self.input.drive_used_bytes, false);
-                self.schedule_failures(s);
-            }
-            Ev::NodeLoss => {
-                self.node_event = None;
-                // Keep at least one node serving: a cluster that has lost all is a
-                // durability question, not a throughput one.
-                if self.nodes.saturating_sub(self.nodes_down) > 1 {
-                    self.stats.node_losses += 1;
-                    self.nodes_down += 1;
-                    let bytes = self.input.drive_used_bytes * self.input.drives_per_node as f64;
-                    self.repool(now);
-                    self.begin_rebuild(now, bytes, true);
-                }
-                self.schedule_failures(s);
-            }
-            Ev::Tranche(i) => {
-                let t = &self.input.tranches[i];
-                self.stats.tranches.push(format!(
-                    "day {:.1}: {}",
-                    now.as_secs_f64() / 86_400.0,
-                    t.label
-                ));
-                self.nodes += t.add_nodes;
-                // A tranche of storage keeps the cluster's CNode-to-DBox ratio (the
-                // same count again when converged).
-                let (s0, c0) = (
-                    self.input.nodes.max(1) as u64,
-                    self.input.compute_nodes as u64,
-                );
-                self.compute +=
-                    u32::try_from((t.add_nodes as u64 * c0).div_ceil(s0)).unwrap_or(u32::MAX);
-                let n = self.jobs.len();
-                for j in 0..n {
-                    self.jobs[j].gpus += share(t.add_gpus, n, j);
-                }
-                self.gpus += t.add_gpus;
-                self.repool(now);
-                self.reroute_all(now);
-                self.schedule_failures(s);
-                for j in 0..n {
-                    self.schedule_interrupt(s, j);
-                }
-            }
+            Ev::DriveFail => self.drive_fail(s),
+            Ev::NodeLoss => self.node_loss(s),
+            Ev::Tranche(i) => self.tranche(s, i),
+            Ev::Incident(i) => self.incident(s, i),
+            Ev::IncidentEnd(i) => self.incident_end(s, i),
         }
         self.after_event(s);
     }
 
-    pub(super) fn completed(&mut self, s: &mut Scheduler<Ev>, id: FlowId) {
+    pub(super) fn completed(&mut self, s: &mut Scheduler<Ev>, id: Lf) {
         let now = s.now();
-        match self.purposes[id.0 as usize] {
+        match self.purpose(id) {
             Purpose::Checkpoint(j) | Purpose::Restore(j) => {
                 if self.jobs[j].checkpoint != Some(id) {
                     return;
@@ -301,26 +266,7 @@ impl Sim<'_> {
                     }
                 }
             }
-            Purpose::Rebuild(i) => {
-                if let Some(rb) = self.rebuilds[i].take() {
-                    if rb.flow != id {
-                        self.rebuilds[i] = Some(rb);
-                        return;
-                    }
-                    self.stats.rebuilds.record((now - rb.started).as_nanos());
-                    let secs = (now - rb.started).as_secs_f64();
-                    if secs > 0.0 {
-                        self.stats.rebuild_rates.push(rb.bytes / secs);
-                    }
-                    self.lost_bytes = (self.lost_bytes - rb.bytes).max(0.0);
-                    if rb.node_loss {
-                        // The replacement node joins once its data is rebuilt.
-                        self.nodes_down = self.nodes_down.saturating_sub(1);
-                        self.repool(now);
-                    }
-                    self.reroute_all(now);
-                }
-            }
+            Purpose::Rebuild(i) => self.rebuild_done(now, i, id),
             Purpose::Training(_) | Purpose::SteadyRead | Purpose::SteadyWrite => {}
         }
     }
