@@ -31,6 +31,8 @@ pub(super) struct IncidentState {
     pub(super) at_start: (f64, f64, f64),
     pub(super) at_end: (f64, f64, f64),
     pub(super) unavailable: bool,
+    /// Reads fell below 99 % of before at some point after the start.
+    pub(super) dipped: bool,
     pub(super) recovered: Option<SimTime>,
     /// What to restore at the end: a rack's state, or the spine's capacity.
     prev_rack: Option<RackState>,

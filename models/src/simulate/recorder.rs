@@ -317,10 +317,15 @@ impl Sim<'_> {
         st.last_read = read;
         st.unavailable
             .set(now, if unavailable > 0.0 { 1.0 } else { 0.0 });
+        // Recovery: the first moment reads are back to 99 % of before after they dipped
+        // below it (at once if they never dipped).
         for inc in &mut self.incidents {
-            if let (Some(t0), Some(t1), None) = (inc.started, inc.ended, inc.recovered) {
-                if now >= t1 && read >= 0.99 * inc.read_before {
-                    inc.recovered = Some(now.max(t0));
+            if let (Some(_), None) = (inc.started, inc.recovered) {
+                let low = read < 0.99 * inc.read_before;
+                if low {
+                    inc.dipped = true;
+                } else if inc.dipped {
+                    inc.recovered = Some(now);
                 }
             }
         }
@@ -429,7 +434,11 @@ impl Sim<'_> {
                             s.read_before / 1e9
                         },
                         gpu_utilisation_during: (g1 - g0 > 0.0).then(|| (b1 - b0) / (g1 - g0)),
-                        recovered_after_s: s.recovered.map(|t| (t - t0).as_secs_f64()),
+                        recovered_after_s: if s.dipped {
+                            s.recovered.map(|t| (t - t0).as_secs_f64())
+                        } else {
+                            Some(0.0)
+                        },
                         data_unavailable: s.unavailable,
                     }
                 })

@@ -31,8 +31,8 @@ pub struct IncidentResult {
     pub read_gbs_during: f64,
     /// Mean GPU utilisation while it lasted (`None`: no GPUs).
     pub gpu_utilisation_during: Option<f64>,
-    /// Seconds from its start until reads were back to 99 % of before, after it ended
-    /// (`None`: not by the end of the run).
+    /// Seconds from its start until reads were back to 99 % of before after dipping below
+    /// it (0: they never dipped; `None`: not back by the end of the run).
     pub recovered_after_s: Option<f64>,
     /// Some data was out of reach while it lasted (more strips of a stripe down than the
     /// code's parity).
