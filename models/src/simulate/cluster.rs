@@ -209,7 +209,8 @@ impl Sim<'_> {
     }
 
     fn resource(&mut self, now: SimTime, key: String, cap: f64) -> ResourceId {
-        let cap = if cap.is_finite() { cap.max(0.0) } else { 0.0 };
+        // An unbounded resource (no client NIC figure) stays unbounded, as in the pools.
+        let cap = if cap.is_nan() { 0.0 } else { cap.max(0.0) };
         match self.topo.res.get(&key) {
             Some(&r) => {
                 if self.net.capacity(r) != cap {
