@@ -100,10 +100,43 @@ pub fn write_outputs(dir: &std::path::Path, r: &SimResult) -> Result<(), CliErro
         .map_err(|e| CliError::input(format!("cannot create {}: {e}", dir.display())))?;
     let json = serde_json::to_string_pretty(r).map_err(|e| CliError::Internal(e.to_string()))?;
     crate::output::write_atomic(&dir.join("summary.json"), json.as_bytes())?;
+    // The series' own columns, then the binding resource's utilisation in each rack (or
+    // band of racks): `util_rack_3`, `util_racks_0-15`.
     let mut w = csv::Writer::from_writer(Vec::new());
+    let ie = |e: csv::Error| CliError::Internal(e.to_string());
+    let mut head: Vec<String> = [
+        "time_s",
+        "gpu_utilisation",
+        "read_gbs",
+        "read_demand_gbs",
+        "write_gbs",
+        "rebuilds_active",
+        "binding_utilisation",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    head.extend(
+        r.rack_labels
+            .iter()
+            .map(|l| format!("util_{}", l.replace(' ', "_"))),
+    );
+    w.write_record(&head).map_err(ie)?;
     for p in &r.series {
-        w.serialize(p)
-            .map_err(|e| CliError::Internal(e.to_string()))?;
+        let mut row: Vec<String> = [
+            p.time_s,
+            p.gpu_utilisation,
+            p.read_gbs,
+            p.read_demand_gbs,
+            p.write_gbs,
+            p.rebuilds_active,
+            p.binding_utilisation,
+        ]
+        .iter()
+        .map(|v| format!("{v:?}"))
+        .collect();
+        row.extend(p.rack_utilisation.iter().map(|v| format!("{v:?}")));
+        w.write_record(&row).map_err(ie)?;
     }
     let bytes = w
         .into_inner()
@@ -183,6 +216,26 @@ pub fn write_summary(out: &mut dyn Write, cluster: &str, r: &SimResult) -> std::
     }
     for t in &r.tranches_applied {
         writeln!(out, "tranche          {t}")?;
+    }
+    for i in &r.incidents {
+        writeln!(
+            out,
+            "incident         day {:.2} {} {}: read {:.1} -> {:.1} GB/s, GPU utilisation {}, recovered {}{}",
+            i.day,
+            i.kind,
+            i.target,
+            i.read_gbs_before,
+            i.read_gbs_during,
+            i.gpu_utilisation_during
+                .map_or("-".into(), |u| format!("{:.1}%", u * 100.0)),
+            i.recovered_after_s
+                .map_or("never".into(), |s| format!("after {s:.0} s")),
+            if i.data_unavailable {
+                ", data unavailable"
+            } else {
+                ""
+            }
+        )?;
     }
     Ok(())
 }

@@ -193,6 +193,58 @@ fn validate(file: &str, text: &str, sc: &Scenario) -> Result<(), InputError> {
         }
         last_day = t.day;
     }
+    for (k, inc) in sc.incidents.iter().enumerate() {
+        let what = format!("incident {} ({:?})", k + 1, inc.kind);
+        if !(inc.day.is_finite() && inc.day >= 0.0) {
+            return Err(err(
+                "incidents.day",
+                &format!("{what}: day must be zero or positive"),
+            ));
+        }
+        if let super::TargetSpec::Word(w) = &inc.target {
+            if w != "random" {
+                return Err(err(
+                    "incidents.target",
+                    &format!("{what}: target must be an index or \"random\", got {w:?}"),
+                ));
+            }
+        }
+        if let Some(h) = inc.duration_hours {
+            if !(h.is_finite() && h > 0.0) {
+                return Err(err(
+                    "incidents.duration_hours",
+                    &format!("{what}: must be positive"),
+                ));
+            }
+        }
+        match (inc.kind, inc.capacity_fraction) {
+            (super::IncidentKindSpec::Degrade, Some(f)) if (0.0..1.0).contains(&f) => {}
+            (super::IncidentKindSpec::Degrade, _) => {
+                return Err(err(
+                    "incidents.capacity_fraction",
+                    &format!("{what}: a degrade needs capacity_fraction in [0, 1)"),
+                ))
+            }
+            (_, Some(_)) => {
+                return Err(err(
+                    "incidents.capacity_fraction",
+                    &format!("{what}: only a degrade takes capacity_fraction"),
+                ))
+            }
+            _ => {}
+        }
+        if inc.cnode
+            && !matches!(
+                inc.kind,
+                super::IncidentKindSpec::Node | super::IncidentKindSpec::Degrade
+            )
+        {
+            return Err(err(
+                "incidents.cnode",
+                &format!("{what}: only node and degrade hit a CNode"),
+            ));
+        }
+    }
     if let Some(i) = &sc.inference {
         positive("inference.offloaded_tokens_per_s", i.offloaded_tokens_per_s)?;
         if !(i.reads_per_token.is_finite() && i.reads_per_token >= 0.0) {
@@ -224,6 +276,7 @@ fn validate(file: &str, text: &str, sc: &Scenario) -> Result<(), InputError> {
         for (k, v) in [
             ("network.nodes_per_rack", n.nodes_per_rack),
             ("network.clients_per_rack", n.clients_per_rack),
+            ("network.leaves_per_rack", n.leaves_per_rack),
         ] {
             if v == Some(0) {
                 return Err(err(k, "must be at least 1"));
