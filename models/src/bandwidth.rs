@@ -76,7 +76,7 @@ pub fn nodes_for_bandwidth(
     q: &BandwidthQuery,
 ) -> Result<BandwidthFit, InputError> {
     let (read, write) = (q.read, q.write);
-    let mut counts = Counts::new(q.min.storage.max(1), q.min.compute.max(1));
+    let counts = Counts::new(q.min.storage.max(1), q.min.compute.max(1));
     if read + write <= 0.0 {
         return Ok(BandwidthFit::Fits(counts));
     }
@@ -85,6 +85,53 @@ pub fn nodes_for_bandwidth(
     if let Err(name) = carries(&at(counts)?, |p| Side::of(p.class).is_none(), read, write) {
         return Ok(BandwidthFit::Unreachable(name));
     }
+    search_sides(cat, shape, q, counts, read, write)
+}
+
+/// What the storage must carry when a resource no device count grows binds first: the
+/// counts that carry everything the clients (or Blob's accounts) let through, so the
+/// storage is never the narrower bottleneck, with the name of what binds. `Ok(None)`
+/// when nothing fixed binds (use [`nodes_for_bandwidth`]).
+pub fn nodes_for_what_clients_carry(
+    cat: &Catalog,
+    shape: &Shape,
+    q: &BandwidthQuery,
+) -> Result<Option<(Counts, String)>, InputError> {
+    let (read, write) = (q.read, q.write);
+    let counts = Counts::new(q.min.storage.max(1), q.min.compute.max(1));
+    if read + write <= 0.0 {
+        return Ok(None);
+    }
+    let pools = pools_at(cat, shape, counts, q.drr, &q.opts, q.client_vms)?;
+    let fixed: Vec<Pool> = pools
+        .iter()
+        .filter(|p| Side::of(p.class).is_none())
+        .cloned()
+        .collect();
+    let c = ceiling(&fixed, read / (read + write));
+    let Some(i) = c.binding else {
+        return Ok(None);
+    };
+    if c.total() >= (read + write) * (1.0 - 1e-12) {
+        return Ok(None);
+    }
+    let k = c.total() / (read + write);
+    match search_sides(cat, shape, q, counts, read * k, write * k)? {
+        BandwidthFit::Fits(n) => Ok(Some((n, fixed[i].name.clone()))),
+        BandwidthFit::Unreachable(_) => Ok(None),
+    }
+}
+
+/// The fewest devices of each side, from `counts`, that carry (`read`, `write`).
+fn search_sides(
+    cat: &Catalog,
+    shape: &Shape,
+    q: &BandwidthQuery,
+    mut counts: Counts,
+    read: f64,
+    write: f64,
+) -> Result<BandwidthFit, InputError> {
+    let at = |c: Counts| pools_at(cat, shape, c, q.drr, &q.opts, q.client_vms);
     let sides: &[Option<Side>] = if shape.is_disaggregated() {
         &[Some(Side::Compute), Some(Side::Storage)]
     } else {

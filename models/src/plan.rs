@@ -2,7 +2,9 @@
 //! the larger, simulate the result under the scenario's load, judge it against the
 //! scenario's targets, and grow it until it meets them or say why it cannot.
 
-use crate::bandwidth::{nodes_for_bandwidth, BandwidthFit, BandwidthQuery};
+use crate::bandwidth::{
+    nodes_for_bandwidth, nodes_for_what_clients_carry, BandwidthFit, BandwidthQuery,
+};
 use crate::catalog::{Catalog, DeploymentKind, Shape};
 use crate::cluster::{Counts, Side};
 use crate::durability::candidate::{nines_of, Overrides};
@@ -446,7 +448,17 @@ pub fn counts_for_targets(
                 why_not = Some(format!(
                     "{what} binds before the demand is met; more storage devices cannot help"
                 ));
-                bw = None;
+                // Still size the storage for all that the clients can take, so it is
+                // never the narrower bottleneck.
+                let carried = nodes_for_what_clients_carry(cat, shape, &q)?;
+                bw = match (bw, carried) {
+                    (Some(b), Some((n, _))) => Some(Counts::new(
+                        b.storage.max(n.storage),
+                        b.compute.max(n.compute),
+                    )),
+                    (b, Some((n, _))) if b.is_none() => Some(n),
+                    _ => None,
+                };
             }
         }
     }
