@@ -424,11 +424,17 @@ pub fn counts_for_targets(
         gpus_per_vm(cat, sc).map(|g| SimInput::client_vms(c.gpus, g))
     })?;
     // Reads and synchronous checkpoint writes of one job do not overlap, so each is sized
-    // on its own and the larger count of each side wins.
+    // on its own and the larger count of each side wins. A stated steady demand (no GPU
+    // jobs: HPC, ingest) reads and writes at once, so it is sized as one mix.
     let mut why_not = None;
     let base = min_counts(shape, cap_nodes);
     let mut bw = Some(base);
-    for (read, write) in [(t.read_bps, 0.0), (0.0, t.write_bps)] {
+    let mixes = if sc.clients.is_none() {
+        vec![(t.read_bps, t.write_bps)]
+    } else {
+        vec![(t.read_bps, 0.0), (0.0, t.write_bps)]
+    };
+    for (read, write) in mixes {
         if read + write <= 0.0 {
             continue;
         }

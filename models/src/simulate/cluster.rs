@@ -615,9 +615,6 @@ impl Sim<'_> {
         self.unavailable = self.unavailable_fraction();
         self.mark_unavailable();
         self.build_routes();
-        let (r, w) = (self.steady_read.take(), self.steady_write.take());
-        self.cancel(now, r);
-        self.cancel(now, w);
         self.start_steady(now);
         for j in 0..self.jobs.len() {
             if let Some(id) = self.jobs[j].training.take() {

@@ -68,8 +68,19 @@ impl Sim<'_> {
         let Some(d) = self.input.steady.clone() else {
             return;
         };
-        let streams = d.streams.max(1);
+        // Restarting replaces the running streams; two sets would each take a share.
+        let (r, w) = (self.steady_read.take(), self.steady_write.take());
+        self.cancel(now, r);
+        self.cancel(now, w);
+        // Readers and writers open streams in proportion to what each direction asks
+        // (an HPC mix of 1,500 GB/s reads and 600 GB/s writes has 2.5 readers per
+        // writer), so when the cluster saturates, max-min fairness per stream gives the
+        // demanded mix — the mix the closed form sizes for — rather than equal rates.
+        let total = d.streams.max(1) as f64 * 2.0;
+        let all = (d.read + d.write).max(f64::MIN_POSITIVE);
+        let streams_for = |v: f64| ((total * v / all).round() as u32).max(1);
         if d.read > 0.0 {
+            let streams = streams_for(d.read);
             self.steady_read = Some(self.start_flow(
                 now,
                 Purpose::SteadyRead,
@@ -79,6 +90,7 @@ impl Sim<'_> {
             ));
         }
         if d.write > 0.0 {
+            let streams = streams_for(d.write);
             self.steady_write = Some(self.start_flow(
                 now,
                 Purpose::SteadyWrite,

@@ -259,3 +259,27 @@ sample_interval_s = 60
     );
     assert!(u < 0.5, "non-reading GPUs must not count as busy: {u}");
 }
+
+#[test]
+fn a_stated_steady_demand_gets_the_closed_form_ceiling_and_its_mix() {
+    // No GPU clients: a stated HPC demand. Far beyond the cluster, reads alone must get
+    // exactly the closed-form read ceiling (the streams must not be started twice).
+    for shape in ["L128aos_v5", "vast-df3120-gen6"] {
+        let toml = format!(
+            "{HEAD}
+read_gbs = 100000
+[simulation]
+days = 0.01
+sample_interval_s = 60
+"
+        );
+        let inp = input(&toml, shape, None);
+        let r = run(&inp);
+        let want = r.closed_form_read_gbs;
+        assert!(
+            (r.read_gbs_mean - want).abs() <= want * 0.01,
+            "{shape}: {} vs closed form {want}",
+            r.read_gbs_mean
+        );
+    }
+}
