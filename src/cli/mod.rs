@@ -87,6 +87,12 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
+/// A one-line warning on stderr: the input is legal but surely not what was meant. The
+/// command goes on; stdout stays as it would be without the warning.
+pub fn warn(message: &str) {
+    eprintln!("warning: {message}");
+}
+
 /// Applies `--set ID.FIELD=VALUE` overrides to the catalog.
 pub fn apply_sets(c: &mut Catalog, sets: &[String]) -> Result<(), CliError> {
     for s in sets {
@@ -118,8 +124,8 @@ pub fn drr_param(c: &Catalog, drr: Option<f64>, workload: &str) -> Result<Param,
                     .filter_map(|k| k.strip_prefix("drr_"))
                     .collect();
                 CliError::input(format!(
-                    "unknown workload {workload:?}; known: {}",
-                    known.join(", ")
+                    "--workload: unknown workload {workload:?}; {}",
+                    vastplan_models::catalog::suggest(workload, &known)
                 ))
             })
         }

@@ -1,6 +1,7 @@
 //! `vastplan simulate`: one candidate of a scenario under load, with headline metrics and
 //! time series.
 
+use super::table::para;
 use super::{apply_scenario, apply_sets};
 use crate::error::CliError;
 use crate::progress::Progress;
@@ -8,6 +9,7 @@ use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
 use vastplan_models::plan::{counts_for_targets, targets};
+use vastplan_models::scenario::warnings;
 use vastplan_models::simulate::resolve::{sim_input, sizing};
 use vastplan_models::simulate::{run_with_progress, SimResult};
 use vastplan_models::sizing::counts_for;
@@ -63,6 +65,16 @@ pub fn run(mut cat: Catalog, a: &SimulateArgs, out: &mut dyn Write) -> Result<()
         None => counts_for_targets(&cat, &sc, &shape, &targets(&cat, &sc)?, &file)?.counts(),
     };
     let sized = sizing(&cat, &sc, &shape, Some(counts), &file)?;
+    for w in warnings(&sc) {
+        super::warn(&format!("{file}: {w}"));
+    }
+    let held = sized.capacity.logical.pb();
+    if a.nodes.is_some() && held < sc.request.logical_pb * (1.0 - 1e-9) {
+        super::warn(&format!(
+            "--nodes {}: {} x {id} hold {held:.2} PB logical, less than the {} PB requested",
+            sized.nodes, sized.nodes, sc.request.logical_pb
+        ));
+    }
     let inp = sim_input(&cat, &sc, &shape, &sized, a.days, a.seed, &file)?;
     let what = if shape.is_disaggregated() {
         format!(
@@ -112,10 +124,12 @@ pub fn write_summary(out: &mut dyn Write, cluster: &str, r: &SimResult) -> std::
         r.simulated_s / 86_400.0,
         r.events
     )?;
-    writeln!(
+    para(
         out,
-        "read GB/s        delivered {:.1} of {:.1} demanded (closed-form ceiling {:.1}, bound by {})",
-        r.read_gbs_mean, r.read_demand_gbs_mean, r.closed_form_read_gbs, r.binding_resource
+        &format!(
+            "read GB/s        delivered {:.1} of {:.1} demanded (closed-form ceiling {:.1}, bound by {})",
+            r.read_gbs_mean, r.read_demand_gbs_mean, r.closed_form_read_gbs, r.binding_resource
+        ),
     )?;
     writeln!(
         out,
@@ -152,8 +166,9 @@ pub fn write_summary(out: &mut dyn Write, cluster: &str, r: &SimResult) -> std::
         opt(r.restore_p50_s, "s"),
         opt(r.restore_p99_s, "s")
     )?;
-    writeln!(
+    para(
         out,
+        &format!(
         "failures         {} drives, {} nodes; {} rebuilds, mean {}, max {}; degraded read {}; exposure {:.1} h",
         r.drive_failures,
         r.node_losses,
@@ -162,9 +177,10 @@ pub fn write_summary(out: &mut dyn Write, cluster: &str, r: &SimResult) -> std::
         opt(r.rebuild_max_s, "s"),
         opt(r.degraded_read_gbs, "GB/s"),
         r.exposure_hours
+        ),
     )?;
     if let Some(n) = r.max_gpus_at_floor {
-        writeln!(out, "GPUs at the floor {n} (most the starting cluster keeps at the utilisation floor, closed form)")?;
+        para(out, &format!("GPUs at the floor {n} (most the starting cluster keeps at the utilisation floor, closed form)"))?;
     }
     match r.headroom_exhausted_day {
         Some(d) => writeln!(out, "headroom         runs out on day {d:.1}")?,
