@@ -56,7 +56,7 @@ pub struct NetcheckArgs {
     /// Per-node network to assume instead of the catalog's, Gbps (the "what if" ask).
     #[arg(long, value_name = "Gbps")]
     pub node_gbps: Option<f64>,
-    /// Data-reduction ratio (default: assumption drr_<workload>).
+    /// Data-reduction ratio (default: assumption `drr_<workload>`).
     #[arg(long)]
     pub drr: Option<f64>,
     #[arg(long, default_value = "ai_training")]

@@ -43,7 +43,7 @@ pub struct PlanArgs {
     #[arg(long)]
     pub verbose: bool,
     /// Override a number: SHAPE.FIELD=VALUE or assumptions.NAME=VALUE (repeatable); applied
-    /// after the scenario's [overrides], and marked `user` in every output.
+    /// after the scenario's `[overrides]`, and marked `user` in every output.
     #[arg(long = "set", value_name = "ID.FIELD=VALUE")]
     pub sets: Vec<String>,
     /// Also move each estimate-grade input over its confidence range, re-plan every

@@ -41,7 +41,7 @@ pub struct SimulateArgs {
     #[arg(long)]
     pub quiet: bool,
     /// Override a number: SHAPE.FIELD=VALUE or assumptions.NAME=VALUE (repeatable); applied
-    /// after the scenario's [overrides], and marked `user` in every output.
+    /// after the scenario's `[overrides]`, and marked `user` in every output.
     #[arg(long = "set", value_name = "ID.FIELD=VALUE")]
     pub sets: Vec<String>,
 }

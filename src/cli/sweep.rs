@@ -26,7 +26,7 @@ pub struct SweepArgs {
     /// SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX / VASTPLAN_SHARD_COUNT, else all.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<String>,
-    /// Output directory: manifest.csv and runs/<run_id>.csv [default: sweep-<file stem>].
+    /// Output directory: manifest.csv and `runs/<run_id>.csv` (default: `sweep-<file stem>`).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Print nothing but errors.
