@@ -87,7 +87,9 @@ pub fn plan_scenario(
     let mut plans = Vec::new();
     for id in &sc.candidates {
         let shape = cat.shape(id)?;
-        plans.push(plan_candidate(cat, sc, shape, &po, file, &mut |f| progress(id, f))?);
+        plans.push(plan_candidate(cat, sc, shape, &po, file, &mut |f| {
+            progress(id, f)
+        })?);
     }
     rank(&mut plans);
     let decision = decision(&plans);
