@@ -9,13 +9,23 @@ use super::types::Scenario;
 ///
 /// ```
 /// use vastplan_models::scenario::{parse_scenario, warnings};
-/// let sc = parse_scenario(
-///     "example.toml",
-///     "name = \"x\"\ncandidates = [\"L96as_v5\"]\n[request]\nlogical_pb = 1\n\
-///      workload_class = \"ai-training\"\n[[tranches]]\nday = 60\nlabel = \"late\"\n\
-///      add_nodes = 4\n[simulation]\ndays = 14\nsample_interval_s = 600\n",
-/// )
-/// .unwrap();
+/// let text = r#"
+/// name = "late-growth"
+/// description = "a tranche the run never reaches"
+/// seed = 1
+/// candidates = ["L96as_v5"]
+/// [request]
+/// logical_pb = 1
+/// workload_class = "ai-training"
+/// [[tranches]]
+/// day = 60
+/// label = "Q2 nodes"
+/// add_nodes = 4
+/// [simulation]
+/// days = 14
+/// sample_interval_s = 600
+/// "#;
+/// let sc = parse_scenario("example.toml", text).unwrap();
 /// let w = warnings(&sc);
 /// assert!(w[0].contains("after the last simulated day"), "{w:?}");
 /// ```
