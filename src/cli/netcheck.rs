@@ -106,6 +106,20 @@ pub fn run(mut c: Catalog, a: &NetcheckArgs, out: &mut dyn Write) -> Result<(), 
         }
         None => None,
     };
+    for (flag, v) in [
+        ("--read-gbs", a.read_gbs),
+        ("--write-gbs", a.write_gbs),
+        ("--read-gbps", a.read_gbps),
+        ("--write-gbps", a.write_gbps),
+    ] {
+        if let Some(v) = v {
+            if !(v.is_finite() && (0.0..=1e9).contains(&v)) {
+                return Err(CliError::input(format!(
+                    "{flag} must be between 0 and 1e9, got {v:?}"
+                )));
+            }
+        }
+    }
     let bytes =
         |gbs: Option<f64>, gbps: Option<f64>| gbs.map(|v| v * 1e9).or(gbps.map(|v| v * 1e9 / 8.0));
     let shape = c.shape(&a.shape)?.clone();

@@ -60,11 +60,7 @@ pub struct PlanArgs {
 pub fn run(mut cat: Catalog, a: &PlanArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let (sc, file) = apply_scenario(&mut cat, &a.scenario)?;
     apply_sets(&mut cat, &a.sets)?;
-    if let Some(d) = a.days {
-        if !(d.is_finite() && d > 0.0) {
-            return Err(CliError::input(format!("--days must be positive, got {d}")));
-        }
-    }
+    super::check_days(a.days)?;
     if a.no_sim && a.days.is_some() {
         super::warn("--days has no effect with --no-sim (nothing is simulated)");
     }

@@ -126,8 +126,11 @@ pub fn run(mut c: Catalog, a: &RatioArgs, out: &mut dyn Write) -> Result<(), Cli
     if !(a.reading_fraction > 0.0 && a.reading_fraction <= 1.0) {
         return Err(CliError::input("--reading-fraction must be in (0, 1]"));
     }
-    if !(a.tb_per_gpu.is_finite() && a.tb_per_gpu >= 0.0) {
-        return Err(CliError::input("--tb-per-gpu must be zero or positive"));
+    if !(a.tb_per_gpu.is_finite() && (0.0..=1e4).contains(&a.tb_per_gpu)) {
+        return Err(CliError::input(format!(
+            "--tb-per-gpu must be between 0 and 10000, got {:?}",
+            a.tb_per_gpu
+        )));
     }
     if a.counts.is_empty() || a.counts.contains(&0) {
         return Err(CliError::input("--counts must list positive GPU counts"));

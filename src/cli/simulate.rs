@@ -12,7 +12,7 @@ use vastplan_models::plan::{counts_for_targets, targets};
 use vastplan_models::scenario::warnings;
 use vastplan_models::simulate::resolve::{sim_input, sizing};
 use vastplan_models::simulate::{run_with_progress, SimResult};
-use vastplan_models::sizing::counts_for;
+use vastplan_models::sizing::{counts_for, MAX_NODES};
 use vastplan_models::Catalog;
 
 #[derive(Args, Debug)]
@@ -51,14 +51,14 @@ pub fn run(mut cat: Catalog, a: &SimulateArgs, out: &mut dyn Write) -> Result<()
     apply_sets(&mut cat, &a.sets)?;
     let id = a.shape.clone().unwrap_or_else(|| sc.candidates[0].clone());
     let shape = cat.shape(&id)?.clone();
-    if a.nodes == Some(0) {
-        return Err(CliError::input("--nodes must be at least 1"));
-    }
-    if let Some(d) = a.days {
-        if !(d.is_finite() && d > 0.0) {
-            return Err(CliError::input(format!("--days must be positive, got {d}")));
+    if let Some(n) = a.nodes {
+        if n == 0 || n > MAX_NODES {
+            return Err(CliError::input(format!(
+                "--nodes must be between 1 and {MAX_NODES}, got {n}"
+            )));
         }
     }
+    super::check_days(a.days)?;
     // Without --nodes, the cluster the closed form sizes for the scenario's targets.
     let counts = match a.nodes {
         Some(n) => counts_for(&shape, n, a.cnodes),

@@ -12,6 +12,9 @@ use vastplan_models::sizing::{size, size_at, Request, Sizing};
 use vastplan_models::units::Bytes;
 use vastplan_models::Catalog;
 
+/// The largest request `size` takes, PB.
+pub const MAX_LOGICAL_PB: f64 = 1e6;
+
 #[derive(Args, Debug)]
 pub struct SizeArgs {
     /// Logical capacity to hold, PB (10^15 bytes).
@@ -49,6 +52,13 @@ pub fn run(mut c: Catalog, a: &SizeArgs, out: &mut dyn Write) -> Result<(), CliE
     if !(a.logical_pb.is_finite() && a.logical_pb > 0.0) {
         return Err(CliError::input(format!(
             "--logical-pb must be positive, got {}",
+            a.logical_pb
+        )));
+    }
+    // A zettabyte is a million PB; past that no catalog shape sizes sensibly.
+    if a.logical_pb > MAX_LOGICAL_PB {
+        return Err(CliError::input(format!(
+            "--logical-pb must be at most {MAX_LOGICAL_PB} (1 ZB), got {:?}",
             a.logical_pb
         )));
     }

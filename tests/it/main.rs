@@ -5,6 +5,7 @@
 
 mod common;
 
+mod cli_bad_input;
 mod cli_durability;
 mod cli_flows;
 mod cli_netcheck;
