@@ -175,6 +175,11 @@ pub fn apply_scenario(
             CliError::input(format!("{file}: field `checkpoint.model`: {}", e.message))
         })?;
     }
+    if let Some(inf) = &sc.inference {
+        c.model(&inf.model).map_err(|e| {
+            CliError::input(format!("{file}: field `inference.model`: {}", e.message))
+        })?;
+    }
     Ok((sc, file))
 }
 

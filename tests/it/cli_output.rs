@@ -308,6 +308,26 @@ fn unknown_ids_suggest_the_nearest_known_id() {
         assert!(e.contains(want), "{args:?}: {e}");
         assert_eq!(e.trim().lines().count(), 1, "{e}");
     }
+    // An inference model named in a scenario: the file and the field, then the hint.
+    let d = tmp("suggest_inference");
+    let f = d.join("inf.toml");
+    fs::write(
+        &f,
+        format!(
+            "{}\n[inference]\nmodel = \"llama3-7b\"\noffloaded_tokens_per_s = 1000\nreads_per_token = 1\n",
+            fs::read_to_string(&wave).unwrap()
+        ),
+    )
+    .unwrap();
+    let o = run(&["plan", f.to_str().unwrap(), "--no-sim"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(
+        e.contains("inf.toml")
+            && e.contains("inference.model")
+            && e.contains("llama3-8b?"),
+        "{e}"
+    );
     // A model and a workload named in a scenario.
     let text = fs::read_to_string(&wave).unwrap();
     let d = tmp("suggest_scenario");
