@@ -1,8 +1,9 @@
 //! Every `vastplan ...` command in README.md runs: the lines of its code blocks that start
-//! with `vastplan` or `cargo run ... --`, and every inline `vastplan ...` span (also those
-//! in the comments of the TOML blocks). None is skipped, so the README shows synopses
-//! without the `vastplan` prefix and runnable examples with it. They run in a scratch
-//! directory holding links to `datasets/` and `examples/`, so relative paths work and outputs land there.
+//! with `vastplan` or `cargo run ... --` (`cargo run --example` lines are library examples,
+//! which `examples.rs` runs), and every inline `vastplan ...` span, also those in the
+//! comments of the TOML blocks. None is skipped, so the README shows synopses without the
+//! `vastplan` prefix and runnable examples with it. They run in a scratch directory holding
+//! links to `datasets/` and `examples/`, so relative paths work and outputs land there.
 //! The README's minimal scenario, pasted verbatim, must plan with no warning and find a
 //! candidate that meets its targets.
 
@@ -37,6 +38,8 @@ fn commands(text: &str) -> Vec<String> {
         if fence.as_deref().is_some_and(|l| l != "toml") {
             if let Some(rest) = t.strip_prefix("vastplan ") {
                 push(rest.trim().to_string());
+            } else if t.starts_with("cargo run --example") {
+                // Library examples, not vastplan commands: tests/it/examples.rs runs them.
             } else if t.starts_with("cargo run") {
                 let (_, rest) = t.split_once(" -- ").expect("cargo run ... -- ARGS");
                 push(rest.trim().to_string());
