@@ -185,8 +185,9 @@ pub fn run(mut cat: Catalog, a: &PlanArgs, out: &mut dyn Write) -> Result<(), Cl
                     }
                 }
                 if a.verbose {
-                    writeln!(
+                    super::table::para(
                         out,
+                        &format!(
                         "{}: {} nodes for capacity, {} for bandwidth, grown {} times; binds: {}",
                         p.shape,
                         p.nodes_for_capacity,
@@ -194,6 +195,7 @@ pub fn run(mut cat: Catalog, a: &PlanArgs, out: &mut dyn Write) -> Result<(), Cl
                             .map_or("unreachable".into(), |n| n.to_string()),
                         p.growth_steps,
                         p.binding
+                        ),
                     )?;
                     for v in &p.verdicts {
                         writeln!(

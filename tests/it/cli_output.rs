@@ -38,6 +38,7 @@ fn table_commands() -> Vec<Vec<String>> {
     vec![
         v(&["plan", &wave, "--days", "0.5"]),
         v(&["plan", &scenario("neocloud-ratio"), "--no-sim"]),
+        v(&["plan", &scenario("exabyte"), "--no-sim", "--verbose"]),
         v(&["size", "--logical-pb", "40"]),
         v(&["size", "--logical-pb", "40", "--read-gbs", "800"]),
         v(&["shapes"]),
@@ -323,9 +324,7 @@ fn unknown_ids_suggest_the_nearest_known_id() {
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let e = stderr(&o);
     assert!(
-        e.contains("inf.toml")
-            && e.contains("inference.model")
-            && e.contains("llama3-8b?"),
+        e.contains("inf.toml") && e.contains("inference.model") && e.contains("llama3-8b?"),
         "{e}"
     );
     // A model and a workload named in a scenario.
