@@ -92,20 +92,9 @@ pub(crate) fn bill(
             .cloned()
             .unwrap_or_else(|| panic!("catalog guarantees {}.{name}", s.id))
     };
-    let line = |item: String,
-                role,
-                count: u64,
-                capex: &str,
-                ru: &str,
-                wa: &str,
-                wp: &str,
-                u: &mut dyn Inputs| {
-        let cp = p(capex);
-        let conf = [capex, ru, wa, wp]
-            .iter()
-            .map(|n| p(n).confidence)
-            .min()
-            .unwrap_or(Confidence::Published);
+    // One line of owned devices: `fields` are its capex, rack units, average and peak watts.
+    let line = |item: String, role, count: u64, fields: [&str; 4], u: &mut dyn Inputs| {
+        let [capex, ru, wa, wp] = fields;
         BomItem {
             item,
             role,
@@ -114,72 +103,62 @@ pub(crate) fn bill(
             unit_rack_units: u.shape(s, ru),
             unit_watts_avg: u.shape(s, wa),
             unit_watts_peak: u.shape(s, wp),
-            source: cp.source,
-            confidence: conf,
+            source: p(capex).source,
+            confidence: fields
+                .iter()
+                .map(|n| p(n).confidence)
+                .min()
+                .unwrap_or(Confidence::Published),
         }
     };
+    const BOX: [&str; 4] = [f::CAPEX_USD, f::RACK_UNITS, f::WATTS_AVG, f::WATTS_PEAK];
+    const CNODE: [&str; 4] = [
+        f::CNODE_CHASSIS_CAPEX_USD,
+        f::CNODE_CHASSIS_RACK_UNITS,
+        f::CNODE_CHASSIS_WATTS_AVG,
+        f::CNODE_CHASSIS_WATTS_PEAK,
+    ];
+    const SWITCH: [&str; 4] = [
+        f::SWITCH_CAPEX_USD,
+        f::SWITCH_RACK_UNITS,
+        f::SWITCH_WATTS_AVG,
+        f::SWITCH_WATTS_PEAK,
+    ];
     let component = |i: usize| s.components.get(i).cloned().unwrap_or_else(|| s.id.clone());
+    let storage = counts.storage as u64;
     let mut out = Vec::new();
     match s.kind {
         DeploymentKind::VastOwnHardware => {
-            let storage_name = if s.is_disaggregated() { "DBox" } else { "EBox" };
-            out.push(line(
-                format!("{storage_name} {}", component(0)),
-                ItemRole::Storage,
-                counts.storage as u64,
-                f::CAPEX_USD,
-                f::RACK_UNITS,
-                f::WATTS_AVG,
-                f::WATTS_PEAK,
-                u,
-            ));
-            let mut ports = counts.storage as f64;
-            if s.is_disaggregated() {
-                let chassis = cnode_chassis(s, counts.compute);
+            // An EBox takes the ports of one CNode on each switch of the pair.
+            let per_cnode = u.global(c, "vast_cnode_ports_per_switch")?;
+            let ports = if s.is_disaggregated() {
+                let name = format!("DBox {}", component(0));
+                out.push(line(name, ItemRole::Storage, storage, BOX, u));
                 u.shape(s, f::CNODES_PER_CHASSIS);
-                out.push(line(
-                    format!("CNode chassis {}", component(1)),
-                    ItemRole::Compute,
-                    chassis,
-                    f::CNODE_CHASSIS_CAPEX_USD,
-                    f::CNODE_CHASSIS_RACK_UNITS,
-                    f::CNODE_CHASSIS_WATTS_AVG,
-                    f::CNODE_CHASSIS_WATTS_PEAK,
-                    u,
-                ));
-                ports = counts.storage as f64 * u.global(c, "vast_dbox_ports_per_switch")?
-                    + counts.compute as f64 * u.global(c, "vast_cnode_ports_per_switch")?;
-            }
+                let name = format!("CNode chassis {}", component(1));
+                let chassis = cnode_chassis(s, counts.compute);
+                out.push(line(name, ItemRole::Compute, chassis, CNODE, u));
+                counts.storage as f64 * u.global(c, "vast_dbox_ports_per_switch")?
+                    + counts.compute as f64 * per_cnode
+            } else {
+                let name = format!("EBox {}", component(0));
+                out.push(line(name, ItemRole::Storage, storage, BOX, u));
+                counts.storage as f64 * per_cnode
+            };
             let switches = switch_count(
                 ports,
                 u.global(c, "switch_node_ports")?,
                 u.global(c, "leaf_pairs_per_spine_pair")?,
             );
-            out.push(line(
-                format!(
-                    "switch {}",
-                    s.components.last().cloned().unwrap_or_default()
-                ),
-                ItemRole::Network,
-                switches,
-                f::SWITCH_CAPEX_USD,
-                f::SWITCH_RACK_UNITS,
-                f::SWITCH_WATTS_AVG,
-                f::SWITCH_WATTS_PEAK,
-                u,
-            ));
+            let name = format!(
+                "switch {}",
+                s.components.last().cloned().unwrap_or_default()
+            );
+            out.push(line(name, ItemRole::Network, switches, SWITCH, u));
         }
         DeploymentKind::VastBareMetalDpu => {
-            out.push(line(
-                format!("server {} (DPU, hypothetical)", s.id),
-                ItemRole::Storage,
-                counts.storage as u64,
-                f::CAPEX_USD,
-                f::RACK_UNITS,
-                f::WATTS_AVG,
-                f::WATTS_PEAK,
-                u,
-            ));
+            let name = format!("server {} (DPU, hypothetical)", s.id);
+            out.push(line(name, ItemRole::Storage, storage, BOX, u));
         }
         DeploymentKind::VastEboxCloudVm | DeploymentKind::AzureBlob => {
             // Space and power of a rented node are Microsoft's; they are shown for the

@@ -196,8 +196,9 @@ pub fn targets(cat: &Catalog, sc: &Scenario) -> Result<Targets, InputError> {
             let basis = match (&sc.checkpoint, sc.request.write_gbs) {
                 (_, Some(_)) => "request.write_gbs".to_string(),
                 (Some(c), None) => format!(
-                    "{} jobs' {} checkpoints within {} s",
+                    "{} {} {} checkpoints within {} s",
                     c.jobs,
+                    if c.jobs == 1 { "job's" } else { "jobs'" },
                     c.model,
                     c.target_seconds.map_or("-".into(), |t| t.to_string())
                 ),
@@ -459,19 +460,18 @@ pub fn counts_for_targets(
 /// For a disaggregated shape whose nines at `counts` fall short of `goal`, the fewest
 /// CNodes (in whole chassis, DBoxes unchanged) that reach it; `None` when the counts
 /// already reach it, the shape is converged, or no CNode count does (the DBoxes bind).
-fn cnodes_for_durability(
+pub fn cnodes_for_durability(
     cat: &Catalog,
-    sc: &Scenario,
     shape: &Shape,
     counts: Counts,
+    ov: &Overrides,
     goal: f64,
 ) -> Result<Option<Counts>, InputError> {
     if !shape.is_disaggregated() {
         return Ok(None);
     }
-    let ov = failure_overrides(cat, sc, shape);
     let meets = |c: u32| -> bool {
-        nines_of(cat, shape, counts.with(Side::Compute, c), &ov).is_ok_and(|n| n.nines >= goal)
+        nines_of(cat, shape, counts.with(Side::Compute, c), ov).is_ok_and(|n| n.nines >= goal)
     };
     if meets(counts.compute) {
         return Ok(None);
@@ -537,7 +537,13 @@ pub fn plan_candidate(
     let mut counts = bw.unwrap_or(base);
     // CNodes decode rebuilds: when the durability target needs a faster rebuild than the
     // performance targets' CNodes give, add CNodes for it.
-    if let Some(c) = cnodes_for_durability(cat, sc, shape, counts, t.durability_nines_min)? {
+    if let Some(c) = cnodes_for_durability(
+        cat,
+        shape,
+        counts,
+        &failure_overrides(cat, sc, shape),
+        t.durability_nines_min,
+    )? {
         counts = c;
     }
     let mut steps = 0;
@@ -655,6 +661,20 @@ pub fn rank(plans: &mut [CandidatePlan]) {
     }
 }
 
+/// Dollars as a proposal writes them: $310.8k, $7.82M.
+pub fn usd(v: f64) -> String {
+    let a = v.abs();
+    if a >= 1e9 {
+        format!("${:.2}B", v / 1e9)
+    } else if a >= 1e6 {
+        format!("${:.2}M", v / 1e6)
+    } else if a >= 1e3 {
+        format!("${:.1}k", v / 1e3)
+    } else {
+        format!("${v:.0}")
+    }
+}
+
 /// The decision in one paragraph: what to build and why, or why nothing qualifies.
 pub fn decision(plans: &[CandidatePlan]) -> String {
     let describe = |p: &CandidatePlan| {
@@ -676,31 +696,37 @@ pub fn decision(plans: &[CandidatePlan]) -> String {
                 .min_by(|a, b| a.sizing.usd_per_month.total_cmp(&b.sizing.usd_per_month));
             let runner = match next {
                 Some(q) => format!(
-                    "; next: {} at ${:.0}/month{}",
+                    "; next: {} at {}/month{}",
                     q.shape,
-                    q.sizing.usd_per_month,
+                    usd(q.sizing.usd_per_month),
                     if q.hypothetical { " (rests on a hypothetical input)" } else { "" }
                 ),
                 None => "; no other candidate meets every target".to_string(),
             };
             format!(
-                "Recommended: {} at ${:.0}/month — the cheapest candidate that meets every target and rests on no hypothetical input (least-confident input: {}, {}){runner}.",
+                "Recommended: {} at {}/month — the cheapest candidate that meets every target and rests on no hypothetical input; {} of its inputs are {}-grade (e.g. {}), and plan --sensitivity shows which could change this{runner}.",
                 describe(p),
-                p.sizing.usd_per_month,
-                p.least_confident,
-                p.least_confidence
+                usd(p.sizing.usd_per_month),
+                p.sizing
+                    .inputs
+                    .iter()
+                    .filter(|i| i.confidence == p.least_confidence)
+                    .count()
+                    .max(1),
+                p.least_confidence,
+                p.least_confident
             )
         }
         Some(p) if p.met => format!(
-            "No recommendation: only candidates resting on a hypothetical input meet every target; the cheapest is {} at ${:.0}/month (hypothetical: {}).",
+            "No recommendation: only candidates resting on a hypothetical input meet every target; the cheapest is {} at {}/month (hypothetical: {}).",
             describe(p),
-            p.sizing.usd_per_month,
+            usd(p.sizing.usd_per_month),
             p.least_confident
         ),
         Some(p) => format!(
-            "No candidate meets every target. Closest: {} at ${:.0}/month, which misses {}.",
+            "No candidate meets every target. Closest: {} at {}/month, which misses {}.",
             describe(p),
-            p.sizing.usd_per_month,
+            usd(p.sizing.usd_per_month),
             p.missed.join(", ")
         ),
         None => "No candidates.".to_string(),

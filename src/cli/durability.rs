@@ -75,11 +75,10 @@ struct Row {
     output: DurabilityOutput,
 }
 
-/// A flag's value if it is finite and in `0..=max`.
-fn number(flag: &str, v: Option<f64>, max: f64) -> Result<Option<f64>, CliError> {
+fn number(flag: &str, v: Option<f64>) -> Result<Option<f64>, CliError> {
     match v {
-        Some(x) if !(x.is_finite() && (0.0..=max).contains(&x)) => Err(CliError::input(format!(
-            "{flag} must be between 0 and {max}, got {x:?}"
+        Some(x) if !(x.is_finite() && x >= 0.0) => Err(CliError::input(format!(
+            "{flag} must be a finite number ≥ 0, got {x}"
         ))),
         _ => Ok(v),
     }
@@ -90,13 +89,13 @@ pub fn run(mut catalog: Catalog, a: &DurabilityArgs, out: &mut dyn Write) -> Res
     let c = &catalog;
     let shape = c.shape(&a.shape)?;
     let o = Overrides {
-        drive_afr: number("--afr", a.afr, 100.0)?,
-        node_loss_per_year: number("--node-loss-per-year", a.node_loss_per_year, 1000.0)?,
-        node_outage_per_year: number("--node-outage-per-year", a.node_outage_per_year, 1000.0)?,
-        node_outage_hours: number("--node-outage-hours", a.node_outage_hours, HOURS_PER_YEAR)?,
-        rebuild_bytes_per_s: number("--rebuild-gbs", a.rebuild_gbs, 1e9)?.map(|g| g * 1e9),
-        fill: number("--fill", a.fill, 1.0)?,
-        strip_bytes: number("--strip-kib", a.strip_kib, 1e9)?.map(|k| k * 1024.0),
+        drive_afr: number("--afr", a.afr)?,
+        node_loss_per_year: number("--node-loss-per-year", a.node_loss_per_year)?,
+        node_outage_per_year: number("--node-outage-per-year", a.node_outage_per_year)?,
+        node_outage_hours: number("--node-outage-hours", a.node_outage_hours)?,
+        rebuild_bytes_per_s: number("--rebuild-gbs", a.rebuild_gbs)?.map(|g| g * 1e9),
+        fill: number("--fill", a.fill)?,
+        strip_bytes: number("--strip-kib", a.strip_kib)?.map(|k| k * 1024.0),
         layout: match a.layout {
             LayoutArg::Ha => Layout::DomainHa,
             LayoutArg::Classic => Layout::Classic,

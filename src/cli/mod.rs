@@ -87,20 +87,6 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
-/// The longest run `--days` asks for: ten years. Memory grows with every flow ever
-/// started, so a run of centuries would exhaust it rather than answer.
-pub const MAX_DAYS: f64 = 3650.0;
-
-/// Checks `--days`: positive and at most [`MAX_DAYS`].
-pub fn check_days(days: Option<f64>) -> Result<(), CliError> {
-    match days {
-        Some(d) if !(d.is_finite() && d > 0.0 && d <= MAX_DAYS) => Err(CliError::input(format!(
-            "--days must be positive and at most {MAX_DAYS}, got {d:?}"
-        ))),
-        _ => Ok(()),
-    }
-}
-
 /// A one-line warning on stderr: the input is legal but surely not what was meant. The
 /// command goes on; stdout stays as it would be without the warning.
 pub fn warn(message: &str) {
@@ -126,11 +112,12 @@ pub fn apply_sets(c: &mut Catalog, sets: &[String]) -> Result<(), CliError> {
 /// assumption `drr_<workload>`.
 pub fn drr_param(c: &Catalog, drr: Option<f64>, workload: &str) -> Result<Param, CliError> {
     match drr {
-        Some(d) if d.is_finite() && (1.0..=1000.0).contains(&d) => {
+        Some(d) if d.is_finite() && (1.0..=100.0).contains(&d) => {
             Ok(Param::new(d, "--drr", Confidence::User))
         }
         Some(d) => Err(CliError::input(format!(
-            "--drr must be between 1 and 1000, got {d:?}"
+            "--drr must be between 1 and 100, got {}",
+            vastplan_models::catalog::rules::show(d)
         ))),
         None => {
             let key = format!("drr_{}", workload.replace('-', "_"));

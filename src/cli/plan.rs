@@ -10,9 +10,10 @@ use crate::report::plan_report::{plan_page, Decision};
 use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
+use vastplan_models::catalog::rules::show;
 use vastplan_models::plan::CandidatePlan;
 use vastplan_models::proposal::{plan_scenario, Proposal, ProposalOptions};
-use vastplan_models::scenario::{line_of_key, warnings};
+use vastplan_models::scenario::{line_of_key, warnings, MAX_DAYS};
 use vastplan_models::sensitivity::{Ranges, Sensitivity};
 use vastplan_models::Catalog;
 use vastplan_models::InputError;
@@ -60,9 +61,18 @@ pub struct PlanArgs {
 pub fn run(mut cat: Catalog, a: &PlanArgs, out: &mut dyn Write) -> Result<(), CliError> {
     let (sc, file) = apply_scenario(&mut cat, &a.scenario)?;
     apply_sets(&mut cat, &a.sets)?;
-    super::check_days(a.days)?;
+    if let Some(d) = a.days {
+        if !(d.is_finite() && d > 0.0 && d <= MAX_DAYS) {
+            return Err(CliError::input(format!(
+                "--days must be positive and at most {MAX_DAYS}, got {}",
+                show(d)
+            )));
+        }
+    }
     if a.no_sim && a.days.is_some() {
-        super::warn("--days has no effect with --no-sim (nothing is simulated)");
+        return Err(CliError::input(
+            "--days has no effect with --no-sim (nothing is simulated): drop one",
+        ));
     }
     if !a.no_sim && sc.simulation.is_none() && a.days.is_none() {
         return Err(CliError::input(format!(

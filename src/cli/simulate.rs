@@ -8,8 +8,10 @@ use crate::progress::Progress;
 use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
+use vastplan_models::catalog::rules::show;
 use vastplan_models::plan::{counts_for_targets, targets};
 use vastplan_models::scenario::warnings;
+use vastplan_models::scenario::MAX_DAYS;
 use vastplan_models::simulate::resolve::{sim_input, sizing};
 use vastplan_models::simulate::{run_with_progress, SimResult};
 use vastplan_models::sizing::{counts_for, MAX_NODES};
@@ -51,14 +53,23 @@ pub fn run(mut cat: Catalog, a: &SimulateArgs, out: &mut dyn Write) -> Result<()
     apply_sets(&mut cat, &a.sets)?;
     let id = a.shape.clone().unwrap_or_else(|| sc.candidates[0].clone());
     let shape = cat.shape(&id)?.clone();
-    if let Some(n) = a.nodes {
-        if n == 0 || n > MAX_NODES {
+    for (flag, v) in [("--nodes", a.nodes), ("--cnodes", a.cnodes.map(u64::from))] {
+        if let Some(n) = v {
+            if n == 0 || n > MAX_NODES {
+                return Err(CliError::input(format!(
+                    "{flag} must be between 1 and {MAX_NODES}, got {n}"
+                )));
+            }
+        }
+    }
+    if let Some(d) = a.days {
+        if !(d.is_finite() && d > 0.0 && d <= MAX_DAYS) {
             return Err(CliError::input(format!(
-                "--nodes must be between 1 and {MAX_NODES}, got {n}"
+                "--days must be positive and at most {MAX_DAYS}, got {}",
+                show(d)
             )));
         }
     }
-    super::check_days(a.days)?;
     // Without --nodes, the cluster the closed form sizes for the scenario's targets.
     let counts = match a.nodes {
         Some(n) => counts_for(&shape, n, a.cnodes),
@@ -101,10 +112,43 @@ pub fn write_outputs(dir: &std::path::Path, r: &SimResult) -> Result<(), CliErro
         .map_err(|e| CliError::input(format!("cannot create {}: {e}", dir.display())))?;
     let json = serde_json::to_string_pretty(r).map_err(|e| CliError::Internal(e.to_string()))?;
     crate::output::write_atomic(&dir.join("summary.json"), json.as_bytes())?;
+    // The series' own columns, then the binding resource's utilisation in each rack (or
+    // band of racks), snake_case like every CSV header: `util_rack_3`, `util_racks_0_to_15`.
     let mut w = csv::Writer::from_writer(Vec::new());
+    let ie = |e: csv::Error| CliError::Internal(e.to_string());
+    let mut head: Vec<String> = [
+        "time_s",
+        "gpu_utilisation",
+        "read_gbs",
+        "read_demand_gbs",
+        "write_gbs",
+        "rebuilds_active",
+        "binding_utilisation",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    head.extend(
+        r.rack_labels
+            .iter()
+            .map(|l| format!("util_{}", l.replace(' ', "_").replace('-', "_to_"))),
+    );
+    w.write_record(&head).map_err(ie)?;
     for p in &r.series {
-        w.serialize(p)
-            .map_err(|e| CliError::Internal(e.to_string()))?;
+        let mut row: Vec<String> = [
+            p.time_s,
+            p.gpu_utilisation,
+            p.read_gbs,
+            p.read_demand_gbs,
+            p.write_gbs,
+            p.rebuilds_active,
+            p.binding_utilisation,
+        ]
+        .iter()
+        .map(|v| format!("{v:?}"))
+        .collect();
+        row.extend(p.rack_utilisation.iter().map(|v| format!("{v:?}")));
+        w.write_record(&row).map_err(ie)?;
     }
     let bytes = w
         .into_inner()
@@ -188,6 +232,26 @@ pub fn write_summary(out: &mut dyn Write, cluster: &str, r: &SimResult) -> std::
     }
     for t in &r.tranches_applied {
         writeln!(out, "tranche          {t}")?;
+    }
+    for i in &r.incidents {
+        writeln!(
+            out,
+            "incident         day {:.2} {} {}: read {:.1} -> {:.1} GB/s, GPU utilisation {}, recovered {}{}",
+            i.day,
+            i.kind,
+            i.target,
+            i.read_gbs_before,
+            i.read_gbs_during,
+            i.gpu_utilisation_during
+                .map_or("-".into(), |u| format!("{:.1}%", u * 100.0)),
+            i.recovered_after_s
+                .map_or("never".into(), |s| format!("after {s:.0} s")),
+            if i.data_unavailable {
+                ", data unavailable"
+            } else {
+                ""
+            }
+        )?;
     }
     Ok(())
 }

@@ -8,6 +8,7 @@ use std::io::Write;
 use vastplan_models::bandwidth::{nodes_for_bandwidth, BandwidthFit, BandwidthQuery};
 use vastplan_models::durability::candidate::{nines_of, Nines, Overrides};
 use vastplan_models::netmodel::NetOptions;
+use vastplan_models::plan::{cnodes_for_durability, DEFAULT_DURABILITY_NINES};
 use vastplan_models::sizing::{size, size_at, Request, Sizing};
 use vastplan_models::units::Bytes;
 use vastplan_models::Catalog;
@@ -116,6 +117,20 @@ pub fn run(mut c: Catalog, a: &SizeArgs, out: &mut dyn Write) -> Result<(), CliE
         // Durability at the sized count with the default assumptions; a shape the model
         // cannot place (too few nodes for its code) shows no figure rather than failing
         // the whole table.
+        // CNodes decode rebuilds: add them where the default durability target needs it.
+        if let Some(n) = cnodes_for_durability(
+            &c,
+            shape,
+            r.counts(),
+            &Overrides::default(),
+            DEFAULT_DURABILITY_NINES,
+        )? {
+            notes.push(format!(
+                "{id}: {} CNodes reach {DEFAULT_DURABILITY_NINES} nines (rebuilds are decoded by CNodes); {} did not",
+                n.compute, r.compute_nodes
+            ));
+            r = size_at(&c, shape, &req, n)?;
+        }
         durability.push(nines_of(&c, shape, r.counts(), &Overrides::default()).ok());
         rows.push(r);
     }

@@ -1,10 +1,13 @@
 //! `vastplan sweep`: run a sweep file's runs (or one shard of them) across all cores.
 
-use super::apply_scenario;
+use super::{apply_scenario, apply_sets};
 use crate::error::CliError;
 use crate::progress::Progress;
-use crate::sweep::run::{check, execute, manifest, run_file, write_manifest, Base};
+use crate::sweep::run::{
+    check, execute, manifest, remove_stale, run_file, write_manifest, write_run, Base,
+};
 use crate::sweep::shard::resolve_shard;
+use crate::sweep::spec::{SetAxis, SweepSpec};
 use crate::sweep::{expand, load_sweep};
 use clap::Args;
 use rayon::prelude::*;
@@ -29,6 +32,11 @@ pub struct SweepArgs {
     /// Output directory: manifest.csv and `runs/<run_id>.csv` (default: `sweep-<file stem>`).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Override a number for every run: SHAPE.FIELD=VALUE or assumptions.NAME=VALUE
+    /// (repeatable), after the scenario's `[overrides]`. Each becomes a manifest column, so
+    /// another --set is another sweep.
+    #[arg(long = "set", value_name = "ID.FIELD=VALUE")]
+    pub sets: Vec<String>,
     /// Print nothing but errors.
     #[arg(long)]
     pub quiet: bool,
@@ -39,15 +47,27 @@ pub fn run(mut cat: Catalog, a: &SweepArgs, out: &mut dyn Write) -> Result<(), C
     let shard = resolve_shard(a.shard.as_deref(), &|k| std::env::var(k).ok())?;
     let (sc, file) = apply_scenario(&mut cat, &spec.scenario)
         .map_err(|e| CliError::input(format!("{} (scenario of {})", strip(&e), spec.file)))?;
+    // As every other command does it, after the scenario's own overrides.
+    apply_sets(&mut cat, &a.sets)?;
+    let mut spec = spec;
+    add_flag_sets(&mut spec, &a.sets)?;
     let master = spec.seed.unwrap_or(sc.seed);
-    let runs = expand(&spec, &sc.candidates, master);
-    let base = Base {
+    let runs = expand(&spec, &sc.candidates, master)?;
+    let mut base = Base {
         cat,
         sc,
         file,
         days: spec.days,
+        sets: spec.sets.clone(),
+        sweep_id: String::new(),
     };
     check(&base, &runs, &spec.file)?;
+    // What every run shares beyond its row: another day count or an edited scenario
+    // makes another sweep.
+    let scenario_bytes = std::fs::read(&spec.scenario).unwrap_or_default();
+    let days = format!("days={:?}", spec.days);
+    let (manifest_bytes, id) = manifest(&runs, &base, &[days.as_bytes(), &scenario_bytes])?;
+    base.sweep_id = id;
     let dir = a.out.clone().unwrap_or_else(|| {
         let stem = a
             .sweep
@@ -59,9 +79,10 @@ pub fn run(mut cat: Catalog, a: &SweepArgs, out: &mut dyn Write) -> Result<(), C
     std::fs::create_dir_all(dir.join("runs"))
         .map_err(|e| CliError::input(format!("cannot create {}: {e}", dir.display())))?;
     // Every shard writes the same manifest, so any one of them can be merged from.
-    write_manifest(&dir, &manifest(&runs)?)?;
+    write_manifest(&dir, &manifest_bytes, &base.sweep_id)?;
 
     let mine: Vec<_> = runs.iter().filter(|r| shard.takes(r.index)).collect();
+    let stale = remove_stale(&dir, mine.iter().map(|r| r.id.as_str()));
     let todo: Vec<_> = mine
         .iter()
         .filter(|r| !run_file(&dir, &r.id).is_file())
@@ -86,8 +107,8 @@ pub fn run(mut cat: Catalog, a: &SweepArgs, out: &mut dyn Write) -> Result<(), C
     let results: Vec<Result<(), (String, CliError)>> = pool.install(|| {
         todo.par_iter()
             .map(|r| {
-                let res = execute(&base, r)
-                    .and_then(|bytes| crate::output::write_atomic(&run_file(&dir, &r.id), &bytes));
+                let res =
+                    execute(&base, r).and_then(|bytes| write_run(&run_file(&dir, &r.id), &bytes));
                 let n = done.fetch_add(1, Ordering::Relaxed) + 1;
                 if let Ok(mut b) = bar.lock() {
                     b.set(n as f64 / todo.len().max(1) as f64);
@@ -113,9 +134,13 @@ pub fn run(mut cat: Catalog, a: &SweepArgs, out: &mut dyn Write) -> Result<(), C
         });
     }
     if !a.quiet {
+        let stale = match stale {
+            0 => String::new(),
+            n => format!("; removed {n} stale temporary files"),
+        };
         writeln!(
             out,
-            "shard {shard}: {} of {} runs; ran {}, {} already done; {:.2} s, {:.1} runs/s, {} jobs -> {}",
+            "shard {shard}: {} of {} runs; ran {}, {} already done; {:.2} s, {:.1} runs/s, {} jobs -> {}{stale}",
             mine.len(),
             runs.len(),
             todo.len(),
@@ -126,6 +151,37 @@ pub fn run(mut cat: Catalog, a: &SweepArgs, out: &mut dyn Write) -> Result<(), C
             dir.display()
         )?;
     }
+    Ok(())
+}
+
+/// Records each `--set ID.FIELD=VALUE` as a one-value set axis: a manifest column named
+/// by its key, already applied to the base catalog by `apply_sets`. A key that is also a
+/// set axis of the sweep file is refused (which value would a run use?).
+fn add_flag_sets(spec: &mut SweepSpec, sets: &[String]) -> Result<(), CliError> {
+    for s in sets {
+        // `apply_sets` has accepted the spelling and the number.
+        let (lhs, v) = s.split_once('=').unwrap_or_default();
+        let (id, field) = lhs.rsplit_once('.').unwrap_or_default();
+        let v: f64 = v.parse().unwrap_or_default();
+        match spec.sets.iter_mut().find(|a| a.key == lhs) {
+            Some(a) if a.from_flag => a.values = vec![v], // the last --set wins, as it does in apply_sets
+            Some(_) => {
+                return Err(CliError::input(format!(
+                    "--set {s:?}: {} sweeps {lhs} as an axis; drop one",
+                    spec.file
+                )))
+            }
+            None => spec.sets.push(SetAxis {
+                key: lhs.to_string(),
+                id: id.to_string(),
+                field: field.to_string(),
+                values: vec![v],
+                line: None,
+                from_flag: true,
+            }),
+        }
+    }
+    spec.sets.sort_by(|a, b| a.key.cmp(&b.key));
     Ok(())
 }
 

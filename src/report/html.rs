@@ -136,10 +136,25 @@ fn cell_kind(s: &str) -> CellKind {
 
 #[derive(Debug, Clone, PartialEq)]
 enum Block {
-    Heading { level: u8, text: String, id: String },
+    Heading {
+        level: u8,
+        text: String,
+        id: String,
+    },
     Paragraph(String),
     Table(Table),
-    Figure { svg: String, caption: String },
+    Figure {
+        svg: String,
+        caption: String,
+    },
+    /// A boxed block that stands out: the decision at the top of a page.
+    Callout {
+        lead: String,
+        lines: Vec<String>,
+    },
+    /// Terms and their definitions (the request, a glossary).
+    Defs(Vec<(String, String)>),
+    List(Vec<String>),
 }
 
 /// A report page, built in reading order and rendered with [`Page::to_html`].
@@ -156,30 +171,40 @@ pub struct Page {
 const CSS: &str = "\
 :root{--fg:#222;--muted:#555;--rule:#ccc;--stripe:#f4f6f8;--accent:#0072B2}\
 *{box-sizing:border-box}\
-body{margin:0 auto;max-width:1040px;padding:24px 32px 48px;color:var(--fg);background:#fff;\
+body{margin:0 auto;max-width:1200px;padding:24px 32px 48px;color:var(--fg);background:#fff;\
 font:16px/1.5 'Segoe UI','Helvetica Neue',Arial,'Liberation Sans','DejaVu Sans',sans-serif}\
 h1{font-size:30px;line-height:1.2;margin:0 0 4px}\
-.subtitle{font-size:19px;color:var(--muted);margin:0 0 12px}\
+.subtitle{font-size:19px;color:var(--muted);margin:0 0 12px;max-width:80ch}\
 dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:0 0 20px;\
 font-size:15px;color:var(--muted)}\
 dl.meta dt{font-weight:600}dl.meta dd{margin:0}\
+dl.defs{display:grid;grid-template-columns:minmax(9em,max-content) minmax(0,1fr);gap:4px 20px;\
+margin:8px 0 16px;font-size:15px}\
+dl.defs dt{font-weight:600}dl.defs dd{margin:0;max-width:90ch}\
+.callout{border-left:6px solid var(--accent);background:#eef5fb;padding:10px 18px;margin:12px 0}\
+.callout p{font-size:18px;margin:4px 0;max-width:none}.callout ul{margin:6px 0;padding-left:22px}\
+.callout li{margin:3px 0}\
 h2{font-size:23px;margin:32px 0 8px;padding-bottom:4px;border-bottom:2px solid var(--accent)}\
 h3{font-size:19px;margin:24px 0 6px}\
-p{margin:8px 0;max-width:80ch}\
+p{margin:8px 0;max-width:90ch}\
+ul{max-width:90ch}\
 figure{margin:16px 0;break-inside:avoid}\
 figure svg{display:block;width:100%;height:auto;max-width:960px;border:1px solid var(--rule)}\
-figcaption{font-size:15px;color:var(--muted);margin-top:4px}\
+figcaption{font-size:15px;color:var(--muted);margin-top:4px;max-width:90ch}\
 .table-wrap{overflow-x:auto;margin:12px 0}\
-table{border-collapse:collapse;font-size:15px;font-variant-numeric:tabular-nums}\
+table{border-collapse:collapse;font-size:14px;font-variant-numeric:tabular-nums}\
 caption{text-align:left;font-weight:600;padding:4px 0}\
-th,td{padding:5px 12px;border-bottom:1px solid var(--rule);text-align:left;vertical-align:top}\
-th{border-bottom:2px solid var(--fg);white-space:nowrap}\
+th,td{padding:5px 7px;border-bottom:1px solid var(--rule);text-align:left;vertical-align:top}\
+th{border-bottom:2px solid var(--fg)}\
 tbody tr:nth-child(even){background:var(--stripe)}\
-.num{text-align:right;white-space:nowrap}\
+.num{text-align:right;white-space:nowrap}th.num{white-space:normal}\
 ol.notes{font-size:14px;color:var(--muted);padding-left:24px}\
 footer{margin-top:32px;font-size:13px;color:var(--muted);border-top:1px solid var(--rule);padding-top:8px}\
-@media print{body{max-width:none;padding:0;font-size:11pt}\
-h2{break-after:avoid}figure svg{border:none;max-width:100%}\
+@page{size:A4 landscape;margin:12mm}\
+@media print{body{max-width:none;padding:0;font-size:10pt}\
+h2{break-after:avoid}h3{break-after:avoid}figure svg{border:none;max-width:100%;max-height:170mm}\
+table{font-size:8.5pt}th,td{padding:2px 5px}\
+.callout{-webkit-print-color-adjust:exact;print-color-adjust:exact}\
 tr{break-inside:avoid}.table-wrap{overflow:visible}a{color:inherit}}\
 ";
 
@@ -246,6 +271,37 @@ impl Page {
         self
     }
 
+    /// A boxed paragraph (`lead`) with bullet points under it, for what a reader must
+    /// not miss.
+    pub fn callout(&mut self, lead: impl Into<String>, lines: Vec<String>) -> &mut Self {
+        self.blocks.push(Block::Callout {
+            lead: lead.into(),
+            lines,
+        });
+        self
+    }
+
+    /// Terms and their definitions, as a two-column list.
+    pub fn defs<K: Into<String>, V: Into<String>>(
+        &mut self,
+        items: impl IntoIterator<Item = (K, V)>,
+    ) -> &mut Self {
+        self.blocks.push(Block::Defs(
+            items
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        ));
+        self
+    }
+
+    /// A bulleted list.
+    pub fn list<S: Into<String>>(&mut self, items: impl IntoIterator<Item = S>) -> &mut Self {
+        self.blocks
+            .push(Block::List(items.into_iter().map(Into::into).collect()));
+        self
+    }
+
     /// Adds a source or assumption to the notes at the end and returns its marker,
     /// e.g. `"[3]"`, to cite in a paragraph or table cell.
     pub fn note(&mut self, text: impl Into<String>) -> String {
@@ -284,6 +340,31 @@ impl Page {
                     let _ = writeln!(o, "<p>{}</p>", esc(t));
                 }
                 Block::Table(t) => t.write(&mut o),
+                Block::Callout { lead, lines } => {
+                    let _ = write!(o, "<div class=\"callout\"><p>{}</p>", esc(lead));
+                    if !lines.is_empty() {
+                        o.push_str("<ul>");
+                        for l in lines {
+                            let _ = write!(o, "<li>{}</li>", esc(l));
+                        }
+                        o.push_str("</ul>");
+                    }
+                    o.push_str("</div>\n");
+                }
+                Block::Defs(items) => {
+                    o.push_str("<dl class=\"defs\">");
+                    for (k, v) in items {
+                        let _ = write!(o, "<dt>{}</dt><dd>{}</dd>", esc(k), esc(v));
+                    }
+                    o.push_str("</dl>\n");
+                }
+                Block::List(items) => {
+                    o.push_str("<ul>");
+                    for l in items {
+                        let _ = write!(o, "<li>{}</li>", esc(l));
+                    }
+                    o.push_str("</ul>\n");
+                }
                 Block::Figure { svg, caption } => {
                     o.push_str("<figure>");
                     o.push_str(svg);
@@ -296,9 +377,7 @@ impl Page {
         }
         o.push_str("</main>\n");
         if !self.notes.is_empty() {
-            o.push_str(
-                "<section>\n<h2 id=\"notes\">Sources and assumptions</h2>\n<ol class=\"notes\">",
-            );
+            o.push_str("<section>\n<h2 id=\"notes\">Notes</h2>\n<ol class=\"notes\">");
             for (i, n) in self.notes.iter().enumerate() {
                 let _ = write!(o, "<li id=\"n{}\">{}</li>", i + 1, esc(n));
             }

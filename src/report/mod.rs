@@ -42,6 +42,6 @@ pub mod svg;
 
 pub use html::{Align, Page, Table};
 pub use svg::{
-    Axis, BarChart, BarSeries, CdfChart, Chart, Histogram, LineChart, RefLine, Sample, Series,
-    TornadoBar, TornadoChart, Unit,
+    Axis, BarChart, BarSeries, CdfChart, Chart, HBarChart, HBarPanel, HBarRow, Histogram,
+    LineChart, Panel, RefLine, Sample, Series, SmallMultiples, TornadoBar, TornadoChart, Unit,
 };

@@ -6,6 +6,7 @@
 //! changes what a run computes: its seed derives from the master seed and its run id only.
 
 pub mod expand;
+pub mod id;
 pub mod merge;
 pub mod run;
 pub mod shard;

@@ -13,9 +13,14 @@
 //! gpus = [1024, 4096]                             # clients.gpus
 //! drive_afr = [0.01, 0.03]                        # failures.drive_afr
 //! replicates = 5                                  # failure seeds per point
+//!
+//! [axes.set]                                      # any overridable catalog number
+//! "assumptions.tcp_protocol_efficiency" = [0.5, 0.6]
+//! "L128aos_v5.network_bps" = { from = 5e9, to = 1e10, step = 2.5e9 }
 //! ```
 
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use vastplan_models::scenario::{line_of_key, toml_error};
 use vastplan_models::InputError;
@@ -34,11 +39,16 @@ struct SweepFile {
 #[serde(deny_unknown_fields)]
 struct Axes {
     shape: Option<OneOrMany<String>>,
-    nodes: Option<Axis<u64>>,
+    // Integers are read as TOML's own i64 and range-checked here, so a value that does
+    // not fit is an error naming the key rather than a wrapped number.
+    nodes: Option<Axis<i64>>,
     node_gbps: Option<Axis<f64>>,
-    gpus: Option<Axis<u32>>,
+    gpus: Option<Axis<i64>>,
     drive_afr: Option<Axis<f64>>,
-    replicates: Option<u32>,
+    replicates: Option<i64>,
+    /// `"ID.field" = axis`: read as raw values so a dotted key written bare (a nested
+    /// table) gets a message saying to quote it.
+    set: Option<BTreeMap<String, toml::Value>>,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -80,8 +90,28 @@ pub struct SweepSpec {
     pub node_gbps: Option<Vec<f64>>,
     pub gpus: Option<Vec<u32>>,
     pub drive_afr: Option<Vec<f64>>,
+    /// `[axes.set]`, sorted by key.
+    pub sets: Vec<SetAxis>,
     pub replicates: u32,
 }
+
+/// One `[axes.set]` axis: a catalog number (`Catalog::apply_override(id, field, _)`)
+/// and its values, sorted and free of duplicates.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SetAxis {
+    /// `ID.field` as written: the name of its column.
+    pub key: String,
+    pub id: String,
+    pub field: String,
+    pub values: Vec<f64>,
+    /// Where the key is in the sweep file, for errors found once the catalog is loaded.
+    pub line: Option<usize>,
+    /// True for a `--set` flag (one value, already applied to the base catalog).
+    pub from_flag: bool,
+}
+
+/// Most values one axis range may expand to.
+pub const MAX_AXIS_VALUES: u64 = 100_000;
 
 /// Reads and validates a sweep file.
 pub fn load_sweep(path: &Path) -> Result<SweepSpec, InputError> {
@@ -121,26 +151,27 @@ pub fn parse_sweep(file: &str, text: &str, base: &Path) -> Result<SweepSpec, Inp
             Some(v)
         }
     };
+    // Both are u32 where the models use them (node and GPU counts).
+    let max = i64::from(u32::MAX);
     let nodes = match a.nodes {
         None => None,
-        Some(ax) => Some(int_axis(ax, 1).map_err(|m| err("axes.nodes", m))?),
+        Some(ax) => Some(
+            int_axis(ax, 1, max)
+                .map_err(|m| err("axes.nodes", m))?
+                .into_iter()
+                .map(|n| n as u64)
+                .collect(),
+        ),
     };
     let gpus = match a.gpus {
         None => None,
-        Some(ax) => {
-            let ax = match ax {
-                Axis::Values(v) => Axis::Values(OneOrMany::Many(
-                    many(v).into_iter().map(u64::from).collect(),
-                )),
-                Axis::Range(r) => Axis::Range(Range {
-                    from: r.from.into(),
-                    to: r.to.into(),
-                    step: r.step.into(),
-                }),
-            };
-            let v = int_axis(ax, 0).map_err(|m| err("axes.gpus", m))?;
-            Some(v.into_iter().map(|g| g as u32).collect())
-        }
+        Some(ax) => Some(
+            int_axis(ax, 0, max)
+                .map_err(|m| err("axes.gpus", m))?
+                .into_iter()
+                .map(|g| g as u32)
+                .collect(),
+        ),
     };
     let node_gbps = match a.node_gbps {
         None => None,
@@ -151,8 +182,47 @@ pub fn parse_sweep(file: &str, text: &str, base: &Path) -> Result<SweepSpec, Inp
         Some(ax) => Some(float_axis(ax, true).map_err(|m| err("axes.drive_afr", m))?),
     };
     let replicates = a.replicates.unwrap_or(1);
-    if replicates == 0 {
-        return Err(err("axes.replicates", "must be at least 1".into()));
+    if !(1..=i64::from(u32::MAX)).contains(&replicates) {
+        return Err(err(
+            "axes.replicates",
+            format!("must be from 1 to {}, got {replicates}", u32::MAX),
+        ));
+    }
+    let replicates = replicates as u32;
+    let mut sets = Vec::new();
+    for (key, value) in a.set.unwrap_or_default() {
+        let line = set_key_line(text, &key);
+        let at = |msg: String| {
+            let mut e = InputError::new(file, msg).field(format!("axes.set.{key}"));
+            if let Some(l) = line {
+                e = e.at_line(l);
+            }
+            e
+        };
+        let Some((id, field)) = key
+            .rsplit_once('.')
+            .filter(|(i, f)| !i.is_empty() && !f.is_empty())
+        else {
+            return Err(at(
+                "expected a quoted \"SHAPE_ID.field\" or \"assumptions.name\" key".into(),
+            ));
+        };
+        let ax = Axis::<f64>::deserialize(value.clone()).map_err(|_| {
+            at(if value.is_table() && !is_range(&value) {
+                "expected a number, a list or {from, to, step}; quote a dotted key whole: \"ID.field\" = …".into()
+            } else {
+                "expected a number, a list of numbers or {from, to, step}".into()
+            })
+        })?;
+        let values = float_axis(ax, true).map_err(at)?;
+        sets.push(SetAxis {
+            key: key.clone(),
+            id: id.to_string(),
+            field: field.to_string(),
+            values,
+            line,
+            from_flag: false,
+        });
     }
     Ok(SweepSpec {
         file: file.to_string(),
@@ -164,8 +234,39 @@ pub fn parse_sweep(file: &str, text: &str, base: &Path) -> Result<SweepSpec, Inp
         node_gbps,
         gpus,
         drive_afr,
+        sets,
         replicates,
     })
+}
+
+fn is_range(v: &toml::Value) -> bool {
+    v.as_table().is_some_and(|t| {
+        t.keys()
+            .all(|k| ["from", "to", "step"].contains(&k.as_str()))
+    })
+}
+
+/// The line of a `[axes.set]` key: its quoted spelling at the start of a line, or the
+/// line of the `[axes.set]` header (for an inline table or an unusual spelling).
+fn set_key_line(text: &str, key: &str) -> Option<usize> {
+    let spellings = [format!("\"{key}\""), format!("'{key}'"), key.to_string()];
+    let mut header = None;
+    for (i, l) in text.lines().enumerate() {
+        let t = l.trim_start();
+        let found = spellings.iter().any(|k| {
+            t.strip_prefix(k.as_str())
+                .is_some_and(|rest| rest.starts_with([' ', '=', '.', '\t']))
+        });
+        if found {
+            return Some(i + 1);
+        }
+        let squeezed = t.replace([' ', '\t'], "");
+        if header.is_none() && (squeezed.starts_with("[axes.set]") || squeezed.starts_with("set="))
+        {
+            header = Some(i + 1);
+        }
+    }
+    header
 }
 
 fn many<T>(v: OneOrMany<T>) -> Vec<T> {
@@ -175,18 +276,23 @@ fn many<T>(v: OneOrMany<T>) -> Vec<T> {
     }
 }
 
-/// Integer axis values, sorted and deduplicated; each at least `min`.
-fn int_axis(ax: Axis<u64>, min: u64) -> Result<Vec<u64>, String> {
+/// Integer axis values, sorted and deduplicated; each from `min` to `max`.
+fn int_axis(ax: Axis<i64>, min: i64, max: i64) -> Result<Vec<i64>, String> {
     let mut v = match ax {
         Axis::Values(v) => many(v),
         Axis::Range(r) => {
-            if r.step == 0 || r.from > r.to {
+            if r.step < 1 || r.from > r.to {
                 return Err(format!(
                     "range needs from <= to and step >= 1, got from={} to={} step={}",
                     r.from, r.to, r.step
                 ));
             }
-            (r.from..=r.to).step_by(r.step as usize).collect()
+            // In i128: `to - from` of two i64 can overflow.
+            let n = (i128::from(r.to) - i128::from(r.from)) / i128::from(r.step) + 1;
+            if n > i128::from(MAX_AXIS_VALUES) {
+                return Err(format!("range has {n} values; at most {MAX_AXIS_VALUES}"));
+            }
+            (0..n as i64).map(|i| r.from + i * r.step).collect()
         }
     };
     v.sort_unstable();
@@ -194,8 +300,8 @@ fn int_axis(ax: Axis<u64>, min: u64) -> Result<Vec<u64>, String> {
     if v.is_empty() {
         return Err("list at least one value".into());
     }
-    if let Some(bad) = v.iter().find(|&&x| x < min) {
-        return Err(format!("must be at least {min}, got {bad}"));
+    if let Some(bad) = v.iter().find(|&&x| x < min || x > max) {
+        return Err(format!("must be from {min} to {max}, got {bad}"));
     }
     Ok(v)
 }
@@ -214,10 +320,17 @@ fn float_axis(ax: Axis<f64>, zero_ok: bool) -> Result<Vec<f64>, String> {
             // Each value is from + i * step (never a running sum, so errors do not
             // accumulate); the end is included when within a millionth of a step.
             let n = ((r.to - r.from) / r.step + 1e-6).floor() as u64;
-            if n > 100_000 {
-                return Err(format!("range has {} values; at most 100000", n + 1));
+            if n >= MAX_AXIS_VALUES {
+                return Err(format!(
+                    "range has {} values; at most {MAX_AXIS_VALUES}",
+                    n.saturating_add(1)
+                ));
             }
-            (0..=n).map(|i| r.from + i as f64 * r.step).collect()
+            // Rounded to 12 significant digits, so 0.1 + 5 x 0.1 is 0.6 in ids' columns
+            // and in the catalog, not 0.6000000000000001.
+            (0..=n)
+                .map(|i| round12(r.from + i as f64 * r.step))
+                .collect()
         }
     };
     if let Some(bad) = v
@@ -237,6 +350,11 @@ fn float_axis(ax: Axis<f64>, zero_ok: bool) -> Result<Vec<f64>, String> {
         return Err("list at least one value".into());
     }
     Ok(v)
+}
+
+/// `x` to 12 significant digits (the float noise of `from + i * step` removed).
+fn round12(x: f64) -> f64 {
+    format!("{x:.11e}").parse().unwrap_or(x)
 }
 
 #[cfg(test)]
@@ -261,6 +379,10 @@ mod tests {
         assert_eq!(s.node_gbps, Some(vec![100.0, 150.0, 200.0]));
         assert_eq!(s.replicates, 3);
         assert_eq!(s.drive_afr, None);
+        // A float range is from + i * step, without the float noise.
+        let r = parse("scenario = \"a\"\n[axes]\ndrive_afr = {from = 0.1, to = 0.7, step = 0.1}\n")
+            .unwrap();
+        assert_eq!(r.drive_afr, Some(vec![0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]));
     }
 
     #[test]
@@ -291,6 +413,65 @@ mod tests {
             let e = parse(text).unwrap_err();
             assert_eq!(e.field.as_deref(), Some(key), "{text}: {e}");
             assert_eq!(e.line, Some(text.lines().count()), "{text}: {e}");
+        }
+    }
+
+    #[test]
+    fn integers_that_do_not_fit_are_errors_not_wrapped() {
+        for (text, key) in [
+            ("scenario = \"a\"\n[axes]\nnodes = [4294967297]\n", "axes.nodes"),
+            ("scenario = \"a\"\n[axes]\nnodes = [-8]\n", "axes.nodes"),
+            ("scenario = \"a\"\n[axes]\ngpus = 4294967296\n", "axes.gpus"),
+            (
+                "scenario = \"a\"\n[axes]\nnodes = {from = 1, to = 9223372036854775807, step = 1}\n",
+                "axes.nodes",
+            ),
+            (
+                "scenario = \"a\"\n[axes]\nreplicates = 4294967296\n",
+                "axes.replicates",
+            ),
+        ] {
+            let e = parse(text).unwrap_err();
+            assert_eq!(e.field.as_deref(), Some(key), "{text}: {e}");
+            assert_eq!(e.line, Some(3), "{text}: {e}");
+        }
+        let s = parse("scenario = \"a\"\n[axes]\nnodes = [4294967295]\ngpus = [0]\n").unwrap();
+        assert_eq!(s.nodes, Some(vec![4_294_967_295]));
+        assert_eq!(s.gpus, Some(vec![0]));
+    }
+
+    #[test]
+    fn set_axes_are_sorted_and_bad_ones_name_their_line() {
+        let s = parse("scenario = \"a\"\n[axes.set]\n\"b.y\" = 2\n'a.x' = [3, 1, 3]\n").unwrap();
+        let got: Vec<_> = s
+            .sets
+            .iter()
+            .map(|a| (a.key.as_str(), a.values.clone(), a.line))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("a.x", vec![1.0, 3.0], Some(4)),
+                ("b.y", vec![2.0], Some(3))
+            ]
+        );
+        assert_eq!(
+            (s.sets[0].id.as_str(), s.sets[0].field.as_str()),
+            ("a", "x")
+        );
+        for (text, line) in [
+            // A bare dotted key is a nested table, not an "ID.field" key.
+            ("scenario = \"a\"\n[axes.set]\nL8s_v3.vcpus = [8]\n", 3),
+            ("scenario = \"a\"\n[axes.set]\n\"x.y\" = [-1]\n", 3),
+            ("scenario = \"a\"\n[axes.set]\n\"x.y\" = \"fast\"\n", 3),
+            ("scenario = \"a\"\n[axes]\nset = { \"noperiod\" = 1 }\n", 3),
+        ] {
+            let e = parse(text).unwrap_err();
+            assert!(
+                e.field.as_deref().unwrap_or("").starts_with("axes.set."),
+                "{text}: {e}"
+            );
+            assert_eq!(e.line, Some(line), "{text}: {e}");
         }
     }
 }

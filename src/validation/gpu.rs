@@ -85,6 +85,7 @@ fn simulate(step: &StepModel, gpus: u32) -> Outcome {
         duration: SimDuration::from_secs_f64(600.0),
         sample_interval: SimDuration::from_secs_f64(60.0),
         seed: 7,
+        topology: Default::default(),
     };
     let r = run(&input);
     let utilisation = r.gpu_utilisation.unwrap_or(0.0);

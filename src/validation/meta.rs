@@ -148,6 +148,7 @@ pub fn rows(cat: &Catalog) -> Result<Vec<Row>, InputError> {
         duration: SimDuration::from_secs_f64(DAYS * 86_400.0),
         sample_interval: SimDuration::from_secs_f64(3600.0),
         seed: 2407,
+        topology: Default::default(),
     };
     let r = run(&input);
     let expected = GPUS as f64 * DAYS * 24.0 / mttf_h;

@@ -383,9 +383,6 @@ fn legal_but_surely_wrong_inputs_warn_on_stderr() {
         "0.2",
     ]);
     assert!(err.contains("less than the 40 PB requested"), "{err}");
-    // --days with --no-sim does nothing.
-    let (_, err) = ok(&["plan", &scenario("wave-40pb"), "--no-sim", "--days", "3"]);
-    assert!(err.contains("--days has no effect"), "{err}");
     // The bundled scenarios are meant as written: no warnings.
     let (_, err) = ok(&["plan", &scenario("mai-dallas"), "--no-sim"]);
     assert!(err.is_empty(), "{err}");

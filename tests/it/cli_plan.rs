@@ -150,10 +150,25 @@ fn the_report_renders_in_headless_chromium() {
         .filter(|l| l.contains(":CONSOLE") || l.contains("Uncaught"))
         .collect();
     assert!(console.is_empty(), "{console:?}");
-    // Cost, racks, bandwidth, checkpoint CDF, GPU utilisation, binding utilisation.
+    // Cost by part, racks, bandwidth, checkpoint p50/p99/max, GPU utilisation and the
+    // binding resource as small multiples.
     assert_eq!(dom.matches("<svg").count(), 6, "charts in the DOM");
-    assert!(dom.contains("Checkpoint time distribution"));
-    assert!(dom.contains("Utilisation of the binding resource"));
+    for title in [
+        "Monthly cost by part",
+        "Racks and facility power",
+        "Delivered vs demanded read",
+        "Checkpoint time: median, 99th percentile and worst",
+        "GPU utilisation over time, one panel per candidate",
+        "Load on the binding resource, one panel per candidate",
+    ] {
+        assert!(dom.contains(title), "{title} missing");
+    }
+    assert!(
+        dom.contains("class=\"callout\""),
+        "the decision opens the page"
+    );
+    assert!(dom.contains(">Bill of materials<"));
+    assert!(dom.contains(">Assumptions and sources<"));
     crate::common::check_screenshot(&png);
 }
 

@@ -5,6 +5,7 @@
 
 mod common;
 
+mod bad_input;
 mod cli_bad_input;
 mod cli_durability;
 mod cli_flows;

@@ -241,3 +241,226 @@ fn sample_report_renders_in_headless_chromium() {
 
     check_screenshot(&png_path);
 }
+
+/// Measures the loaded page and writes what it finds into the DOM, for `--dump-dom` to
+/// carry out: any element wider than the viewport or scrolling sideways (a table behind a
+/// scrollbar), any chart text outside its chart, and any two chart labels on top of each
+/// other. The report itself runs no script (its CSP forbids it); the test measures a copy.
+const LAYOUT_PROBE: &str = r#"<script>
+(function () {
+  var W = document.documentElement.clientWidth, bad = [];
+  function name(el) {
+    var t = el.tagName.toLowerCase();
+    var s = (el.textContent || '').trim().slice(0, 60);
+    return t + (el.className && el.className.baseVal === undefined ? '.' + el.className : '') + ' "' + s + '"';
+  }
+  if (document.documentElement.scrollWidth > W) {
+    bad.push('page is ' + document.documentElement.scrollWidth + ' px wide at ' + W);
+  }
+  document.querySelectorAll('body *').forEach(function (el) {
+    if (el.closest('svg') || el.tagName.toLowerCase() === 'script') return;
+    var r = el.getBoundingClientRect();
+    if (r.width > 0 && r.right > W + 0.5) bad.push('overflows the page: ' + name(el) + ' ends at ' + Math.round(r.right));
+    if (el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1) bad.push('scrolls sideways: ' + name(el) + ' ' + el.scrollWidth + ' > ' + el.clientWidth);
+  });
+  document.querySelectorAll('svg').forEach(function (svg) {
+    var box = svg.getBoundingClientRect();
+    var title = (svg.querySelector('title') || {}).textContent;
+    var texts = [];
+    svg.querySelectorAll('text').forEach(function (t) {
+      var r = t.getBoundingClientRect();
+      if (r.width === 0 || !t.textContent.trim()) return;
+      if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1) {
+        bad.push('cut off in "' + title + '": "' + t.textContent + '"');
+      }
+      texts.push([t.textContent, r]);
+    });
+    for (var i = 0; i < texts.length; i++) {
+      for (var j = i + 1; j < texts.length; j++) {
+        var a = texts[i][1], b = texts[j][1];
+        var w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+        var h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+        if (w > 2 && h > 4) bad.push('labels collide in "' + title + '": "' + texts[i][0] + '" / "' + texts[j][0] + '"');
+      }
+    }
+  });
+  var out = document.createElement('pre');
+  out.id = 'layout-verdict';
+  out.textContent = bad.length ? 'LAYOUT-BAD\n' + bad.join('\n') : 'LAYOUT-OK';
+  document.body.appendChild(out);
+})();
+</script>"#;
+
+/// Loads a copy of `html` with the layout probe at 1280 px; returns the probe's verdict.
+/// The probe goes into the copy only: the report itself stays script-free.
+fn layout_verdict(dir: &Path, html: &str, png: &Path) -> String {
+    let probe = dir.join("probe.html");
+    let with_probe = html
+        .replace(
+            "<meta http-equiv=\"Content-Security-Policy\"",
+            "<meta name=\"csp-removed-for-the-probe\"",
+        )
+        .replace("</body>", &format!("{LAYOUT_PROBE}</body>"));
+    fs::write(&probe, with_probe).unwrap();
+    let (status, dom, log) = run_chromium(dir, &probe, png);
+    assert!(status.success(), "chromium: {log}");
+    dom.split("<pre id=\"layout-verdict\">")
+        .nth(1)
+        .and_then(|s| s.split("</pre>").next())
+        .unwrap_or_else(|| panic!("the probe did not run; log:\n{log}"))
+        .to_string()
+}
+
+/// Every other bundled scenario's report (closed form, with sensitivity) fits 1280 px
+/// too: their candidates, targets and price-performance charts differ.
+#[test]
+fn every_bundled_scenario_report_fits_1280_px() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("datasets/scenarios");
+    let mut names: Vec<String> = fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".toml") && n != "wave-40pb.toml")
+        .collect();
+    names.sort();
+    assert!(names.len() >= 4, "{names:?}");
+    for name in names {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join("report_browser_scenarios")
+            .join(&name);
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        let (code, _, err) = crate::common::vastplan(&[
+            "plan",
+            &format!("datasets/scenarios/{name}"),
+            "--no-sim",
+            "--sensitivity",
+            "--out",
+            dir.to_str().unwrap(),
+            "--quiet",
+        ]);
+        assert_eq!(code, 0, "{name}: {err}");
+        let html = fs::read_to_string(dir.join("report.html")).unwrap();
+        let verdict = layout_verdict(&dir, &html, &dir.join("report.png"));
+        assert_eq!(verdict, "LAYOUT-OK", "{name} at 1280 px:\n{verdict}");
+    }
+}
+
+/// Runs chromium once with a deadline; returns its exit status and stderr.
+fn chromium_with(args: &[String], dir: &Path) -> (std::process::ExitStatus, String) {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let err_path = dir.join("chromium-print.log");
+    let mut child = Command::new(crate::common::chromium())
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            dir.join("profile-print").display()
+        ))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(fs::File::create(&err_path).unwrap())
+        .spawn()
+        .expect("chromium starts");
+    let deadline = Instant::now() + Duration::from_secs(90);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("chromium did not finish within 90 s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    (status, fs::read_to_string(&err_path).unwrap_or_default())
+}
+
+/// A real plan report (a bundled scenario, simulated briefly, with the sensitivity
+/// section), loaded at 1280 px: nothing overflows the page or scrolls sideways, no chart
+/// label is cut off or collides with another, and it prints to a PDF with pages.
+#[test]
+fn plan_report_fits_1280_px_and_prints() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report_browser_plan");
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    let (code, _, err) = crate::common::vastplan(&[
+        "plan",
+        "datasets/scenarios/wave-40pb.toml",
+        "--days",
+        "0.5",
+        "--sensitivity",
+        "--out",
+        dir.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let html = fs::read_to_string(dir.join("report.html")).unwrap();
+    // What a customer reads first, and the sections the issue asked for.
+    let order = [
+        ">Decision<",
+        ">The request<",
+        ">Targets<",
+        ">Candidates side by side<",
+        ">What the columns mean<",
+        ">Cost<",
+        ">Bill of materials<",
+        ">Bandwidth<",
+        ">Under load<",
+        ">What the answer hangs on<",
+        ">Assumptions and sources<",
+    ];
+    let mut at = 0;
+    for h in order {
+        let i = html[at..]
+            .find(h)
+            .unwrap_or_else(|| panic!("{h} missing or out of order"))
+            + at;
+        at = i;
+    }
+    assert!(
+        html.contains("class=\"callout\""),
+        "the decision stands out"
+    );
+    for chart in [
+        "Monthly cost by part",
+        "Checkpoint time: median, 99th percentile and worst",
+        "GPU utilisation over time, one panel per candidate",
+        "What moves ",
+    ] {
+        assert!(html.contains(chart), "{chart} missing");
+    }
+    assert!(!html.contains("Racks (racks)"));
+
+    let png = dir.join("report.png");
+    let verdict = layout_verdict(&dir, &html, &png);
+    assert_eq!(verdict, "LAYOUT-OK", "at 1280 px:\n{verdict}");
+    check_screenshot(&png);
+
+    // Print to PDF as a reader would: A4 landscape from the page's own @page rule.
+    let pdf = dir.join("report.pdf");
+    let (status, log) = chromium_with(
+        &[
+            "--no-pdf-header-footer".into(),
+            format!("--print-to-pdf={}", pdf.display()),
+            format!("file://{}", dir.join("report.html").display()),
+        ],
+        &dir,
+    );
+    assert!(status.success(), "chromium --print-to-pdf: {log}");
+    let bytes = fs::read(&pdf).unwrap_or_else(|e| panic!("no PDF at {pdf:?}: {e}\n{log}"));
+    assert!(bytes.starts_with(b"%PDF-"), "not a PDF");
+    let text = String::from_utf8_lossy(&bytes);
+    // Page objects, not the page-tree nodes ("/Type /Pages").
+    let pages = text.matches("/Type /Page").count() - text.matches("/Type /Pages").count();
+    assert!(pages >= 3, "the PDF has {pages} pages");
+}

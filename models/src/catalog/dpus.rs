@@ -47,13 +47,13 @@ pub fn load_dpus(path: &Path) -> Result<BTreeMap<String, Dpu>, InputError> {
             params.insert(k.to_string(), r.param(k)?);
         }
         let id = r.text("id")?;
-        out.insert(
-            id.clone(),
-            Dpu {
-                name: format!("{} {id}", r.text("vendor")?),
-                params,
-            },
-        );
+        let dpu = Dpu {
+            name: format!("{} {id}", r.text("vendor")?),
+            params,
+        };
+        if out.insert(id.clone(), dpu).is_some() {
+            return Err(r.err("id", format!("duplicate DPU id {id}")));
+        }
     }
     Ok(out)
 }

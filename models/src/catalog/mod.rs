@@ -10,6 +10,7 @@ pub mod csvfile;
 mod dpus;
 mod gpu_vms;
 mod prices;
+pub mod rules;
 mod vast_hw;
 mod workloads;
 
@@ -18,6 +19,7 @@ pub use workloads::{LlmModel, TrainingWorkload};
 
 use crate::error::InputError;
 use crate::provenance::{Confidence, Param};
+use rules::Rule;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -270,6 +272,9 @@ pub struct Catalog {
     /// Global assumptions and prices not tied to one shape (reserve, $/kWh, PUE, rack
     /// limits, data-reduction ratios, VAST stripe rules), keyed by name.
     pub assumptions: BTreeMap<String, Param>,
+    /// The folder the catalog was read from, for error messages.
+    #[serde(skip)]
+    pub dir: std::path::PathBuf,
 }
 
 /// The row of `items` whose id is `id`, or an error listing the ids `file` does have.
@@ -318,6 +323,98 @@ impl Catalog {
         price_book.check_all_used()?;
         for s in &shapes {
             s.check_required()?;
+            // Every number within the range its field allows (zero where the model
+            // divides, shares above one, fractional counts and unrepresentable sizes are
+            // refused here, naming the row that produced them).
+            for (k, p) in &s.params {
+                rules::rule(k).check(p.value).map_err(|m| {
+                    InputError::new(
+                        &s.origin,
+                        format!("shape {}: {m} (from {})", s.id, p.source),
+                    )
+                    .field(k.as_str())
+                })?;
+            }
+        }
+        // The rows other tables are looked up by: one row per id, every number usable.
+        let check = |file: &str, id: &str, fields: &[(&str, &Param, Rule)]| {
+            for (f, p, r) in fields {
+                r.check(p.value).map_err(|m| {
+                    InputError::new(dir.join(file).display().to_string(), format!("{id}: {m}"))
+                        .field(*f)
+                })?;
+            }
+            Ok::<(), InputError>(())
+        };
+        let pos = rules::rule("");
+        let whole = Rule {
+            integer: true,
+            min: 1.0,
+            min_inclusive: true,
+            ..pos
+        };
+        let share = Rule {
+            max: 1.0,
+            what: "a share of one",
+            ..pos
+        };
+        for g in &gpu_vms {
+            check(
+                "azure_gpu_vms.csv",
+                &g.id,
+                &[
+                    ("gpus", &g.gpus, whole),
+                    ("frontend_mbps", &g.frontend_mbps, pos),
+                ],
+            )?;
+        }
+        for w in &workloads {
+            check(
+                "workloads_mlperf.csv",
+                &w.id,
+                &[
+                    ("record_bytes", &w.record_bytes, pos),
+                    ("batch_size", &w.batch_size, whole),
+                    ("compute_s_per_step", &w.compute_s, pos),
+                    ("au_floor", &w.au_floor, share),
+                ],
+            )?;
+        }
+        for m in &models {
+            check(
+                "llm_models.csv",
+                &m.id,
+                &[
+                    ("parameters", &m.parameters, pos),
+                    ("layers", &m.layers, whole),
+                    ("kv_heads", &m.kv_heads, whole),
+                    ("head_dim", &m.head_dim, whole),
+                    ("kv_dtype_bytes", &m.kv_dtype_bytes, pos),
+                ],
+            )?;
+        }
+        for (file, ids) in [
+            (
+                "azure_gpu_vms.csv",
+                gpu_vms.iter().map(|g| g.id.as_str()).collect::<Vec<_>>(),
+            ),
+            (
+                "workloads_mlperf.csv",
+                workloads.iter().map(|w| w.id.as_str()).collect(),
+            ),
+            (
+                "llm_models.csv",
+                models.iter().map(|m| m.id.as_str()).collect(),
+            ),
+        ] {
+            let mut seen = std::collections::HashSet::new();
+            if let Some(d) = ids.into_iter().find(|i| !seen.insert(*i)) {
+                return Err(InputError::new(
+                    dir.join(file).display().to_string(),
+                    format!("duplicate id {d}: the first row would silently win"),
+                )
+                .field("id"));
+            }
         }
         let mut seen = std::collections::HashSet::new();
         for s in &shapes {
@@ -333,6 +430,7 @@ impl Catalog {
             workloads,
             models,
             assumptions,
+            dir: dir.to_path_buf(),
         })
     }
 
@@ -351,12 +449,17 @@ impl Catalog {
         )
     }
 
+    /// A catalog file's path as the user gave the folder, for error messages.
+    fn file(&self, name: &str) -> String {
+        self.dir.join(name).display().to_string()
+    }
+
     pub fn gpu_vm(&self, id: &str) -> Result<&GpuVm, InputError> {
         find(
             &self.gpu_vms,
             id,
             |g| &g.id,
-            "datasets/azure_gpu_vms.csv",
+            &self.file("azure_gpu_vms.csv"),
             "GPU VM",
         )
     }
@@ -366,7 +469,7 @@ impl Catalog {
             &self.workloads,
             id,
             |w| &w.id,
-            "datasets/workloads_mlperf.csv",
+            &self.file("workloads_mlperf.csv"),
             "workload",
         )
     }
@@ -376,14 +479,14 @@ impl Catalog {
             &self.models,
             id,
             |m| &m.id,
-            "datasets/llm_models.csv",
+            &self.file("llm_models.csv"),
             "model",
         )
     }
 
     pub fn assumption(&self, name: &str) -> Result<&Param, InputError> {
         self.assumptions.get(name).ok_or_else(|| {
-            InputError::new("datasets/assumptions.csv", "missing assumption").field(name)
+            InputError::new(self.file("assumptions.csv"), "missing assumption").field(name)
         })
     }
 
@@ -391,12 +494,9 @@ impl Catalog {
     /// `"assumptions"`. Fields must already exist: an override can correct a number,
     /// not invent a parameter the model never reads.
     pub fn apply_override(&mut self, id: &str, field: &str, value: f64) -> Result<(), InputError> {
-        if !value.is_finite() || value < 0.0 {
-            return Err(
-                InputError::new("override", format!("{id}.{field}: bad value {value}"))
-                    .field(field),
-            );
-        }
+        rules::rule(field)
+            .check(value)
+            .map_err(|m| InputError::new("override", format!("{id}.{field}: {m}")).field(field))?;
         let user = |old: &Param| {
             Param::new(
                 value,

@@ -17,6 +17,9 @@ pub fn load_assumptions(path: &Path) -> Result<BTreeMap<String, Param>, InputErr
         let name = r.text("name")?;
         r.text("unit")?;
         let p = r.param("value")?;
+        super::rules::rule(&name)
+            .check(p.value)
+            .map_err(|m| r.err("value", format!("{name}: {m}")))?;
         if out.insert(name.clone(), p).is_some() {
             return Err(r.err("name", format!("duplicate assumption {name}")));
         }

@@ -119,6 +119,22 @@ pub fn candidate(
     o: &Overrides,
 ) -> Result<Candidate, InputError> {
     let nodes = counts.storage as u64;
+    // Command-line values pass the same ranges as the catalog's assumptions.
+    for (name, v) in [
+        ("durability_drive_afr", o.drive_afr),
+        ("vast_box_loss_per_year", o.node_loss_per_year),
+        ("vast_box_outage_per_year", o.node_outage_per_year),
+        ("vast_box_outage_hours", o.node_outage_hours),
+        ("durability_fill", o.fill),
+        ("rebuild_bytes_per_s", o.rebuild_bytes_per_s),
+        ("vast_strip_bytes", o.strip_bytes),
+    ] {
+        if let Some(v) = v {
+            crate::catalog::rules::rule(name)
+                .check(v)
+                .map_err(|m| InputError::new("durability", m).field(name))?;
+        }
+    }
     let bad = |m: String| InputError::new("durability", m);
     if nodes == 0 {
         return Err(bad("need at least one node".into()).field("nodes"));

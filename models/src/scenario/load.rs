@@ -1,4 +1,5 @@
 use super::Scenario;
+use crate::catalog::rules::show;
 use crate::error::InputError;
 use std::path::Path;
 
@@ -192,6 +193,58 @@ fn validate(file: &str, text: &str, sc: &Scenario) -> Result<(), InputError> {
         }
         last_day = t.day;
     }
+    for (k, inc) in sc.incidents.iter().enumerate() {
+        let what = format!("incident {} ({:?})", k + 1, inc.kind);
+        if !(inc.day.is_finite() && inc.day >= 0.0) {
+            return Err(err(
+                "incidents.day",
+                &format!("{what}: day must be zero or positive"),
+            ));
+        }
+        if let super::TargetSpec::Word(w) = &inc.target {
+            if w != "random" {
+                return Err(err(
+                    "incidents.target",
+                    &format!("{what}: target must be an index or \"random\", got {w:?}"),
+                ));
+            }
+        }
+        if let Some(h) = inc.duration_hours {
+            if !(h.is_finite() && h > 0.0) {
+                return Err(err(
+                    "incidents.duration_hours",
+                    &format!("{what}: must be positive"),
+                ));
+            }
+        }
+        match (inc.kind, inc.capacity_fraction) {
+            (super::IncidentKindSpec::Degrade, Some(f)) if (0.0..1.0).contains(&f) => {}
+            (super::IncidentKindSpec::Degrade, _) => {
+                return Err(err(
+                    "incidents.capacity_fraction",
+                    &format!("{what}: a degrade needs capacity_fraction in [0, 1)"),
+                ))
+            }
+            (_, Some(_)) => {
+                return Err(err(
+                    "incidents.capacity_fraction",
+                    &format!("{what}: only a degrade takes capacity_fraction"),
+                ))
+            }
+            _ => {}
+        }
+        if inc.cnode
+            && !matches!(
+                inc.kind,
+                super::IncidentKindSpec::Node | super::IncidentKindSpec::Degrade
+            )
+        {
+            return Err(err(
+                "incidents.cnode",
+                &format!("{what}: only node and degrade hit a CNode"),
+            ));
+        }
+    }
     if let Some(i) = &sc.inference {
         positive("inference.offloaded_tokens_per_s", i.offloaded_tokens_per_s)?;
         if !(i.reads_per_token.is_finite() && i.reads_per_token >= 0.0) {
@@ -202,6 +255,7 @@ fn validate(file: &str, text: &str, sc: &Scenario) -> Result<(), InputError> {
         positive("simulation.days", s.days)?;
         positive("simulation.sample_interval_s", s.sample_interval_s)?;
     }
+    bounds(sc, &err)?;
     if let Some(r) = &sc.ratio {
         if r.gpu_counts.is_empty() || r.gpu_counts.contains(&0) {
             return Err(err(
@@ -222,9 +276,152 @@ fn validate(file: &str, text: &str, sc: &Scenario) -> Result<(), InputError> {
         for (k, v) in [
             ("network.nodes_per_rack", n.nodes_per_rack),
             ("network.clients_per_rack", n.clients_per_rack),
+            ("network.leaves_per_rack", n.leaves_per_rack),
         ] {
             if v == Some(0) {
                 return Err(err(k, "must be at least 1"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Longest simulated run, days: ten years at any sample interval stays within memory.
+pub const MAX_DAYS: f64 = 3_650.0;
+/// Most samples a run's series may hold.
+pub const MAX_SAMPLES: f64 = 1e6;
+/// Most GPUs, storage nodes or sessions a scenario may name.
+pub const MAX_COUNT: u32 = 10_000_000;
+
+/// Upper bounds: a value beyond what the model can represent or simulate in reasonable
+/// time and memory is an error, as a zero or a negative is.
+fn bounds(sc: &Scenario, err: &dyn Fn(&str, &str) -> InputError) -> Result<(), InputError> {
+    let within = |key: &str, v: f64, lo: f64, hi: f64| -> Result<(), InputError> {
+        if v.is_finite() && v >= lo && v <= hi {
+            Ok(())
+        } else {
+            Err(err(
+                key,
+                &format!(
+                    "must be between {} and {}, got {}",
+                    show(lo),
+                    show(hi),
+                    show(v)
+                ),
+            ))
+        }
+    };
+    let count = |key: &str, v: u32| -> Result<(), InputError> {
+        if v <= MAX_COUNT {
+            Ok(())
+        } else {
+            Err(err(key, &format!("must be at most {MAX_COUNT}, got {v}")))
+        }
+    };
+    if sc.name.trim().is_empty() {
+        return Err(err("name", "must not be empty"));
+    }
+    within("request.logical_pb", sc.request.logical_pb, 1e-6, 1e6)?;
+    if let Some(d) = sc.request.drr {
+        within("request.drr", d, 1.0, 100.0)?;
+    }
+    for (k, v) in [
+        ("request.read_gbs", sc.request.read_gbs),
+        ("request.write_gbs", sc.request.write_gbs),
+    ] {
+        if let Some(v) = v {
+            within(k, v, 0.0, 1e9)?;
+        }
+    }
+    for (k, v) in [
+        (
+            "request.max_usd_per_gbs_month",
+            sc.request.max_usd_per_gbs_month,
+        ),
+        ("request.max_usd_per_month", sc.request.max_usd_per_month),
+    ] {
+        if let Some(v) = v {
+            within(k, v, 0.0, 1e15)?;
+        }
+    }
+    if let Some(c) = &sc.clients {
+        count("clients.gpus", c.gpus)?;
+        count("clients.sessions_per_client", c.sessions_per_client)?;
+    }
+    if let Some(c) = &sc.checkpoint {
+        within("checkpoint.bytes_per_param", c.bytes_per_param, 0.0, 64.0)?;
+        within("checkpoint.interval_minutes", c.interval_minutes, 0.1, 1e6)?;
+        count("checkpoint.jobs", c.jobs)?;
+        if let Some(t) = c.target_seconds {
+            within("checkpoint.target_seconds", t, 0.0, 1e7)?;
+        }
+    }
+    if let Some(i) = &sc.interruptions {
+        within("interruptions.gpu_mttf_hours", i.gpu_mttf_hours, 1.0, 1e9)?;
+    }
+    if let Some(f) = &sc.failures {
+        within("failures.drive_afr", f.drive_afr, 0.0, 100.0)?;
+        within(
+            "failures.node_loss_per_year",
+            f.node_loss_per_year,
+            0.0,
+            1_000.0,
+        )?;
+        if let Some(c) = f.rebuild_cap_gbs {
+            within("failures.rebuild_cap_gbs", c, 1e-3, 1e6)?;
+        }
+        if let Some(r) = f.rebuild_streams {
+            count("failures.rebuild_streams", r)?;
+        }
+    }
+    for t in &sc.tranches {
+        within("tranches.day", t.day, 0.0, MAX_DAYS)?;
+        count("tranches.add_nodes", t.add_nodes)?;
+        count("tranches.add_gpus", t.add_gpus)?;
+    }
+    if let Some(i) = &sc.inference {
+        within(
+            "inference.offloaded_tokens_per_s",
+            i.offloaded_tokens_per_s,
+            0.0,
+            1e12,
+        )?;
+        within("inference.reads_per_token", i.reads_per_token, 0.0, 1e6)?;
+    }
+    if let Some(s) = &sc.simulation {
+        within("simulation.days", s.days, 1e-6, MAX_DAYS)?;
+        within(
+            "simulation.sample_interval_s",
+            s.sample_interval_s,
+            1.0,
+            1e9,
+        )?;
+        if s.days * 86_400.0 / s.sample_interval_s > MAX_SAMPLES {
+            return Err(err(
+                "simulation.sample_interval_s",
+                &format!(
+                    "gives more than {MAX_SAMPLES} samples over {} days; sample less often",
+                    s.days
+                ),
+            ));
+        }
+    }
+    if let Some(r) = &sc.ratio {
+        within("ratio.tb_per_gpu", r.tb_per_gpu, 0.0, 1e6)?;
+        for g in &r.gpu_counts {
+            count("ratio.gpu_counts", *g)?;
+        }
+    }
+    if let Some(n) = &sc.network {
+        if let Some(o) = n.oversubscription {
+            within("network.oversubscription", o, 1.0, 100.0)?;
+        }
+        for (k, v) in [
+            ("network.nodes_per_rack", n.nodes_per_rack),
+            ("network.clients_per_rack", n.clients_per_rack),
+        ] {
+            if let Some(v) = v {
+                within(k, v as f64, 1.0, 10_000.0)?;
             }
         }
     }

@@ -12,6 +12,8 @@ mod warnings;
 
 // The error mapping is shared with other strict TOML inputs (sweep files) so every file
 // the user writes reports errors the same way.
-pub use load::{line_of_key, load_scenario, parse_scenario, toml_error};
+pub use load::{
+    line_of_key, load_scenario, parse_scenario, toml_error, MAX_COUNT, MAX_DAYS, MAX_SAMPLES,
+};
 pub use types::*;
 pub use warnings::warnings;

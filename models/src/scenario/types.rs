@@ -23,6 +23,9 @@ pub struct Scenario {
     /// Capacity and demand that arrive during the run, in order.
     #[serde(default)]
     pub tranches: Vec<Tranche>,
+    /// Scripted incidents: a device, rack, leaf or spine plane lost or slowed on a day.
+    #[serde(default)]
+    pub incidents: Vec<IncidentSpec>,
     /// Catalog values replaced for this scenario: `"SHAPE_ID.field" = value` or
     /// `"assumptions.name" = value`. Each one marks its input as user-supplied.
     #[serde(default)]
@@ -210,4 +213,48 @@ pub struct Network {
     pub clients_per_rack: Option<u32>,
     /// "tcp" or "rdma": decides protocol CPU cost per byte.
     pub transport: Option<crate::netmodel::Transport>,
+    /// Leaf switches per storage rack, every device homed to each (absent: 2, the
+    /// mirrored pair, for VAST's own hardware and DPU servers; 1 for cloud VMs).
+    pub leaves_per_rack: Option<u32>,
+}
+
+/// What a scripted incident hits.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum IncidentKindSpec {
+    Drive,
+    Node,
+    Rack,
+    Leaf,
+    Spine,
+    Degrade,
+}
+
+/// A device or rack index, or the word "random".
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(untagged)]
+pub enum TargetSpec {
+    Index(u32),
+    Word(String),
+}
+
+/// One scripted incident.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct IncidentSpec {
+    /// Day of the run on which it happens.
+    pub day: f64,
+    /// drive, node, rack, leaf, spine or degrade.
+    pub kind: IncidentKindSpec,
+    /// Storage device index (drive, node, degrade), storage rack index (rack, leaf), or
+    /// "random".
+    pub target: TargetSpec,
+    /// Absent: until repaired at the kind's repair time (a node whose data is lost: until
+    /// rebuilt).
+    pub duration_hours: Option<f64>,
+    /// For degrade: the capacity left, 0..1 (a throttled NIC, a slow host).
+    pub capacity_fraction: Option<f64>,
+    /// The target is a CNode of a disaggregated cluster (node and degrade), not a DBox.
+    #[serde(default)]
+    pub cnode: bool,
 }

@@ -102,6 +102,8 @@ pub struct SimInput {
     pub sample_interval: SimDuration,
     /// Master seed: every entity's random stream derives from it.
     pub seed: u64,
+    /// Devices, racks and scripted incidents.
+    pub topology: TopologyInput,
 }
 
 impl SimInput {
@@ -117,5 +119,92 @@ impl SimInput {
     /// Client VMs that hold `gpus` GPUs at `per_vm` each.
     pub fn client_vms(gpus: u32, per_vm: u32) -> u32 {
         gpus.div_ceil(per_vm.max(1))
+    }
+}
+
+/// What a scripted incident does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IncidentKind {
+    /// One drive fails: its data is rebuilt.
+    Drive,
+    /// One storage device (DBox, EBox, VM, server) goes down.
+    Node,
+    /// A storage rack loses power: every device in it goes down.
+    Rack,
+    /// One leaf switch of a storage rack fails: the rack keeps the rest of its leaves.
+    Leaf,
+    /// One spine plane fails: every leaf uplink keeps the rest of its planes.
+    Spine,
+    /// One storage device serves at `capacity_fraction` of its capacity.
+    Degrade,
+}
+
+impl IncidentKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IncidentKind::Drive => "drive",
+            IncidentKind::Node => "node",
+            IncidentKind::Rack => "rack",
+            IncidentKind::Leaf => "leaf",
+            IncidentKind::Spine => "spine",
+            IncidentKind::Degrade => "degrade",
+        }
+    }
+}
+
+/// Which device or rack an incident hits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    Index(u32),
+    /// Drawn from the incident's own random stream.
+    Random,
+}
+
+/// One scripted incident.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Incident {
+    pub at: SimTime,
+    pub kind: IncidentKind,
+    pub target: Target,
+    /// How long it lasts; `None`: until repaired at the kind's repair time (a node lost
+    /// with its data: until rebuilt).
+    pub duration: Option<SimDuration>,
+    /// For `degrade`: the capacity left, 0..1.
+    pub capacity_fraction: f64,
+    /// The target is a CNode (disaggregated clusters; node and degrade only), not a
+    /// storage device.
+    pub cnode: bool,
+}
+
+/// Topology options of a run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TopologyInput {
+    /// Simulate every rack and device on its own (no symmetry reduction): for the
+    /// differential test and the expanded benchmark.
+    pub expand: bool,
+    pub incidents: Vec<Incident>,
+    /// Leaf switches per storage rack, each device homed to all of them (VAST: a mirrored
+    /// pair): a lost leaf leaves (n − 1)/n of the rack's network.
+    pub leaves_per_rack: u32,
+    /// Spine planes: a lost plane leaves (n − 1)/n of every leaf uplink.
+    pub spine_planes: u32,
+    /// Repair time of a node, rack, leaf or spine incident without a duration.
+    pub repair: SimDuration,
+    /// A node incident loses the node's data (cloud VMs lose local NVMe with the host):
+    /// it is rebuilt and the node returns when rebuilt.
+    pub node_loses_data: bool,
+}
+
+impl Default for TopologyInput {
+    fn default() -> Self {
+        TopologyInput {
+            expand: false,
+            incidents: Vec::new(),
+            leaves_per_rack: 1,
+            spine_planes: 2,
+            repair: SimDuration::from_secs_f64(4.0 * 3600.0),
+            node_loses_data: false,
+        }
     }
 }

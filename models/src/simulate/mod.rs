@@ -14,11 +14,19 @@
 //! AU = min(1, rate / demand). Simulating every step of thousands of GPUs for 30 days would
 //! cost billions of events and add nothing to a steady rate.
 
+mod cluster;
+mod devices;
+mod failures;
 mod input;
-mod model;
+mod jobs;
+mod recorder;
 pub mod resolve;
 mod result;
+mod sim;
 
-pub use input::{CheckpointPlan, FailurePlan, SimInput, SteadyDemand, Training, TrancheEvent};
-pub use model::{run, run_with_progress};
-pub use result::{SeriesPoint, SimResult};
+pub use input::{
+    CheckpointPlan, FailurePlan, Incident, IncidentKind, SimInput, SteadyDemand, Target,
+    TopologyInput, Training, TrancheEvent,
+};
+pub use result::{IncidentResult, SeriesPoint, SimResult};
+pub use sim::{run, run_with_progress};

@@ -1,7 +1,10 @@
 //! From a scenario, a candidate shape and (optionally) a node count to a [`SimInput`]:
 //! the one place where scenario assumptions meet the catalog.
 
-use super::input::{CheckpointPlan, FailurePlan, SimInput, SteadyDemand, Training, TrancheEvent};
+use super::input::{
+    CheckpointPlan, FailurePlan, Incident, IncidentKind, SimInput, SteadyDemand, Target,
+    TopologyInput, Training, TrancheEvent,
+};
 use crate::catalog::{field as f, Catalog, Shape};
 use crate::cluster::Counts;
 use crate::error::InputError;
@@ -51,6 +54,7 @@ pub fn net_options(sc: &Scenario) -> NetOptions {
         nodes_per_rack: None,
         clients_per_rack: None,
         transport: None,
+        leaves_per_rack: None,
     });
     NetOptions {
         oversubscription: n.oversubscription,
@@ -200,6 +204,17 @@ pub fn sim_input_with(
         .simulation
         .as_ref()
         .map_or(3600.0, |s| s.sample_interval_s);
+    if days > crate::scenario::MAX_DAYS || days * 86_400.0 / sample_s > crate::scenario::MAX_SAMPLES
+    {
+        return Err(err(
+            "simulation.days",
+            &format!(
+                "{days} days sampled every {sample_s} s is beyond what one run may hold (at most {} days and {} samples)",
+                crate::scenario::MAX_DAYS,
+                crate::scenario::MAX_SAMPLES
+            ),
+        ));
+    }
     let per_vm = gpus_per_vm(cat, sc)?;
     let (gpus, training) = match &sc.clients {
         Some(c) => {
@@ -258,6 +273,7 @@ pub fn sim_input_with(
             1.0
         };
     let drive_used = (stored / (drives * nodes as f64)).min(shape.value(f::DRIVE_BYTES));
+    let topology = topology(cat, sc, shape, &spec, counts, file)?;
     Ok(SimInput {
         spec,
         nodes,
@@ -293,5 +309,104 @@ pub fn sim_input_with(
         duration: SimDuration::from_secs_f64(days * 86_400.0),
         sample_interval: SimDuration::from_secs_f64(sample_s),
         seed: seed.unwrap_or(sc.seed),
+        topology,
+    })
+}
+
+/// Racks, leaves, repair times and the scripted incidents of a run.
+///
+/// Leaves per rack: VAST's own hardware and DPU servers sit under a mirrored leaf pair,
+/// every device homed to both (`switch_node_ports` in `datasets/assumptions.csv`, from the
+/// VAST field tool); a cloud VM's host has one top-of-rack switch (our assumption). Spine:
+/// two planes (a spine pair, as `leaf_pairs_per_spine_pair` counts them). Repairs without a
+/// stated duration take the catalog's outage hours for the kind of box.
+pub fn topology(
+    cat: &Catalog,
+    sc: &Scenario,
+    shape: &Shape,
+    spec: &crate::netmodel::ClusterSpec,
+    counts: Counts,
+    file: &str,
+) -> Result<TopologyInput, InputError> {
+    use crate::catalog::DeploymentKind as K;
+    use crate::scenario::{IncidentKindSpec as S, TargetSpec};
+    let cloud_vm = shape.kind == K::VastEboxCloudVm;
+    let leaves = sc
+        .network
+        .as_ref()
+        .and_then(|n| n.leaves_per_rack)
+        .unwrap_or(match shape.kind {
+            K::VastEboxCloudVm | K::AzureBlob => 1,
+            _ => 2,
+        });
+    let repair_h = match shape.kind {
+        K::VastEboxCloudVm => cat.assumption("azure_vm_outage_hours")?.value,
+        K::AzureBlob => cat.assumption("blob_node_outage_hours")?.value,
+        _ => cat.assumption("vast_box_outage_hours")?.value,
+    };
+    let per_rack = spec.topology.nodes_per_rack.max(1);
+    let racks = counts.compute.max(1).div_ceil(per_rack);
+    let mut incidents = Vec::new();
+    for (k, i) in sc.incidents.iter().enumerate() {
+        let kind = match i.kind {
+            S::Drive => IncidentKind::Drive,
+            S::Node => IncidentKind::Node,
+            S::Rack => IncidentKind::Rack,
+            S::Leaf => IncidentKind::Leaf,
+            S::Spine => IncidentKind::Spine,
+            S::Degrade => IncidentKind::Degrade,
+        };
+        let n = match kind {
+            IncidentKind::Rack | IncidentKind::Leaf => racks,
+            IncidentKind::Spine => 1,
+            _ if i.cnode => counts.compute,
+            _ => counts.storage,
+        };
+        let target = match &i.target {
+            TargetSpec::Index(x) => {
+                if *x >= n.max(1) {
+                    return Err(InputError::new(
+                        file,
+                        format!(
+                            "incident {} ({}): target {x} is out of range: the cluster has {n} of them (0..{})",
+                            k + 1,
+                            kind.as_str(),
+                            n.saturating_sub(1)
+                        ),
+                    )
+                    .field("incidents.target"));
+                }
+                Target::Index(*x)
+            }
+            TargetSpec::Word(_) => Target::Random,
+        };
+        if i.cnode && !shape.is_disaggregated() {
+            return Err(InputError::new(
+                file,
+                format!(
+                    "incident {}: cnode = true needs a disaggregated shape",
+                    k + 1
+                ),
+            )
+            .field("incidents.cnode"));
+        }
+        incidents.push(Incident {
+            at: SimTime::from_secs_f64(i.day * 86_400.0),
+            kind,
+            target,
+            duration: i
+                .duration_hours
+                .map(|h| SimDuration::from_secs_f64(h * 3600.0)),
+            capacity_fraction: i.capacity_fraction.unwrap_or(1.0),
+            cnode: i.cnode,
+        });
+    }
+    Ok(TopologyInput {
+        expand: false,
+        incidents,
+        leaves_per_rack: leaves,
+        spine_planes: 2,
+        repair: SimDuration::from_secs_f64(repair_h * 3600.0),
+        node_loses_data: cloud_vm,
     })
 }

@@ -17,6 +17,32 @@ pub struct SeriesPoint {
     pub rebuilds_active: f64,
     /// Utilisation of the pool that binds reads in the closed form.
     pub binding_utilisation: f64,
+    /// Utilisation of the binding resource in each rack (storage racks, or client racks
+    /// when a client-side resource binds), means over the interval; racks beyond 64 are
+    /// grouped into 64 bands of neighbouring racks.
+    #[serde(skip)]
+    pub rack_utilisation: Vec<f64>,
+}
+
+/// What one scripted incident did.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct IncidentResult {
+    pub kind: String,
+    pub day: f64,
+    /// The device or rack it hit.
+    pub target: u32,
+    /// Client read rate just before it, GB/s.
+    pub read_gbs_before: f64,
+    /// Mean client read rate while it lasted, GB/s.
+    pub read_gbs_during: f64,
+    /// Mean GPU utilisation while it lasted (`None`: no GPUs).
+    pub gpu_utilisation_during: Option<f64>,
+    /// Seconds from its start until reads were back to 99 % of before after dipping below
+    /// it (0: they never dipped; `None`: not back by the end of the run).
+    pub recovered_after_s: Option<f64>,
+    /// Some data was out of reach while it lasted (more strips of a stripe down than the
+    /// code's parity).
+    pub data_unavailable: bool,
 }
 
 /// Headline metrics of one run.
@@ -88,6 +114,13 @@ pub struct SimResult {
     pub headroom_exhausted_day: Option<f64>,
     /// One line per growth tranche applied, in order (tranches after the end never are).
     pub tranches_applied: Vec<String>,
+    /// One entry per scripted incident, in the scenario's order.
+    pub incidents: Vec<IncidentResult>,
+    /// Hours during which some data was out of reach.
+    pub unavailable_hours: f64,
+    /// Names of the rows of `SeriesPoint::rack_utilisation` ("rack 3", "racks 0-15").
+    #[serde(skip)]
+    pub rack_labels: Vec<String>,
     /// The time series, one point per sample interval (`series.csv`).
     #[serde(skip)]
     pub series: Vec<SeriesPoint>,

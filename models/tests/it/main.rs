@@ -6,3 +6,4 @@ mod durability_props;
 mod properties;
 mod scenario_fuzz;
 mod simulate;
+mod topology;

@@ -226,3 +226,36 @@ sample_interval_s = 600
     );
     assert!(capped.rebuild_mean_s.unwrap() > free.rebuild_mean_s.unwrap());
 }
+
+#[test]
+fn a_starved_cluster_shows_low_gpu_utilisation_even_for_gpus_not_reading() {
+    // Half the GPUs read at any time; the cluster delivers a small share of the demand.
+    // Every GPU of a job that waits on storage waits, reading or not, so utilisation falls
+    // to about delivered/demanded, not to 0.5 + 0.5 x that.
+    let toml = format!(
+        "{HEAD}
+[clients]
+gpu_vm = \"ND96isr_H100_v5\"
+gpus = 8192
+workload = \"unet3d-h100\"
+reading_fraction = 0.5
+sessions_per_client = 8
+[simulation]
+days = 0.01
+sample_interval_s = 60
+"
+    );
+    let inp = input(&toml, "L128aos_v5", Some(8));
+    let r = run(&inp);
+    let share = r.read_gbs_mean / r.read_demand_gbs_mean;
+    assert!(
+        share < 0.1,
+        "the cluster must be starved for this test: {share}"
+    );
+    let u = r.gpu_utilisation.unwrap();
+    assert!(
+        (u - share).abs() < 0.02,
+        "utilisation {u} vs delivered share {share}"
+    );
+    assert!(u < 0.5, "non-reading GPUs must not count as busy: {u}");
+}

@@ -65,6 +65,8 @@ pub(crate) struct AxisFormat {
     decimals: usize,
     /// The axis title including the unit, e.g. "Delivered (GB/s)".
     pub title: String,
+    /// The scaled unit alone: "GB/s", "$M", "%".
+    unit_text: String,
 }
 
 impl AxisFormat {
@@ -89,16 +91,28 @@ impl AxisFormat {
         } else {
             2
         };
-        let title = match (axis.label.is_empty(), unit_text.is_empty()) {
+        // "Racks" in racks needs no "(racks)": a unit the label already names is left out.
+        let named = axis
+            .label
+            .to_lowercase()
+            .split_whitespace()
+            .any(|w| w == unit_text.to_lowercase());
+        let title = match (axis.label.is_empty(), unit_text.is_empty() || named) {
             (_, true) => axis.label.clone(),
-            (true, false) => unit_text,
+            (true, false) => unit_text.clone(),
             (false, false) => format!("{} ({unit_text})", axis.label),
         };
         AxisFormat {
             divisor,
             decimals,
             title,
+            unit_text,
         }
+    }
+
+    /// The scaled unit to print after a value: "GB/s", "M" (of "$M"), "%".
+    pub(crate) fn suffix(&self) -> &str {
+        self.unit_text.trim_start_matches('$')
     }
 
     pub(crate) fn tick(&self, v: f64) -> String {
@@ -170,5 +184,10 @@ mod tests {
         let f = AxisFormat::new(&Axis::new("Cost per month", Unit::Usd), &t);
         assert_eq!(f.title, "Cost per month ($M)");
         assert_eq!(f.tick(t.values[1]), "1");
+        let t = nice_ticks(0.0, 12.0, 5);
+        let f = AxisFormat::new(&Axis::new("Racks", Unit::plain("racks")), &t);
+        assert_eq!(f.title, "Racks");
+        let f = AxisFormat::new(&Axis::new("Time", Unit::plain("days")), &t);
+        assert_eq!(f.title, "Time (days)");
     }
 }

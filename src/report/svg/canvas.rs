@@ -76,35 +76,61 @@ pub(crate) fn truncate_middle(text: &str, max_chars: usize) -> String {
     s
 }
 
-/// Splits `text` into at most `max_lines` lines of at most `max_chars` characters,
-/// breaking at spaces where possible.
-pub(crate) fn wrap(text: &str, max_chars: usize, max_lines: usize) -> Vec<String> {
-    let max_chars = max_chars.max(1);
+/// Splits `text` into at most `max_lines` lines of at most `max_chars` characters at
+/// spaces, never inside a word: a word longer than a line is broken
+/// after one of its own separators ("azstor-bf3-" / "hyp"), and only a word with no
+/// separator to break at is shortened in its middle, marked with "…".
+pub(crate) fn wrap_words(text: &str, max_chars: usize, max_lines: usize) -> Vec<String> {
+    let max_chars = max_chars.max(5);
+    // Each piece with whether it continues the same word (no space before it).
+    let mut pieces: Vec<(String, bool)> = Vec::new();
+    for word in text.split_whitespace() {
+        if word.chars().count() <= max_chars {
+            pieces.push((word.to_string(), false));
+            continue;
+        }
+        // Split after separators into parts, then pack the parts into lines.
+        let mut parts: Vec<String> = Vec::new();
+        let mut cur = String::new();
+        for ch in word.chars() {
+            cur.push(ch);
+            if matches!(ch, '-' | '_' | '/' | '.' | ',') {
+                parts.push(std::mem::take(&mut cur));
+            }
+        }
+        if !cur.is_empty() {
+            parts.push(cur);
+        }
+        let mut line = String::new();
+        let mut first = true;
+        for part in parts {
+            if !line.is_empty() && line.chars().count() + part.chars().count() > max_chars {
+                pieces.push((std::mem::take(&mut line), !first));
+                first = false;
+            }
+            line.push_str(&part);
+        }
+        if !line.is_empty() {
+            pieces.push((line, !first));
+        }
+    }
     let mut lines: Vec<String> = Vec::new();
     let mut cur = String::new();
-    for word in text.split_whitespace() {
-        let mut word = word.to_string();
-        loop {
-            let cur_len = cur.chars().count();
-            let sep = usize::from(cur_len > 0);
-            if cur_len + sep + word.chars().count() <= max_chars {
-                if sep == 1 {
-                    cur.push(' ');
-                }
-                cur.push_str(&word);
-                break;
+    for (p, glued) in pieces {
+        let p = if p.chars().count() > max_chars {
+            truncate_middle(&p, max_chars)
+        } else {
+            p
+        };
+        let sep = usize::from(!cur.is_empty() && !glued);
+        if cur.is_empty() || cur.chars().count() + sep + p.chars().count() <= max_chars {
+            if sep == 1 {
+                cur.push(' ');
             }
-            if cur_len > 0 {
-                lines.push(std::mem::take(&mut cur));
-                continue;
-            }
-            // A single word longer than a line: hard-split it.
-            let head: String = word.chars().take(max_chars).collect();
-            word = word.chars().skip(max_chars).collect();
-            lines.push(head);
-            if word.is_empty() {
-                break;
-            }
+            cur.push_str(&p);
+        } else {
+            lines.push(std::mem::take(&mut cur));
+            cur = p;
         }
     }
     if !cur.is_empty() {
@@ -172,20 +198,26 @@ pub(crate) struct Canvas {
 
 impl Canvas {
     pub(crate) fn new(title: &str) -> Self {
+        Canvas::sized(title, WIDTH, HEIGHT)
+    }
+
+    /// A canvas of another height (charts whose rows or panels set their height); the
+    /// width stays the shared 960 px so every chart scales alike on the page.
+    pub(crate) fn sized(title: &str, width: f64, height: f64) -> Self {
         let mut out = String::with_capacity(8 * 1024);
         let _ = write!(
             out,
             "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" font-family=\"{FONT_FAMILY}\" class=\"vp-chart\">",
-            w = num(WIDTH),
-            h = num(HEIGHT),
+            w = num(width),
+            h = num(height),
         );
         let _ = write!(out, "<title>{}</title>", escape_xml(title));
         // An opaque background, so the chart reads the same pasted on a dark slide.
         let _ = write!(
             out,
             "<rect class=\"background\" x=\"0\" y=\"0\" width=\"{}\" height=\"{}\" fill=\"#ffffff\"/>",
-            num(WIDTH),
-            num(HEIGHT)
+            num(width),
+            num(height)
         );
         Canvas { out }
     }
@@ -340,14 +372,31 @@ mod tests {
     #[test]
     fn wrapping() {
         assert_eq!(
-            wrap("L80s v3 × 24 nodes", 10, 3),
+            wrap_words("L80s v3 × 24 nodes", 10, 3),
             vec!["L80s v3 ×", "24 nodes"]
         );
-        assert_eq!(wrap("abcdefghijkl", 5, 3), vec!["abcde", "fghij", "kl"]);
-        assert_eq!(wrap("a b c d e f", 3, 2), vec!["a b", "c…"]);
-        assert!(wrap("", 5, 2).is_empty());
+        assert_eq!(wrap_words("a b c d e f g h", 5, 2), vec!["a b c", "d e…"]);
+        assert!(wrap_words("", 5, 2).is_empty());
         assert_eq!(truncate("abcdef", 4), "abc…");
         assert_eq!(truncate_middle("Candidate number 12", 9), "Cand…r 12");
         assert_eq!(truncate_middle("short", 9), "short");
+    }
+
+    #[test]
+    fn word_wrapping_never_breaks_mid_word() {
+        assert_eq!(
+            wrap_words("azstor-bf3-hyp", 12, 3),
+            vec!["azstor-bf3-", "hyp"]
+        );
+        assert_eq!(
+            wrap_words("8 x azstor-bf3-hyp", 12, 3),
+            vec!["8 x", "azstor-bf3-", "hyp"]
+        );
+        assert_eq!(wrap_words("L96as_v5 x 40", 20, 3), vec!["L96as_v5 x 40"]);
+        assert_eq!(wrap_words("abcdefghijklmno", 9, 2), vec!["abcd…lmno"]);
+        assert_eq!(
+            wrap_words("rebuilds. Dashed", 40, 2),
+            vec!["rebuilds. Dashed"]
+        );
     }
 }

@@ -4,8 +4,8 @@
 
 use super::axis::{axis_ticks, Axis, AxisFormat};
 use super::canvas::{
-    colour, dash, text_width, truncate, truncate_middle, wrap, Anchor, Canvas, TextStyle, GRID,
-    HEIGHT, MUTED, TEXT, WIDTH,
+    colour, dash, text_width, truncate, truncate_middle, wrap_words, Anchor, Canvas, TextStyle,
+    GRID, HEIGHT, MUTED, TEXT, WIDTH,
 };
 use super::ticks::Ticks;
 use super::RefLine;
@@ -286,7 +286,11 @@ fn legend_layout(items: &[LegendItem]) -> (Vec<(f64, usize, String)>, usize) {
     let mut out = Vec::with_capacity(items.len());
     let (mut x, mut row) = (PAD, 0usize);
     for it in items {
-        let name = truncate(&it.name, 40);
+        // A name is cut only when it cannot fit a row of its own.
+        let name = truncate(
+            &it.name,
+            ((WIDTH - 2.0 * PAD - 52.0) / (LEGEND_SIZE * 0.6)) as usize,
+        );
         let w = 30.0 + text_width(&name, LEGEND_SIZE) + 22.0;
         if x > PAD && x + w > WIDTH - PAD {
             x = PAD;
@@ -399,7 +403,7 @@ impl Frame<'_> {
                     let room = widest * sin + TICK_SIZE * cos + 12.0;
                     CatLabels::Slanted { texts, room }
                 } else {
-                    CatLabels::Wrapped(labels.iter().map(|l| wrap(l, max_chars, 3)).collect())
+                    CatLabels::Wrapped(labels.iter().map(|l| wrap_words(l, max_chars, 3)).collect())
                 };
                 let bottom = HEIGHT - 18.0 - cats.room() - title_room;
                 (bottom, right, None, None, Some(cats), n)

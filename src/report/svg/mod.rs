@@ -10,14 +10,18 @@ mod bar;
 mod canvas;
 mod dist;
 mod frame;
+mod hbar;
 mod line;
+mod multiples;
 pub mod ticks;
 mod tornado;
 
 pub use axis::{Axis, Unit};
 pub use bar::{BarChart, BarSeries};
 pub use dist::{CdfChart, Histogram, Sample};
+pub use hbar::{HBarChart, HBarPanel, HBarRow};
 pub use line::{LineChart, Series};
+pub use multiples::{Panel, SmallMultiples};
 pub use tornado::{TornadoBar, TornadoChart};
 
 /// Anything that renders to a standalone `<svg>` element.

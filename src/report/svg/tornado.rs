@@ -90,14 +90,17 @@ impl TornadoChart {
         title.bold = true;
         c.text(16.0, 28.0, &title, &self.title);
         // Labels on the left get the width the longest needs, within a third of the chart.
-        let label_chars = 34;
+        let label_chars = (WIDTH * 0.4 / (LABEL_SIZE * 0.6)) as usize;
         let left = bars
             .iter()
             .map(|b| text_width(&truncate(&b.label, label_chars), LABEL_SIZE))
             .fold(0.0, f64::max)
-            .min(WIDTH / 3.0)
+            .min(WIDTH * 0.4)
             + 24.0;
-        let (top, bottom, right) = (52.0, HEIGHT - 64.0, WIDTH - 24.0);
+        // Room under the plot for tick labels, the axis title and the legend, each on a
+        // line of its own.
+        // The last tick's label is centred on the plot's right edge: leave it half its width.
+        let (top, bottom, right) = (52.0, HEIGHT - 90.0, WIDTH - 48.0);
         let px = |v: f64| left + (v - t_lo) / (t_hi - t_lo) * (right - left);
         let band = (bottom - top) / bars.len() as f64;
         let axis = TextStyle::new(LABEL_SIZE, Anchor::Middle);
@@ -108,7 +111,7 @@ impl TornadoChart {
         }
         c.text(
             (left + right) / 2.0,
-            bottom + 44.0,
+            bottom + 42.0,
             &TextStyle::new(LABEL_SIZE, Anchor::Middle),
             &self.x_label,
         );
@@ -160,14 +163,17 @@ impl TornadoChart {
         let ly = HEIGHT - 14.0;
         let legend = TextStyle::new(LABEL_SIZE, Anchor::Start);
         let mut x = 16.0;
-        for (i, name) in [
-            "input at its low value",
-            "input at its high value",
-            "⚑ changes the recommendation",
-        ]
-        .iter()
-        .enumerate()
-        {
+        let any_flip = bars.iter().any(|b| b.flips);
+        let names: &[&str] = if any_flip {
+            &[
+                "input at its low value",
+                "input at its high value",
+                "⚑ changes the recommendation",
+            ]
+        } else {
+            &["input at its low value", "input at its high value"]
+        };
+        for (i, name) in names.iter().enumerate() {
             if i < 2 {
                 c.rect(x, ly - 11.0, 14.0, 14.0, colour(i), "swatch");
                 x += 20.0;

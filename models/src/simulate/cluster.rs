@@ -1,0 +1,720 @@
+//! The cluster and its devices: which resources exist, at what capacity, and the routes
+//! and weights the flows of each direction take over them.
+//!
+//! # Per-device resources, reduced by symmetry
+//!
+//! Every resource class of the closed form's pools becomes one resource per *device class*
+//! ([`super::devices`]): the NIC directions, protocol budget and fabric ports of each class
+//! of CNodes (converged: nodes), the media, write buffer and fabric ports of each class of
+//! DBoxes, the leaf uplinks of each class of storage racks, the NICs of each job's VMs in
+//! each class of client racks and those racks' uplinks. A class of n interchangeable
+//! devices is one resource of n times the device's capacity; an incident splits its device
+//! or rack into a class of its own.
+//!
+//! A client's bytes are one *logical flow* (a job's reads, a checkpoint, a rebuild), made of
+//! one solver flow per (client class, serving CNode class) pair: each VM keeps one stream to
+//! every CNode (even connection spread), so the pair's multiplicity is VMs × CNodes and its
+//! share of the bytes VMs × CNodes over the total. Each pair crosses
+//!
+//! - its VMs' NICs and client-rack uplinks (client bytes, weight 1);
+//! - the serving CNode class with the part of each CNode-side cost that the serving CNode
+//!   itself pays: the client-facing byte on its NIC (tx for reads, rx for writes) and on its
+//!   rack's uplink, the east-west bytes arriving for a read it serves, its protocol budget and
+//!   its fabric ports;
+//! - every serving device class with the rest of each cost, spread in proportion to the
+//!   devices in the class: east-west traffic on the peers' NICs and uplinks, and the media,
+//!   write buffer and DBox fabric of the boxes holding the data (VAST stripes every element
+//!   over all drives).
+//!
+//! Summed over all pairs, a class of n of N devices carries n/N of each pool's cluster-total
+//! cost, which is why the balanced cluster reproduces the closed form exactly. Two
+//! approximations remain in the split: the east-west bytes of a write are spread, not tied
+//! to the CNode that receives the write, and a partial last rack has a whole rack's uplinks
+//! for fewer devices (the closed form averages over racks).
+
+use super::devices::{client_classes, ClientClass, DevState, Devices, RackClass, SideKey};
+use super::input::SimInput;
+use super::sim::{share, Direction, Ev, Purpose, Sim};
+use crate::cluster::{Counts, Side};
+use crate::iopath::ResourceClass;
+use crate::netmodel::Pool;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use vastplan_sim::flow::{FlowId, FlowSpec, FlowState, ResourceId};
+use vastplan_sim::{Scheduler, SimDuration, SimTime};
+
+/// A logical flow: what jobs, rebuilds and the recorder hold on to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(super) struct Lf(pub(super) u32);
+
+pub(super) struct LogicalFlow {
+    pub(super) purpose: Purpose,
+    pieces: Vec<FlowId>,
+    /// Bytes not handed to any piece (held while reads wait on unavailable data).
+    held: f64,
+    streams: u32,
+    cap: Option<f64>,
+}
+
+/// Route elements of one direction: (resource, weight per client byte).
+type Route = Vec<(ResourceId, f64)>;
+
+/// A class of serving CNodes (converged: nodes).
+struct Server {
+    count: u64,
+    serve: [Route; 3],
+}
+
+/// The VMs of one job in one client class.
+struct ClientPart {
+    vms: u64,
+    route: [Route; 3],
+}
+
+/// The cluster as the flow network sees it.
+pub(super) struct Topology {
+    pub(super) devices: Devices,
+    res: HashMap<String, ResourceId>,
+    pub(super) pools: Vec<Pool>,
+    pub(super) rack_classes: Vec<RackClass>,
+    pub(super) client_classes: Vec<ClientClass>,
+    /// For the recorder: the resources of each rack class (and client class) by resource
+    /// class.
+    pub(super) rack_res: Vec<BTreeMap<ResourceClass, Vec<ResourceId>>>,
+    pub(super) client_res: Vec<BTreeMap<ResourceClass, Vec<ResourceId>>>,
+    /// Capacity left on every leaf uplink (spine planes lost reduce it).
+    pub(super) spine: f64,
+    servers: Vec<Server>,
+    spread: [Route; 3],
+    global: [Route; 3],
+    clients: Vec<Vec<ClientPart>>,
+    /// Storage devices whose data is lost and being rebuilt (down until rebuilt).
+    pub(super) rebuilding: BTreeSet<u32>,
+    /// Bumped whenever the classes are rebuilt.
+    pub(super) gen: u64,
+}
+
+impl Topology {
+    pub(super) fn new(input: &SimInput) -> Self {
+        let mut devices = Devices::new(
+            input.disaggregated,
+            input.compute_nodes.max(1),
+            input.nodes.max(1),
+            input.spec.topology.nodes_per_rack,
+        );
+        devices.expand = input.topology.expand;
+        Topology {
+            devices,
+            res: HashMap::new(),
+            pools: Vec::new(),
+            rack_classes: Vec::new(),
+            client_classes: Vec::new(),
+            rack_res: Vec::new(),
+            client_res: Vec::new(),
+            spine: 1.0,
+            servers: Vec::new(),
+            spread: Default::default(),
+            global: Default::default(),
+            clients: Vec::new(),
+            rebuilding: BTreeSet::new(),
+            gen: 0,
+        }
+    }
+
+    /// The one resource of a class kept whole (Blob's account limits).
+    pub(super) fn global_resource(&self, class: ResourceClass) -> Option<ResourceId> {
+        self.res.get(&format!("{class:?}")).copied()
+    }
+}
+
+fn dir_index(d: Direction) -> usize {
+    match d {
+        Direction::Read => 0,
+        Direction::Write => 1,
+        Direction::Rebuild => 2,
+    }
+}
+
+const DIRS: [Direction; 3] = [Direction::Read, Direction::Write, Direction::Rebuild];
+
+fn is_uplink(c: ResourceClass) -> bool {
+    matches!(
+        c,
+        ResourceClass::StorageUplinkTx
+            | ResourceClass::StorageUplinkRx
+            | ResourceClass::ClientUplinkTx
+            | ResourceClass::ClientUplinkRx
+    )
+}
+
+fn is_client(c: ResourceClass) -> bool {
+    matches!(
+        c,
+        ResourceClass::ClientNicRx
+            | ResourceClass::ClientNicTx
+            | ResourceClass::ClientUplinkRx
+            | ResourceClass::ClientUplinkTx
+    )
+}
+
+/// Resources a leaf carries: they lose capacity with the rack's network.
+fn is_network(c: ResourceClass) -> bool {
+    use ResourceClass::*;
+    matches!(
+        c,
+        NodeNicRx
+            | NodeNicTx
+            | FabricCnodeRx
+            | FabricCnodeTx
+            | FabricDboxRx
+            | FabricDboxTx
+            | StorageUplinkRx
+            | StorageUplinkTx
+    )
+}
+
+/// The part of a CNode-side cost that the CNode serving the client pays itself.
+fn serving_part(class: ResourceClass, dir: Direction, cost: f64) -> f64 {
+    use ResourceClass::*;
+    match (class, dir) {
+        (Protocol | FabricCnodeTx | FabricCnodeRx, _) => cost,
+        (NodeNicTx | StorageUplinkTx, Direction::Read) => cost.min(1.0),
+        (NodeNicRx | StorageUplinkRx, Direction::Read) => cost,
+        (NodeNicRx | StorageUplinkRx, Direction::Write) => cost.min(1.0),
+        _ => 0.0,
+    }
+}
+
+/// Sorts a route and merges repeated resources.
+fn merged(mut r: Route) -> (Vec<ResourceId>, Vec<f64>) {
+    r.sort_by_key(|x| x.0);
+    let mut ids: Vec<ResourceId> = Vec::with_capacity(r.len());
+    let mut ws: Vec<f64> = Vec::with_capacity(r.len());
+    for (id, w) in r {
+        if w.is_nan() || w <= 0.0 {
+            continue;
+        }
+        if ids.last() == Some(&id) {
+            *ws.last_mut().expect("pushed with id") += w;
+        } else {
+            ids.push(id);
+            ws.push(w);
+        }
+    }
+    (ids, ws)
+}
+
+impl Sim<'_> {
+    pub(super) fn client_vms(&self, gpus: u32) -> u32 {
+        SimInput::client_vms(gpus, self.input.gpus_per_client_vm)
+    }
+
+    fn resource(&mut self, now: SimTime, key: String, cap: f64) -> ResourceId {
+        // An unbounded resource (no client NIC figure) stays unbounded, as in the pools.
+        let cap = if cap.is_nan() { 0.0 } else { cap.max(0.0) };
+        match self.topo.res.get(&key) {
+            Some(&r) => {
+                if self.net.capacity(r) != cap {
+                    self.net.set_capacity(now, r, cap);
+                }
+                r
+            }
+            None => {
+                let r = self.net.add_resource(cap, SimDuration::ZERO);
+                self.topo.res.insert(key, r);
+                r
+            }
+        }
+    }
+
+    /// Devices of `side` that serve, at least one.
+    pub(super) fn serving(&self, side: SideKey) -> u32 {
+        self.topo.devices.serving(side).max(1)
+    }
+
+    /// Rebuilds the device classes, the pools for the serving device counts, and every
+    /// class's resources at their capacity (adding resources for classes not seen before).
+    /// Call [`Sim::reroute_all`] after it: the routes follow the classes.
+    pub(super) fn repool(&mut self, now: SimTime) {
+        let counts = if self.input.disaggregated {
+            Counts::new(
+                self.serving(SideKey::Storage),
+                self.serving(SideKey::Compute),
+            )
+        } else {
+            Counts::converged(self.serving(SideKey::Compute))
+        };
+        self.topo.pools = self.input.spec.pools(counts, self.client_vms(self.gpus));
+        self.topo.rack_classes = self.topo.devices.classes();
+        self.topo.gen += 1;
+        let job_vms: Vec<u32> = (0..self.jobs.len())
+            .map(|j| {
+                if self.input.gpus > 0 || self.gpus > 0 {
+                    self.client_vms(self.jobs[j].gpus)
+                } else {
+                    0
+                }
+            })
+            .collect();
+        self.topo.client_classes = client_classes(
+            &job_vms,
+            self.input.spec.topology.clients_per_rack,
+            self.topo.devices.expand,
+        );
+        let pools = self.topo.pools.clone();
+        let spine = self.topo.spine;
+        let mut rack_res = Vec::new();
+        for rc in self.topo.rack_classes.clone() {
+            let m = rc.multiplicity() as f64;
+            let mut by: BTreeMap<ResourceClass, Vec<ResourceId>> = BTreeMap::new();
+            for p in &pools {
+                match Side::of(p.class) {
+                    Some(Side::Compute) if is_uplink(p.class) => {
+                        let cap = p.capacity * m * rc.network * spine;
+                        let r = self.resource(now, format!("{:?}|{}", p.class, rc.key), cap);
+                        by.entry(p.class).or_default().push(r);
+                    }
+                    Some(side) => {
+                        for d in &rc.devices {
+                            let holds = d.side == side || !self.input.disaggregated;
+                            if !holds || d.state == DevState::Down {
+                                continue;
+                            }
+                            let net = if is_network(p.class) { rc.network } else { 1.0 };
+                            let cap = p.capacity * d.per_rack as f64 * m * d.state.factor() * net;
+                            let key = format!("{:?}|{}|{}", p.class, rc.key, d.key);
+                            let r = self.resource(now, key, cap);
+                            by.entry(p.class).or_default().push(r);
+                        }
+                    }
+                    None => {}
+                }
+            }
+            rack_res.push(by);
+        }
+        self.topo.rack_res = rack_res;
+        let mut client_res = Vec::new();
+        for cc in self.topo.client_classes.clone() {
+            let mut by: BTreeMap<ResourceClass, Vec<ResourceId>> = BTreeMap::new();
+            for p in pools.iter().filter(|p| is_client(p.class)) {
+                if is_uplink(p.class) {
+                    let cap = p.capacity * cc.racks as f64 * spine;
+                    let r = self.resource(now, format!("{:?}|{}", p.class, cc.key), cap);
+                    by.entry(p.class).or_default().push(r);
+                } else {
+                    for &(j, v) in &cc.jobs {
+                        let cap = p.capacity * v as f64 * cc.racks as f64;
+                        let r = self.resource(now, format!("{:?}|{}|job{j}", p.class, cc.key), cap);
+                        by.entry(p.class).or_default().push(r);
+                    }
+                }
+            }
+            client_res.push(by);
+        }
+        self.topo.client_res = client_res;
+        for p in &pools {
+            if Side::of(p.class).is_none() && !is_client(p.class) {
+                self.resource(now, format!("{:?}", p.class), p.total_capacity());
+            }
+        }
+    }
+
+    /// Share of stored data currently lost or out of reach: reads of it are decoded on the
+    /// fly from the surviving strips.
+    pub(super) fn degraded_fraction(&self) -> f64 {
+        let per_node = self.input.drive_used_bytes * self.input.drives_per_node as f64;
+        let d = &self.topo.devices;
+        let stored = per_node * d.storage.max(1) as f64;
+        let down = d.storage.saturating_sub(d.serving(SideKey::Storage));
+        let outage = down.saturating_sub(self.topo.rebuilding.len() as u32);
+        if stored <= 0.0 {
+            0.0
+        } else {
+            ((self.lost_bytes + outage as f64 * per_node) / stored).clamp(0.0, 1.0)
+        }
+    }
+
+    /// Builds each direction's route parts for the current classes and degraded share.
+    fn build_routes(&mut self) {
+        let f = self.degraded_fraction();
+        let cost = |p: &Pool, d: Direction| match d {
+            Direction::Read => (1.0 - f) * p.read_cost + f * p.degraded_read_cost,
+            Direction::Write => p.write_cost,
+            Direction::Rebuild => p.rebuild_cost,
+        };
+        let n_c = self.serving(SideKey::Compute) as f64;
+        let n_s = self.serving(SideKey::Storage) as f64;
+        let pools = self.topo.pools.clone();
+        let mut spread: [Route; 3] = Default::default();
+        let mut global: [Route; 3] = Default::default();
+        let mut servers = Vec::new();
+        for (a, rc) in self.topo.rack_classes.iter().enumerate() {
+            let m = rc.multiplicity() as u64;
+            let up_compute: u64 = rc
+                .devices
+                .iter()
+                .filter(|d| d.side == Side::Compute && d.state != DevState::Down)
+                .map(|d| d.per_rack as u64 * m)
+                .sum();
+            for p in &pools {
+                let side = Side::of(p.class);
+                if side == Some(Side::Compute) && is_uplink(p.class) {
+                    let r = self.topo.res[&format!("{:?}|{}", p.class, rc.key)];
+                    for d in DIRS {
+                        let c = cost(p, d);
+                        let rest = c - serving_part(p.class, d, c);
+                        spread[dir_index(d)].push((r, rest * up_compute as f64 / n_c));
+                    }
+                    continue;
+                }
+                let Some(side) = side else { continue };
+                for dc in &rc.devices {
+                    let holds = dc.side == side || !self.input.disaggregated;
+                    if !holds || dc.state == DevState::Down {
+                        continue;
+                    }
+                    let n = dc.per_rack as f64 * m as f64;
+                    let r = self.topo.res[&format!("{:?}|{}|{}", p.class, rc.key, dc.key)];
+                    for d in DIRS {
+                        let c = cost(p, d);
+                        let w = match side {
+                            Side::Compute => (c - serving_part(p.class, d, c)) * n / n_c,
+                            Side::Storage => c * n / n_s,
+                        };
+                        spread[dir_index(d)].push((r, w));
+                    }
+                }
+            }
+            // Serving classes: the CNodes (converged: nodes) that are up.
+            for dc in rc
+                .devices
+                .iter()
+                .filter(|d| d.side == Side::Compute && d.state != DevState::Down)
+            {
+                let mut serve: [Route; 3] = Default::default();
+                for p in pools
+                    .iter()
+                    .filter(|p| Side::of(p.class) == Some(Side::Compute))
+                {
+                    let r = if is_uplink(p.class) {
+                        self.topo.res[&format!("{:?}|{}", p.class, rc.key)]
+                    } else {
+                        self.topo.res[&format!("{:?}|{}|{}", p.class, rc.key, dc.key)]
+                    };
+                    for d in DIRS {
+                        let c = cost(p, d);
+                        serve[dir_index(d)].push((r, serving_part(p.class, d, c)));
+                    }
+                }
+                servers.push(Server {
+                    count: dc.per_rack as u64 * m,
+                    serve,
+                });
+            }
+            let _ = a;
+        }
+        for p in &pools {
+            if Side::of(p.class).is_none() && !is_client(p.class) {
+                let r = self.topo.res[&format!("{:?}", p.class)];
+                for d in DIRS {
+                    global[dir_index(d)].push((r, cost(p, d)));
+                }
+            }
+        }
+        let mut clients: Vec<Vec<ClientPart>> = (0..self.jobs.len()).map(|_| Vec::new()).collect();
+        for cc in &self.topo.client_classes {
+            for &(j, v) in &cc.jobs {
+                let mut route: [Route; 3] = Default::default();
+                for p in pools.iter().filter(|p| is_client(p.class)) {
+                    let key = if is_uplink(p.class) {
+                        format!("{:?}|{}", p.class, cc.key)
+                    } else {
+                        format!("{:?}|{}|job{j}", p.class, cc.key)
+                    };
+                    let r = self.topo.res[&key];
+                    for d in DIRS {
+                        route[dir_index(d)].push((r, cost(p, d)));
+                    }
+                }
+                clients[j].push(ClientPart {
+                    vms: v as u64 * cc.racks as u64,
+                    route,
+                });
+            }
+        }
+        self.topo.spread = spread;
+        self.topo.global = global;
+        self.topo.servers = servers;
+        self.topo.clients = clients;
+    }
+
+    pub(super) fn direction(purpose: Purpose) -> Direction {
+        match purpose {
+            Purpose::Training(_) | Purpose::Restore(_) | Purpose::SteadyRead => Direction::Read,
+            Purpose::Checkpoint(_) | Purpose::Drain(_) | Purpose::SteadyWrite => Direction::Write,
+            Purpose::Rebuild(_) => Direction::Rebuild,
+        }
+    }
+
+    /// Starts a logical flow of `streams` client streams (per-stream `cap`) carrying
+    /// `size` bytes.
+    pub(super) fn start_flow(
+        &mut self,
+        now: SimTime,
+        purpose: Purpose,
+        size: f64,
+        streams: u32,
+        cap: Option<f64>,
+    ) -> Lf {
+        let id = Lf(self.lflows.len() as u32);
+        self.lflows.push(LogicalFlow {
+            purpose,
+            pieces: Vec::new(),
+            held: 0.0,
+            streams: streams.max(1),
+            cap,
+        });
+        self.spawn(now, id, size);
+        id
+    }
+
+    /// Hands `size` bytes of logical flow `id` to one solver flow per (client class,
+    /// serving class) pair.
+    fn spawn(&mut self, now: SimTime, id: Lf, size: f64) {
+        let (purpose, streams, cap) = {
+            let l = &self.lflows[id.0 as usize];
+            (l.purpose, l.streams, l.cap)
+        };
+        let dir = Self::direction(purpose);
+        let di = dir_index(dir);
+        let job = match purpose {
+            Purpose::Training(j)
+            | Purpose::Checkpoint(j)
+            | Purpose::Drain(j)
+            | Purpose::Restore(j) => Some(j),
+            _ => None,
+        };
+        let mut cap = cap;
+        if dir == Direction::Read && matches!(purpose, Purpose::Training(_) | Purpose::SteadyRead) {
+            // Readers wait on the unavailable share of their requests.
+            let u = self.unavailable;
+            cap = cap.map(|c| c * (1.0 - u));
+        }
+        let no_parts = Vec::new();
+        let parts: &Vec<ClientPart> = match job {
+            Some(j) if !self.topo.clients[j].is_empty() => &self.topo.clients[j],
+            _ => &no_parts,
+        };
+        let fallback = [ClientPart {
+            vms: streams as u64,
+            route: Default::default(),
+        }];
+        let parts: &[ClientPart] = if parts.is_empty() { &fallback } else { parts };
+        let total_servers: u64 = self.topo.servers.iter().map(|s| s.count).sum();
+        let total_vms: u64 = parts.iter().map(|p| p.vms).sum();
+        if total_servers == 0 || total_vms == 0 || cap == Some(0.0) || self.unavailable >= 1.0 {
+            self.lflows[id.0 as usize].held += size;
+            return;
+        }
+        let mut specs = Vec::new();
+        for part in parts {
+            for srv in &self.topo.servers {
+                let mult = part.vms * srv.count;
+                let frac = mult as f64 / (total_vms * total_servers) as f64;
+                let piece = if size.is_finite() { size * frac } else { size };
+                if piece <= 0.0 {
+                    continue;
+                }
+                let mut r: Route = Vec::with_capacity(
+                    part.route[di].len() + srv.serve[di].len() + self.topo.spread[di].len() + 2,
+                );
+                r.extend_from_slice(&part.route[di]);
+                r.extend_from_slice(&srv.serve[di]);
+                r.extend_from_slice(&self.topo.spread[di]);
+                r.extend_from_slice(&self.topo.global[di]);
+                let (route, weights) = merged(r);
+                // Each VM keeps one stream to every serving CNode; the job's per-VM cap is
+                // shared over them.
+                let mut spec = FlowSpec::new(piece, route)
+                    .with_weights(weights)
+                    .with_multiplicity(u32::try_from(mult).unwrap_or(u32::MAX).max(1));
+                if let Some(c) = cap {
+                    spec =
+                        spec.with_cap(c * streams as f64 / total_vms as f64 / total_servers as f64);
+                }
+                specs.push(spec);
+            }
+        }
+        for spec in specs {
+            let f = self.net.start_flow(now, &spec);
+            let k = f.0 as usize;
+            if self.piece_owner.len() <= k {
+                self.piece_owner.resize(k + 1, u32::MAX);
+            }
+            self.piece_owner[k] = id.0;
+            self.lflows[id.0 as usize].pieces.push(f);
+        }
+    }
+
+    /// A solver flow completed: returns its logical flow if that is now complete.
+    pub(super) fn piece_done(&mut self, f: FlowId) -> Option<Lf> {
+        let owner = *self.piece_owner.get(f.0 as usize)?;
+        if owner == u32::MAX {
+            return None;
+        }
+        let l = &mut self.lflows[owner as usize];
+        let before = l.pieces.len();
+        l.pieces.retain(|&p| p != f);
+        (before > 0 && l.pieces.is_empty() && l.held <= 0.0).then_some(Lf(owner))
+    }
+
+    pub(super) fn purpose(&self, id: Lf) -> Purpose {
+        self.lflows[id.0 as usize].purpose
+    }
+
+    pub(super) fn lf_remaining(&mut self, id: Lf) -> f64 {
+        let pieces = self.lflows[id.0 as usize].pieces.clone();
+        let mut rest = self.lflows[id.0 as usize].held;
+        for p in pieces {
+            rest += self.net.remaining(p);
+        }
+        rest
+    }
+
+    pub(super) fn lf_cancel(&mut self, now: SimTime, id: Lf) {
+        let l = &mut self.lflows[id.0 as usize];
+        let pieces = std::mem::take(&mut l.pieces);
+        l.held = 0.0;
+        for p in pieces {
+            self.net.cancel_flow(now, p);
+        }
+    }
+
+    /// Total rate of a logical flow's streams, bytes/s.
+    pub(super) fn lf_rate(&mut self, id: Option<Lf>) -> f64 {
+        let Some(id) = id else { return 0.0 };
+        let pieces = self.lflows[id.0 as usize].pieces.clone();
+        let mut r = 0.0;
+        for p in pieces {
+            if self.net.state(p) == FlowState::Transferring {
+                r += self.net.rate(p);
+            }
+        }
+        r
+    }
+
+    pub(super) fn cancel(&mut self, now: SimTime, id: Option<Lf>) {
+        if let Some(id) = id {
+            self.lf_cancel(now, id);
+        }
+    }
+
+    /// Restarts every live flow with its remaining bytes over the current classes, after
+    /// the classes, capacities or the degraded share changed. Rates change; nothing is lost
+    /// or duplicated.
+    pub(super) fn reroute_all(&mut self, now: SimTime) {
+        self.unavailable = self.unavailable_fraction();
+        self.mark_unavailable();
+        self.build_routes();
+        let (r, w) = (self.steady_read.take(), self.steady_write.take());
+        self.cancel(now, r);
+        self.cancel(now, w);
+        self.start_steady(now);
+        for j in 0..self.jobs.len() {
+            if let Some(id) = self.jobs[j].training.take() {
+                self.lf_cancel(now, id);
+                self.start_training(now, j);
+            }
+            if let Some(id) = self.jobs[j].checkpoint {
+                let rest = self.lf_remaining(id);
+                self.lf_cancel(now, id);
+                let purpose = self.purpose(id);
+                let streams = self.job_streams(j);
+                self.jobs[j].checkpoint = Some(self.start_flow(now, purpose, rest, streams, None));
+            }
+            if let Some((id, t0)) = self.jobs[j].drain {
+                let rest = self.lf_remaining(id);
+                self.lf_cancel(now, id);
+                let streams = self.job_streams(j);
+                self.jobs[j].drain = Some((
+                    self.start_flow(now, Purpose::Drain(j), rest, streams, None),
+                    t0,
+                ));
+            }
+        }
+        for i in 0..self.rebuilds.len() {
+            if let Some(rb) = &self.rebuilds[i] {
+                let id = rb.flow;
+                let rest = self.lf_remaining(id);
+                self.lf_cancel(now, id);
+                let nf = self.start_rebuild_flow(now, i, rest);
+                if let Some(rb) = self.rebuilds[i].as_mut() {
+                    rb.flow = nf;
+                }
+            }
+        }
+    }
+
+    /// Share of stripes with more strips out of reach than the code's parity: the data no
+    /// read can reach until a device or rack returns. Stripes of `data + parity` strips
+    /// sit on distinct slots drawn at random (one slot per device; two per DBox under
+    /// DBox-HA, at most two strips per DBox), so the strips of one stripe on down slots are
+    /// hypergeometric.
+    pub(super) fn unavailable_fraction(&self) -> f64 {
+        let pr = &self.input.spec.protection;
+        let (w, p) = (
+            (pr.stripe_data + pr.stripe_parity) as usize,
+            pr.stripe_parity as usize,
+        );
+        let d = &self.topo.devices;
+        let per_dev = if self.input.disaggregated { 2 } else { 1 };
+        let slots = d.storage as usize * per_dev;
+        let down = d.storage.saturating_sub(d.serving(SideKey::Storage)) as usize * per_dev;
+        if w == 0 || down <= p || slots < w {
+            return 0.0;
+        }
+        use crate::durability::code::ln_binom;
+        let total = ln_binom(slots, w);
+        let mut tail = 0.0;
+        for x in (p + 1)..=w.min(down) {
+            let l = ln_binom(down, x) + ln_binom(slots - down, w - x) - total;
+            tail += l.exp();
+        }
+        tail.clamp(0.0, 1.0)
+    }
+
+    /// A tranche arrives: storage devices (and, when disaggregated, CNodes in the
+    /// cluster's ratio) join at the end of the last rack, GPUs join the jobs.
+    pub(super) fn tranche(&mut self, s: &mut Scheduler<Ev>, i: usize) {
+        let now = s.now();
+        let t = &self.input.tranches[i];
+        self.stats.tranches.push(format!(
+            "day {:.1}: {}",
+            now.as_secs_f64() / 86_400.0,
+            t.label
+        ));
+        let d = &mut self.topo.devices;
+        if self.input.disaggregated {
+            d.storage += t.add_nodes;
+            // A tranche of storage keeps the cluster's CNode-to-DBox ratio.
+            let (s0, c0) = (
+                self.input.nodes.max(1) as u64,
+                self.input.compute_nodes as u64,
+            );
+            d.compute += u32::try_from((t.add_nodes as u64 * c0).div_ceil(s0)).unwrap_or(u32::MAX);
+        } else {
+            d.compute += t.add_nodes;
+            d.storage = d.compute;
+        }
+        let n = self.jobs.len();
+        for j in 0..n {
+            self.jobs[j].gpus += share(t.add_gpus, n, j);
+        }
+        self.gpus += t.add_gpus;
+        self.repool(now);
+        self.reroute_all(now);
+        self.schedule_failures(s);
+        for j in 0..n {
+            self.schedule_interrupt(s, j);
+        }
+    }
+}

@@ -1,0 +1,220 @@
+//! The per-device topology: scripted incidents move what they should, the symmetry
+//! reduction is exact (a reduced run equals the fully expanded one), and a rack lost with
+//! more strips than the parity makes data unavailable.
+
+use std::path::PathBuf;
+use vastplan_models::scenario::{load_scenario, parse_scenario, Scenario};
+use vastplan_models::simulate::resolve::{apply_overrides, sim_input, sizing};
+use vastplan_models::simulate::{run, SimInput, SimResult};
+use vastplan_models::Catalog;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn input_of(sc: &Scenario, shape: &str, nodes: Option<(u64, Option<u32>)>) -> SimInput {
+    let mut cat = Catalog::load(&root().join("datasets")).unwrap();
+    apply_overrides(&mut cat, sc, "t.toml").unwrap();
+    let s = cat.shape(shape).unwrap().clone();
+    let counts = nodes.map(|(n, c)| vastplan_models::sizing::counts_for(&s, n, c));
+    let sized = sizing(&cat, sc, &s, counts, "t.toml").unwrap();
+    sim_input(&cat, sc, &s, &sized, None, None, "t.toml").unwrap()
+}
+
+fn leaf_failure() -> SimInput {
+    let sc = load_scenario(&root().join("datasets/scenarios/leaf-failure.toml")).unwrap();
+    input_of(&sc, "vast-df3120-gen6", None)
+}
+
+fn rel(a: f64, b: f64) -> f64 {
+    (a - b).abs() / a.abs().max(b.abs()).max(1e-300)
+}
+
+#[test]
+fn leaf_failure_scenario_shows_both_incidents() {
+    let inp = leaf_failure();
+    let r = run(&inp);
+    assert_eq!(r.incidents.len(), 2);
+    let (leaf, slow) = (&r.incidents[0], &r.incidents[1]);
+    assert_eq!(
+        (leaf.kind.as_str(), slow.kind.as_str()),
+        ("leaf", "degrade")
+    );
+    for i in [leaf, slow] {
+        assert!(
+            i.read_gbs_during < 0.95 * i.read_gbs_before,
+            "{i:?} should cost reads"
+        );
+        assert!(i.recovered_after_s.is_some(), "{i:?} recovers");
+        assert!(
+            !i.data_unavailable,
+            "a mirrored leaf pair keeps data reachable"
+        );
+        assert!(i.gpu_utilisation_during.unwrap() < r.gpu_utilisation.unwrap());
+    }
+    // Two racks; while the leaf of rack 1 is out, its binding utilisation differs from
+    // rack 0's (its CNodes are held back by their halved NICs).
+    assert_eq!(r.rack_labels, vec!["rack 0", "rack 1"]);
+    let during = r
+        .series
+        .iter()
+        .find(|p| p.time_s > 0.25 * 86_400.0 && p.time_s < 0.3 * 86_400.0)
+        .unwrap();
+    assert_eq!(during.rack_utilisation.len(), 2);
+    assert!(
+        (during.rack_utilisation[0] - during.rack_utilisation[1]).abs() > 0.05,
+        "{:?}",
+        during.rack_utilisation
+    );
+    // Before and long after: balanced, equal to the closed form.
+    let first = &r.series[0];
+    assert!(rel(first.read_gbs, r.closed_form_read_gbs) < 0.01);
+    assert!(rel(r.series.last().unwrap().read_gbs, r.closed_form_read_gbs) < 0.01);
+}
+
+fn same(a: &SimResult, b: &SimResult) {
+    assert!(
+        rel(a.read_gbs_mean, b.read_gbs_mean) < 1e-9,
+        "{} vs {}",
+        a.read_gbs_mean,
+        b.read_gbs_mean
+    );
+    assert!(rel(a.write_gbs_mean, b.write_gbs_mean) < 1e-9);
+    assert!(
+        rel(
+            a.gpu_utilisation.unwrap_or(0.0),
+            b.gpu_utilisation.unwrap_or(0.0)
+        ) < 1e-9
+    );
+    assert_eq!(a.checkpoints, b.checkpoints);
+    assert_eq!(a.rebuilds_completed, b.rebuilds_completed);
+    for (x, y) in [
+        (a.checkpoint_max_s, b.checkpoint_max_s),
+        (a.rebuild_max_s, b.rebuild_max_s),
+    ] {
+        match (x, y) {
+            (Some(x), Some(y)) => assert!(rel(x, y) < 1e-6, "{x} vs {y}"),
+            (x, y) => assert_eq!(x, y),
+        }
+    }
+    assert_eq!(a.incidents.len(), b.incidents.len());
+    for (x, y) in a.incidents.iter().zip(&b.incidents) {
+        assert!(
+            rel(x.read_gbs_during, y.read_gbs_during) < 1e-9,
+            "{x:?} vs {y:?}"
+        );
+        assert_eq!(x.data_unavailable, y.data_unavailable);
+        assert_eq!(x.recovered_after_s.is_some(), y.recovered_after_s.is_some());
+    }
+    assert_eq!(a.series.len(), b.series.len());
+    for (p, q) in a.series.iter().zip(&b.series) {
+        assert!(
+            rel(p.read_gbs, q.read_gbs) < 1e-9,
+            "{} vs {} at {}",
+            p.read_gbs,
+            q.read_gbs,
+            p.time_s
+        );
+        for (u, v) in p.rack_utilisation.iter().zip(&q.rack_utilisation) {
+            assert!((u - v).abs() < 1e-9);
+        }
+    }
+}
+
+#[test]
+fn reduced_run_equals_the_expanded_one() {
+    // Disaggregated: the leaf-failure scenario (two racks, a leaf and a slow CNode).
+    let inp = leaf_failure();
+    let mut exp = inp.clone();
+    exp.topology.expand = true;
+    same(&run(&inp), &run(&exp));
+
+    // Converged, several racks, checkpoints, a node outage, a degraded VM, a spine plane.
+    let toml = r#"
+name = "t"
+description = "t"
+seed = 5
+candidates = ["L128aos_v5"]
+[request]
+logical_pb = 1
+workload_class = "ai-training"
+[clients]
+gpu_vm = "ND96isr_H100_v5"
+gpus = 160
+workload = "unet3d-h100"
+reading_fraction = 0.5
+sessions_per_client = 8
+[checkpoint]
+model = "llama3-70b"
+bytes_per_param = 14
+interval_minutes = 20
+mode = "sync"
+jobs = 3
+[network]
+nodes_per_rack = 4
+clients_per_rack = 3
+[[incidents]]
+day = 0.02
+kind = "node"
+target = 5
+duration_hours = 1
+[[incidents]]
+day = 0.05
+kind = "degrade"
+target = 9
+capacity_fraction = 0.3
+duration_hours = 2
+[[incidents]]
+day = 0.1
+kind = "spine"
+target = 0
+duration_hours = 1
+[simulation]
+days = 0.2
+sample_interval_s = 300
+"#;
+    let sc = parse_scenario("t.toml", toml).unwrap();
+    let inp = input_of(&sc, "L128aos_v5", Some((14, None)));
+    let mut exp = inp.clone();
+    exp.topology.expand = true;
+    let (a, b) = (run(&inp), run(&exp));
+    assert!(a.checkpoints > 0);
+    assert_eq!(a.incidents.len(), 3);
+    same(&a, &b);
+}
+
+#[test]
+fn a_rack_lost_on_two_racks_makes_data_unavailable() {
+    let mut inp = leaf_failure();
+    inp.topology.incidents.truncate(1);
+    inp.topology.incidents[0].kind = vastplan_models::simulate::IncidentKind::Rack;
+    let r = run(&inp);
+    let i = &r.incidents[0];
+    assert!(i.data_unavailable, "{i:?}");
+    assert!(i.read_gbs_during < 0.05 * i.read_gbs_before, "{i:?}");
+    assert!(
+        r.unavailable_hours > 1.9 && r.unavailable_hours < 2.1,
+        "{}",
+        r.unavailable_hours
+    );
+    // The same on one leaf of a single-leaf rack.
+    let mut one = leaf_failure();
+    one.topology.incidents.truncate(1);
+    one.topology.leaves_per_rack = 1;
+    assert!(run(&one).incidents[0].data_unavailable);
+}
+
+#[test]
+fn incident_targets_out_of_range_are_input_errors() {
+    let text = std::fs::read_to_string(root().join("datasets/scenarios/leaf-failure.toml"))
+        .unwrap()
+        .replace("target = 1\n", "target = 7\n");
+    let sc = parse_scenario("lf.toml", &text).unwrap();
+    let cat = Catalog::load(&root().join("datasets")).unwrap();
+    let s = cat.shape("vast-df3120-gen6").unwrap().clone();
+    let sized = sizing(&cat, &sc, &s, None, "lf.toml").unwrap();
+    let e = sim_input(&cat, &sc, &s, &sized, None, None, "lf.toml").unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("incidents.target"), "{e}");
+    let bad = text.replace("kind = \"leaf\"", "kind = \"meteor\"");
+    assert!(parse_scenario("lf.toml", &bad).is_err());
+}
