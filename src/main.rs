@@ -5,20 +5,27 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = match vastplan::cli::Cli::try_parse() {
         Ok(cli) => cli,
+        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
         Err(e)
             if matches!(
                 e.kind(),
-                ErrorKind::DisplayHelp
-                    | ErrorKind::DisplayVersion
-                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+                ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand
             ) =>
         {
-            let _ = e.print();
-            return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            };
+            // No command: one line naming them, like every other input error.
+            let names: Vec<String> = <vastplan::cli::Cli as clap::CommandFactory>::command()
+                .get_subcommands()
+                .map(|c| c.get_name().to_string())
+                .filter(|n| n != "help")
+                .collect();
+            eprintln!(
+                "error: a command is required: {} (see --help)",
+                names.join(", ")
+            );
+            return ExitCode::from(2);
         }
         Err(e) => {
             // Bad input is one line: clap's first line names the flag; the usage block

@@ -1,45 +1,41 @@
-//! A one-line progress indicator on stderr, shown only when stderr is a terminal, so
-//! pipes, files and CI logs stay clean.
+//! A one-line progress bar on stderr (`indicatif`), drawn only when stderr is a terminal,
+//! so pipes, files and CI logs stay byte-for-byte deterministic.
 
-use std::io::{IsTerminal, Write};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::IsTerminal;
 
+/// Progress of one long step, in whole percent.
 pub struct Progress {
-    label: String,
-    shown: bool,
-    last: i32,
+    bar: Option<ProgressBar>,
 }
 
 impl Progress {
+    /// A bar labelled `label`; hidden when `quiet` or when stderr is not a terminal.
     pub fn new(label: &str, quiet: bool) -> Self {
-        Progress {
-            label: label.to_string(),
-            shown: !quiet && std::io::stderr().is_terminal(),
-            last: -1,
+        if quiet || !std::io::stderr().is_terminal() {
+            return Progress { bar: None };
         }
+        let bar = ProgressBar::with_draw_target(Some(100), ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template("{msg} [{bar:30}] {pos:>3}% {elapsed}")
+                .expect("a valid template")
+                .progress_chars("#>-"),
+        );
+        bar.set_message(label.to_string());
+        Progress { bar: Some(bar) }
     }
 
     /// Fraction done in [0, 1].
     pub fn set(&mut self, fraction: f64) {
-        let pct = (fraction.clamp(0.0, 1.0) * 100.0) as i32;
-        if self.shown && pct != self.last {
-            self.last = pct;
-            let width = 30;
-            let filled = (pct as usize * width) / 100;
-            let mut e = std::io::stderr().lock();
-            let _ = write!(
-                e,
-                "\r{} [{}{}] {pct:3}%",
-                self.label,
-                "#".repeat(filled),
-                " ".repeat(width - filled)
-            );
-            let _ = e.flush();
+        if let Some(b) = &self.bar {
+            b.set_position((fraction.clamp(0.0, 1.0) * 100.0) as u64);
         }
     }
 
+    /// Leaves the finished bar on its line.
     pub fn finish(&mut self) {
-        if self.shown {
-            let _ = writeln!(std::io::stderr());
+        if let Some(b) = self.bar.take() {
+            b.finish();
         }
     }
 }

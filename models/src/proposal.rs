@@ -31,8 +31,9 @@ use serde::Serialize;
 pub struct ProposalOptions {
     /// Simulate each candidate under the scenario's load (else closed form only).
     pub simulate: bool,
-    /// Simulated days and master seed (default: the scenario's).
+    /// Simulated days (default: the scenario's `[simulation] days`).
     pub days: Option<f64>,
+    /// Master seed (default: the scenario's `seed`).
     pub seed: Option<u64>,
     /// Growth steps (each +25 % of the binding side) tried when the simulation misses.
     pub max_growth_steps: u32,
@@ -55,8 +56,11 @@ impl Default for ProposalOptions {
 /// A planned scenario.
 #[derive(Clone, Debug, Serialize)]
 pub struct Proposal {
+    /// The scenario's `name`.
     pub scenario: String,
+    /// The master seed the simulations used.
     pub seed: u64,
+    /// What every candidate was judged against, each target with where it came from.
     pub targets: Targets,
     /// Every candidate, in the scenario's order, each with its `rank`.
     pub plans: Vec<CandidatePlan>,

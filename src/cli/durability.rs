@@ -1,7 +1,7 @@
 //! `vastplan durability`: how many nines one candidate has, next to the other layout rule
 //! and Azure Blob's codes under the same drives, failure rates and rebuild bandwidth.
 
-use super::table::Table;
+use super::table::{num, para, Table};
 use super::{apply_sets, Format};
 use crate::error::CliError;
 use clap::{Args, ValueEnum};
@@ -63,6 +63,10 @@ pub struct DurabilityArgs {
     pub sets: Vec<String>,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+    /// Show every column of the terminal table (placement limit, stripes, MTTDL), not
+    /// just those that fit 120 columns.
+    #[arg(long)]
+    pub wide: bool,
 }
 
 struct Row {
@@ -174,11 +178,12 @@ pub fn run(mut catalog: Catalog, a: &DurabilityArgs, out: &mut dyn Write) -> Res
         }
         Format::Csv => table(&rows, true).write_csv(out)?,
         Format::Table => {
-            table(&rows, false).write_text(out)?;
+            table(&rows, false).write_text(out, a.wide)?;
             let i = &cand.input;
-            writeln!(
+            writeln!(out)?;
+            para(
                 out,
-                "\ninputs: {} drives of {:.2} TB to rebuild, AFR {}, rebuild {:.1} GB/s aggregate ({:.2} h per drive), node loss {}/yr, outage {}/yr x {} h",
+                &format!("inputs: {} drives of {:.2} TB to rebuild, AFR {}, rebuild {:.1} GB/s aggregate ({:.2} h per drive), node loss {}/yr, outage {}/yr x {} h",
                 i.drives,
                 i.drive_bytes / 1e12,
                 i.drive_afr,
@@ -187,23 +192,27 @@ pub fn run(mut catalog: Catalog, a: &DurabilityArgs, out: &mut dyn Write) -> Res
                 i.domain_loss_per_year,
                 i.domain_outage_per_year,
                 i.domain_outage_hours
-            )?;
+            ))?;
             if let Some(lc) = cand.least_confident() {
-                writeln!(
+                para(
                     out,
-                    "least-confident input: {} = {} ({}: {})",
-                    lc.name, lc.value, lc.confidence, lc.source
+                    &format!(
+                        "least-confident input: {} = {} ({}: {})",
+                        lc.name, lc.value, lc.confidence, lc.source
+                    ),
                 )?;
             }
-            writeln!(
+            para(
                 out,
                 "model: exact Markov chain over concurrent failures (models/src/durability/cluster.rs); nines = -log10 P(data loss in a year)"
             )?;
             let headline = nines_of(c, shape, counts, &o)?;
-            writeln!(
+            para(
                 out,
-                "headline (what size and plan print): {:.2} nines — {}",
-                headline.nines, headline.basis
+                &format!(
+                    "headline (what size and plan print): {:.2} nines — {}",
+                    headline.nines, headline.basis
+                ),
             )?;
         }
     }
@@ -221,61 +230,86 @@ fn sci(v: f64) -> String {
 }
 
 fn table(rows: &[Row], exact: bool) -> Table {
-    let mut t = Table::new(&[
-        "model",
-        "code",
-        "drives",
-        "domains",
-        "max/domain",
-        "stripes",
-        "rebuild h",
-        "MTTDL years",
-        "P(loss)/yr",
-        "nines",
-        "degraded h/yr",
-        "unavailable h/yr",
-    ]);
+    let mut t = if exact {
+        Table::new(&[
+            "model",
+            "code",
+            "drives",
+            "domains",
+            "max_strips_per_domain",
+            "stripes",
+            "drive_rebuild_hours",
+            "mttdl_years",
+            "p_loss_per_year",
+            "nines",
+            "degraded_hours_per_year",
+            "unavailable_hours_per_year",
+        ])
+    } else {
+        Table::new(&[
+            "model",
+            "code",
+            "drives",
+            "domains",
+            "max/domain",
+            "stripes",
+            "rebuild h",
+            "MTTDL years",
+            "P(loss)/yr",
+            "nines",
+            "degraded h/yr",
+            "unavail h/yr",
+        ])
+        .wide_only(&["max/domain", "stripes", "MTTDL years"])
+    };
     for r in rows {
         let i = &r.input;
         let o = &r.output;
-        let per = if i.strips_per_domain_max as u64 >= i.drives / i.domains {
-            "-".to_string()
+        let unlimited = i.strips_per_domain_max as u64 >= i.drives / i.domains;
+        if exact {
+            // Empty cells: no per-domain limit; no loss at all (infinite MTTDL or nines).
+            t.push(vec![
+                r.model.clone(),
+                i.code.to_string(),
+                i.drives.to_string(),
+                i.domains.to_string(),
+                if unlimited {
+                    String::new()
+                } else {
+                    i.strips_per_domain_max.to_string()
+                },
+                num(o.stripes),
+                num(i.drive_rebuild_hours()),
+                num(o.mttdl_hours / HOURS_PER_YEAR),
+                num(o.p_loss_per_year),
+                num(o.nines),
+                num(o.degraded_hours_per_year),
+                num(o.unavailable_hours_per_year),
+            ]);
         } else {
-            i.strips_per_domain_max.to_string()
-        };
-        let f = |v: f64, d: usize| {
-            if exact {
-                format!("{v}")
-            } else {
-                format!("{v:.d$}")
-            }
-        };
-        t.push(vec![
-            r.model.clone(),
-            i.code.to_string(),
-            i.drives.to_string(),
-            i.domains.to_string(),
-            per,
-            sci(o.stripes),
-            if exact {
-                format!("{}", i.drive_rebuild_hours())
-            } else {
-                format!("{:.3}", i.drive_rebuild_hours())
-            },
-            sci(o.mttdl_hours / HOURS_PER_YEAR),
-            sci(o.p_loss_per_year),
-            if o.nines.is_finite() {
-                f(o.nines, 2)
-            } else {
-                "inf".into()
-            },
-            f(o.degraded_hours_per_year, 2),
-            if exact {
-                format!("{}", o.unavailable_hours_per_year)
-            } else {
-                sci(o.unavailable_hours_per_year)
-            },
-        ]);
+            t.push(vec![
+                r.model.clone(),
+                i.code.to_string(),
+                i.drives.to_string(),
+                i.domains.to_string(),
+                if unlimited {
+                    "-".to_string()
+                } else {
+                    i.strips_per_domain_max.to_string()
+                },
+                sci(o.stripes),
+                format!("{:.3}", i.drive_rebuild_hours()),
+                sci(o.mttdl_hours / HOURS_PER_YEAR),
+                sci(o.p_loss_per_year),
+                if o.nines.is_finite() {
+                    format!("{:.2}", o.nines)
+                } else {
+                    "inf".into()
+                },
+                format!("{:.2}", o.degraded_hours_per_year),
+                sci(o.unavailable_hours_per_year),
+            ]);
+        }
     }
     t
 }

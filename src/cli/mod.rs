@@ -87,6 +87,12 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
+/// A one-line warning on stderr: the input is legal but surely not what was meant. The
+/// command goes on; stdout stays as it would be without the warning.
+pub fn warn(message: &str) {
+    eprintln!("warning: {message}");
+}
+
 /// Applies `--set ID.FIELD=VALUE` overrides to the catalog.
 pub fn apply_sets(c: &mut Catalog, sets: &[String]) -> Result<(), CliError> {
     for s in sets {
@@ -96,7 +102,8 @@ pub fn apply_sets(c: &mut Catalog, sets: &[String]) -> Result<(), CliError> {
         let v: f64 = v
             .parse()
             .map_err(|_| CliError::input(format!("--set {s:?}: {v:?} is not a number")))?;
-        c.apply_override(id, field, v)?;
+        c.apply_override(id, field, v)
+            .map_err(|e| CliError::input(format!("--set {s:?}: {}", e.message)))?;
     }
     Ok(())
 }
@@ -121,8 +128,8 @@ pub fn drr_param(c: &Catalog, drr: Option<f64>, workload: &str) -> Result<Param,
                     .filter_map(|k| k.strip_prefix("drr_"))
                     .collect();
                 CliError::input(format!(
-                    "unknown workload {workload:?}; known: {}",
-                    known.join(", ")
+                    "--workload: unknown workload {workload:?}; {}",
+                    vastplan_models::catalog::suggest(workload, &known)
                 ))
             })
         }
@@ -153,6 +160,11 @@ pub fn apply_scenario(
     if let Some(ck) = &sc.checkpoint {
         c.model(&ck.model).map_err(|e| {
             CliError::input(format!("{file}: field `checkpoint.model`: {}", e.message))
+        })?;
+    }
+    if let Some(inf) = &sc.inference {
+        c.model(&inf.model).map_err(|e| {
+            CliError::input(format!("{file}: field `inference.model`: {}", e.message))
         })?;
     }
     Ok((sc, file))

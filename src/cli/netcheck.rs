@@ -2,7 +2,7 @@
 //! count, the binding resource, and the per-node network at which the network stops
 //! binding (the hardware ask).
 
-use super::table::{money, Table};
+use super::table::{money, num, para, Table};
 use super::{apply_sets, drr_param, Format};
 use crate::error::CliError;
 use clap::Args;
@@ -35,9 +35,9 @@ pub struct NetcheckArgs {
     /// GPU client VMs reading and writing (0: clients not modelled).
     #[arg(long, default_value_t = 0)]
     pub clients: u32,
-    /// GPU client VM shape, for its frontend NIC.
-    #[arg(long, default_value = "ND96isr_H100_v5")]
-    pub client_vm: String,
+    /// GPU client VM shape, for its frontend NIC [default: ND96isr_H100_v5].
+    #[arg(long)]
+    pub client_vm: Option<String>,
     /// Sessions each client opens (nconnect × mounts), for the connection check.
     #[arg(long, default_value_t = 8)]
     pub sessions_per_client: u32,
@@ -56,7 +56,7 @@ pub struct NetcheckArgs {
     /// Per-node network to assume instead of the catalog's, Gbps (the "what if" ask).
     #[arg(long, value_name = "Gbps")]
     pub node_gbps: Option<f64>,
-    /// Data-reduction ratio (default: assumption drr_<workload>).
+    /// Data-reduction ratio (default: assumption `drr_<workload>`).
     #[arg(long)]
     pub drr: Option<f64>,
     #[arg(long, default_value = "ai_training")]
@@ -66,6 +66,10 @@ pub struct NetcheckArgs {
     pub sets: Vec<String>,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+    /// Show every column of the terminal table (the basis of each capacity), not just
+    /// those that fit 120 columns.
+    #[arg(long)]
+    pub wide: bool,
 }
 
 pub fn run(mut c: Catalog, a: &NetcheckArgs, out: &mut dyn Write) -> Result<(), CliError> {
@@ -102,11 +106,33 @@ pub fn run(mut c: Catalog, a: &NetcheckArgs, out: &mut dyn Write) -> Result<(), 
         }
         None => None,
     };
+    for (flag, v) in [
+        ("--read-gbs", a.read_gbs),
+        ("--write-gbs", a.write_gbs),
+        ("--read-gbps", a.read_gbps),
+        ("--write-gbps", a.write_gbps),
+    ] {
+        if let Some(v) = v {
+            if !(v.is_finite() && (0.0..=1e9).contains(&v)) {
+                return Err(CliError::input(format!(
+                    "{flag} must be between 0 and 1e9, got {v:?}"
+                )));
+            }
+        }
+    }
     let bytes =
         |gbs: Option<f64>, gbps: Option<f64>| gbs.map(|v| v * 1e9).or(gbps.map(|v| v * 1e9 / 8.0));
     let shape = c.shape(&a.shape)?.clone();
-    if a.clients > 0 {
-        c.gpu_vm(&a.client_vm)?;
+    // Checked even without --clients: a misspelt id is a mistake either way.
+    let client_vm = a.client_vm.as_deref().unwrap_or("ND96isr_H100_v5");
+    c.gpu_vm(client_vm)?;
+    if a.clients == 0 && a.client_vm.is_some() {
+        super::warn(&format!(
+            "--client-vm {client_vm} has no effect without --clients N"
+        ));
+    }
+    if a.sessions_per_client == 0 {
+        return Err(CliError::input("--sessions-per-client must be at least 1"));
     }
     if transport == Some(Transport::Rdma) && shape.kind == DeploymentKind::VastEboxCloudVm {
         return Err(CliError::input(format!(
@@ -123,7 +149,7 @@ pub fn run(mut c: Catalog, a: &NetcheckArgs, out: &mut dyn Write) -> Result<(), 
             nodes_per_rack: a.nodes_per_rack,
             clients_per_rack: None,
             transport,
-            client_vm: (a.clients > 0).then(|| a.client_vm.clone()),
+            client_vm: (a.clients > 0).then(|| client_vm.to_string()),
             node_network,
         },
         client_vms: a.clients,
@@ -139,7 +165,7 @@ pub fn run(mut c: Catalog, a: &NetcheckArgs, out: &mut dyn Write) -> Result<(), 
             serde_json::to_string_pretty(&r).unwrap_or_default()
         )?,
         Format::Csv => pool_table(&r, true).write_csv(out)?,
-        Format::Table => write_text(&r, out)?,
+        Format::Table => write_text(&r, out, a.wide)?,
     }
     Ok(())
 }
@@ -153,39 +179,48 @@ fn gbs(v: f64) -> String {
 }
 
 fn pool_table(r: &Netcheck, exact: bool) -> Table {
-    let mut t = Table::new(&[
-        "resource",
-        "instances",
-        "demand GB/s",
-        "available GB/s",
-        "utilisation",
-        "headroom GB/s",
-        "binds",
-        "basis",
-    ]);
+    let mut t = if exact {
+        Table::new(&[
+            "resource",
+            "instances",
+            "demand_gbs_per_instance",
+            "available_gbs_per_instance",
+            "utilisation_fraction",
+            "headroom_gbs_per_instance",
+            "binding",
+            "basis",
+        ])
+    } else {
+        Table::new(&[
+            "resource",
+            "instances",
+            "demand GB/s",
+            "available GB/s",
+            "utilisation",
+            "headroom GB/s",
+            "binds",
+            "basis",
+        ])
+        .wide_only(&["basis"])
+    };
     for p in &r.pools {
-        let f = |v: f64| {
-            if exact {
-                format!("{}", v / 1e9)
-            } else {
-                gbs(v)
-            }
-        };
+        // CSV: unbounded capacity is an empty cell.
+        let f = |v: f64| if exact { num(v / 1e9) } else { gbs(v) };
         t.push(vec![
             p.resource.clone(),
             p.instances.to_string(),
             f(p.demand_per_instance_bps),
             f(p.available_per_instance_bps),
             if exact {
-                format!("{}", p.utilisation)
+                num(p.utilisation)
             } else {
                 format!("{:.1}%", p.utilisation * 100.0)
             },
             f(p.headroom_per_instance_bps),
-            if p.binding {
-                "<- binds".into()
-            } else {
-                String::new()
+            match (exact, p.binding) {
+                (true, b) => b.to_string(),
+                (false, true) => "<- binds".into(),
+                (false, false) => String::new(),
             },
             p.basis.clone(),
         ]);
@@ -193,7 +228,7 @@ fn pool_table(r: &Netcheck, exact: bool) -> Table {
     t
 }
 
-fn write_text(r: &Netcheck, out: &mut dyn Write) -> std::io::Result<()> {
+fn write_text(r: &Netcheck, out: &mut dyn Write, wide: bool) -> std::io::Result<()> {
     writeln!(
         out,
         "{} x {}{}; per-instance figures at client read {} GB/s, write {} GB/s",
@@ -209,7 +244,7 @@ fn write_text(r: &Netcheck, out: &mut dyn Write) -> std::io::Result<()> {
         gbs(r.evaluated_read_bps),
         gbs(r.evaluated_write_bps)
     )?;
-    pool_table(r, false).write_text(out)?;
+    pool_table(r, false).write_text(out, wide)?;
     writeln!(out)?;
     writeln!(
         out,
@@ -235,9 +270,9 @@ fn write_text(r: &Netcheck, out: &mut dyn Write) -> std::io::Result<()> {
     for k in &r.knees {
         let gb = |v: f64| format!("{:.0} Gbps", v * 8.0 / 1e9);
         match k.knee_network_bps {
-            Some(knee) => writeln!(
+            Some(knee) => para(
                 out,
-                "{} knee: per-node network {} -> {} lifts the ceiling {} -> {} GB/s (then bound by {}); $/GB/s-month {} -> {}",
+                &format!("{} knee: per-node network {} -> {} lifts the ceiling {} -> {} GB/s (then bound by {}); $/GB/s-month {} -> {}",
                 k.mix,
                 gb(k.network_now_bps),
                 gb(knee),
@@ -246,16 +281,16 @@ fn write_text(r: &Netcheck, out: &mut dyn Write) -> std::io::Result<()> {
                 k.binding_at_knee,
                 money(k.usd_per_gbs_month_now),
                 money(k.usd_per_gbs_month_at_knee)
-            )?,
-            None => writeln!(
+            ))?,
+            None => para(
                 out,
-                "{} knee: none above {} — the network does not bind ({} binds at {} GB/s; $/GB/s-month {})",
+                &format!("{} knee: none above {} — the network does not bind ({} binds at {} GB/s; $/GB/s-month {})",
                 k.mix,
                 gb(k.network_now_bps),
                 k.binding_now,
                 gbs(k.ceiling_now_bps),
                 money(k.usd_per_gbs_month_now)
-            )?,
+            ))?,
         }
         if let Some(m) = k.network_for_media_bps {
             writeln!(

@@ -1,7 +1,7 @@
 //! `vastplan plan`: the end-to-end sizing proposal for every candidate of a scenario, as a
 //! terminal table and as plan.csv, plan.json and report.html.
 
-use super::table::{money, Table};
+use super::table::{fixed, money, num, wrap, Table};
 use super::{apply_scenario, apply_sets, Format};
 use crate::error::CliError;
 use crate::output::write_atomic;
@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use vastplan_models::catalog::rules::show;
 use vastplan_models::plan::CandidatePlan;
 use vastplan_models::proposal::{plan_scenario, Proposal, ProposalOptions};
-use vastplan_models::scenario::{line_of_key, MAX_DAYS};
+use vastplan_models::scenario::{line_of_key, warnings, MAX_DAYS};
 use vastplan_models::sensitivity::{Ranges, Sensitivity};
 use vastplan_models::Catalog;
 use vastplan_models::InputError;
@@ -44,7 +44,7 @@ pub struct PlanArgs {
     #[arg(long)]
     pub verbose: bool,
     /// Override a number: SHAPE.FIELD=VALUE or assumptions.NAME=VALUE (repeatable); applied
-    /// after the scenario's [overrides], and marked `user` in every output.
+    /// after the scenario's `[overrides]`, and marked `user` in every output.
     #[arg(long = "set", value_name = "ID.FIELD=VALUE")]
     pub sets: Vec<String>,
     /// Also move each estimate-grade input over its confidence range, re-plan every
@@ -52,6 +52,10 @@ pub struct PlanArgs {
     /// (sensitivity.csv and a section of the report).
     #[arg(long)]
     pub sensitivity: bool,
+    /// Show every column of the terminal table (kind, $/GB/s-month, the binding resource,
+    /// the least-confident input), not just those that fit 120 columns.
+    #[arg(long)]
+    pub wide: bool,
 }
 
 pub fn run(mut cat: Catalog, a: &PlanArgs, out: &mut dyn Write) -> Result<(), CliError> {
@@ -74,6 +78,9 @@ pub fn run(mut cat: Catalog, a: &PlanArgs, out: &mut dyn Write) -> Result<(), Cl
         return Err(CliError::input(format!(
             "{file}: the scenario has no [simulation] section; add one, give --days, or use --no-sim"
         )));
+    }
+    for w in warnings(&sc) {
+        super::warn(&format!("{file}: {w}"));
     }
     let opts = ProposalOptions {
         simulate: !a.no_sim,
@@ -180,7 +187,7 @@ pub fn run(mut cat: Catalog, a: &PlanArgs, out: &mut dyn Write) -> Result<(), Cl
             }
             let mut sorted: Vec<&CandidatePlan> = plans.iter().collect();
             sorted.sort_by_key(|p| p.rank);
-            table_of(&sorted, false).write_text(out)?;
+            table_of(&sorted, false).write_text(out, a.wide)?;
             for p in &sorted {
                 if let Some(w) = &p.why_not {
                     for l in wrap(&format!("{}: {w}", p.shape), 120) {
@@ -188,8 +195,9 @@ pub fn run(mut cat: Catalog, a: &PlanArgs, out: &mut dyn Write) -> Result<(), Cl
                     }
                 }
                 if a.verbose {
-                    writeln!(
+                    super::table::para(
                         out,
+                        &format!(
                         "{}: {} nodes for capacity, {} for bandwidth, grown {} times; binds: {}",
                         p.shape,
                         p.nodes_for_capacity,
@@ -197,6 +205,7 @@ pub fn run(mut cat: Catalog, a: &PlanArgs, out: &mut dyn Write) -> Result<(), Cl
                             .map_or("unreachable".into(), |n| n.to_string()),
                         p.growth_steps,
                         p.binding
+                        ),
                     )?;
                     for v in &p.verdicts {
                         writeln!(
@@ -236,7 +245,7 @@ pub fn run(mut cat: Catalog, a: &PlanArgs, out: &mut dyn Write) -> Result<(), Cl
             }
             if let Some((shape, rows)) = &ratio {
                 writeln!(out, "\nstorage per GPU on {shape}:")?;
-                super::ratio::ratio_table(rows, false).write_text(out)?;
+                super::ratio::ratio_table(rows, false).write_text(out, a.wide)?;
             }
             if let Some(dir) = &a.out {
                 writeln!(
@@ -294,19 +303,26 @@ fn table_of(plans: &[&CandidatePlan], exact: bool) -> Table {
         &[
             "rank",
             "shape",
+            "kind",
             "nodes",
             "cnodes",
             "racks",
             "$/month",
+            "$/GB/s-mo",
             "read GB/s",
+            "binding",
             "ckpt p99",
             "GPU %",
             "nines",
             "verdict",
             "weakest",
+            "least-confident input",
         ]
     };
     let mut t = Table::new(header);
+    if !exact {
+        t = t.wide_only(&["kind", "$/GB/s-mo", "binding", "least-confident input"]);
+    }
     for p in plans {
         let s = p.sim.as_ref();
         if exact {
@@ -322,26 +338,25 @@ fn table_of(plans: &[&CandidatePlan], exact: bool) -> Table {
                 p.compute_nodes_for_bandwidth
                     .map_or(String::new(), |n| n.to_string()),
                 p.sizing.racks.to_string(),
-                format!("{}", p.sizing.kw_facility),
-                format!("{}", p.sizing.capacity.usable.pb()),
-                format!("{:.2}", p.sizing.cost.hardware),
-                format!("{:.2}", p.sizing.cost.software),
-                format!("{:.2}", p.sizing.cost.facility),
-                format!("{:.2}", p.sizing.cost.network),
-                format!("{:.2}", p.sizing.cost.support),
-                format!("{:.2}", p.sizing.usd_per_month),
-                format!("{:.4}", p.sizing.usd_per_usable_tb_month),
-                format!("{:.2}", p.usd_per_gbs_month),
-                format!("{}", p.sizing.tco_5y_usd),
-                format!("{}", p.read_ceiling_bps / 1e9),
-                format!("{}", p.write_ceiling_bps / 1e9),
+                num(p.sizing.kw_facility),
+                num(p.sizing.capacity.usable.pb()),
+                fixed(p.sizing.cost.hardware, 2),
+                fixed(p.sizing.cost.software, 2),
+                fixed(p.sizing.cost.facility, 2),
+                fixed(p.sizing.cost.network, 2),
+                fixed(p.sizing.cost.support, 2),
+                fixed(p.sizing.usd_per_month, 2),
+                fixed(p.sizing.usd_per_usable_tb_month, 4),
+                fixed(p.usd_per_gbs_month, 2),
+                fixed(p.sizing.tco_5y_usd, 2),
+                num(p.read_ceiling_bps / 1e9),
+                num(p.write_ceiling_bps / 1e9),
                 p.binding.clone(),
-                s.map_or(String::new(), |s| format!("{}", s.read_gbs_mean)),
+                s.map_or(String::new(), |s| num(s.read_gbs_mean)),
                 s.and_then(|s| s.checkpoint_p99_s)
-                    .map_or(String::new(), |v| format!("{v}")),
-                s.and_then(|s| s.gpu_utilisation)
-                    .map_or(String::new(), |u| format!("{u}")),
-                p.nines.map_or(String::new(), |n| format!("{n}")),
+                    .map_or(String::new(), num),
+                s.and_then(|s| s.gpu_utilisation).map_or(String::new(), num),
+                p.nines.map_or(String::new(), num),
                 p.durability_basis.clone(),
                 p.met.to_string(),
                 p.missed.join(";"),
@@ -359,11 +374,14 @@ fn table_of(plans: &[&CandidatePlan], exact: bool) -> Table {
             t.push(vec![
                 p.rank.map_or("-".into(), |r| r.to_string()),
                 short(&p.shape, 16),
+                p.kind.to_string(),
                 p.nodes.to_string(),
                 p.compute_nodes.to_string(),
                 p.sizing.racks.to_string(),
                 money(p.sizing.usd_per_month),
+                money(p.usd_per_gbs_month),
                 format!("{:.0}", p.read_ceiling_bps / 1e9),
+                p.binding.clone(),
                 s.and_then(|s| s.checkpoint_p99_s)
                     .map_or("-".into(), |v| format!("{v:.1}s")),
                 s.and_then(|s| s.gpu_utilisation)
@@ -374,8 +392,9 @@ fn table_of(plans: &[&CandidatePlan], exact: bool) -> Table {
                 } else {
                     format!("misses {}", p.missed.len())
                 },
-                // The terminal shows how weak; plan.csv and the report name the input.
+                // The terminal shows how weak; --wide, plan.csv and the report name the input.
                 p.least_confidence.to_string(),
+                p.least_confident.clone(),
             ]);
         }
     }
@@ -407,37 +426,17 @@ fn bom_table(plans: &[CandidatePlan]) -> Table {
                     .and_then(|v| v.as_str().map(str::to_string))
                     .unwrap_or_default(),
                 b.count.to_string(),
-                format!("{:.2}", b.unit_capex_usd),
-                format!("{:.2}", b.capex()),
-                format!("{}", b.unit_rack_units),
-                format!("{}", b.unit_watts_avg),
-                format!("{}", b.unit_watts_peak),
+                fixed(b.unit_capex_usd, 2),
+                fixed(b.capex(), 2),
+                num(b.unit_rack_units),
+                num(b.unit_watts_avg),
+                num(b.unit_watts_peak),
                 b.source.clone(),
                 b.confidence.to_string(),
             ]);
         }
     }
     t
-}
-
-/// `text` broken at spaces into lines of at most `width` characters (a longer word
-/// stands alone).
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut cur = String::new();
-    for w in text.split_whitespace() {
-        if !cur.is_empty() && cur.chars().count() + 1 + w.chars().count() > width {
-            lines.push(std::mem::take(&mut cur));
-        }
-        if !cur.is_empty() {
-            cur.push(' ');
-        }
-        cur.push_str(w);
-    }
-    if !cur.is_empty() {
-        lines.push(cur);
-    }
-    lines
 }
 
 /// One row per moved input and candidate: the answer at the low and the high value.
@@ -465,12 +464,12 @@ fn sensitivity_table(s: &Sensitivity) -> Table {
             t.push(vec![
                 w.input.clone(),
                 w.confidence.to_string(),
-                format!("{}", w.base_value),
-                format!("{}", w.low_value),
-                format!("{}", w.high_value),
+                num(w.base_value),
+                num(w.low_value),
+                num(w.high_value),
                 shape.clone(),
-                format!("{:.2}", lo.usd_per_month),
-                format!("{:.2}", hi.usd_per_month),
+                fixed(lo.usd_per_month, 2),
+                fixed(hi.usd_per_month, 2),
                 lo.met.to_string(),
                 hi.met.to_string(),
                 w.recommended_low.clone().unwrap_or_default(),

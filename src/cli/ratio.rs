@@ -1,10 +1,11 @@
 //! `vastplan ratio`: storage nodes, capacity and bandwidth per GPU as a fleet grows.
 
-use super::table::{money, Table};
+use super::table::{money, num, Table};
 use super::{apply_sets, drr_param, Format};
 use crate::error::CliError;
 use clap::Args;
 use std::io::Write;
+use vastplan_models::catalog::close_matches;
 use vastplan_models::netmodel::NetOptions;
 use vastplan_models::ratio::{ratio_rows, RatioQuery, RatioRow};
 use vastplan_models::Catalog;
@@ -44,17 +45,92 @@ pub struct RatioArgs {
     pub sets: Vec<String>,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+    /// Show the binding resource's full name rather than a 14-character prefix.
+    #[arg(long)]
+    pub wide: bool,
+}
+
+/// The error for a workload × GPU pair the catalog lacks: the nearest known GPU for that
+/// workload (`--gpu GB200` → B200), else the nearest workload.
+fn unknown_pair(c: &Catalog, workload: &str, gpu: &str) -> CliError {
+    let (workload, gpu) = (workload.to_lowercase(), gpu.to_lowercase());
+    let ids: Vec<&str> = c.workloads.iter().map(|w| w.id.as_str()).collect();
+    let gpus_of = |wl: &str| -> Vec<&str> {
+        ids.iter()
+            .filter_map(|id| id.strip_prefix(wl).and_then(|r| r.strip_prefix('-')))
+            .collect()
+    };
+    let gpus = gpus_of(&workload);
+    if !gpus.is_empty() {
+        let close = close_matches(&gpu, &gpus);
+        let hint = if close.is_empty() {
+            format!("it has {}", gpus.join(", "))
+        } else {
+            format!(
+                "did you mean {}? (it has {})",
+                close
+                    .iter()
+                    .map(|g| g.to_uppercase())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                gpus.join(", ")
+            )
+        };
+        return CliError::input(format!(
+            "--gpu: workload {workload} has no {} parameters; {hint}",
+            gpu.to_uppercase()
+        ));
+    }
+    let mut names: Vec<&str> = ids
+        .iter()
+        .filter_map(|id| id.rsplit_once('-').map(|(w, _)| w))
+        .collect();
+    names.dedup();
+    let close = close_matches(&workload, &names);
+    let hint = if close.is_empty() {
+        format!("known: {}", names.join(", "))
+    } else {
+        format!("did you mean {}?", close.join(", "))
+    };
+    CliError::input(format!("--workload: unknown workload {workload:?}; {hint}"))
+}
+
+/// Each row's note, with runs of rows that share a note written once.
+fn write_notes(rows: &[RatioRow], out: &mut dyn Write) -> std::io::Result<()> {
+    let mut i = 0;
+    while i < rows.len() {
+        let mut j = i;
+        while j + 1 < rows.len() && rows[j + 1].note == rows[i].note {
+            j += 1;
+        }
+        if !rows[i].note.is_empty() {
+            let who = if i == j {
+                format!("{} GPUs", rows[i].gpus)
+            } else {
+                format!("{}-{} GPUs", rows[i].gpus, rows[j].gpus)
+            };
+            super::table::para(out, &format!("{who}: {}", rows[i].note))?;
+        }
+        i = j + 1;
+    }
+    Ok(())
 }
 
 pub fn run(mut c: Catalog, a: &RatioArgs, out: &mut dyn Write) -> Result<(), CliError> {
     apply_sets(&mut c, &a.sets)?;
     let id = format!("{}-{}", a.workload.to_lowercase(), a.gpu.to_lowercase());
-    let w = c.workload(&id)?.clone();
+    let w = match c.workload(&id) {
+        Ok(w) => w.clone(),
+        Err(_) => return Err(unknown_pair(&c, &a.workload, &a.gpu)),
+    };
     if !(a.reading_fraction > 0.0 && a.reading_fraction <= 1.0) {
         return Err(CliError::input("--reading-fraction must be in (0, 1]"));
     }
-    if !(a.tb_per_gpu.is_finite() && a.tb_per_gpu >= 0.0) {
-        return Err(CliError::input("--tb-per-gpu must be zero or positive"));
+    if !(a.tb_per_gpu.is_finite() && (0.0..=1e4).contains(&a.tb_per_gpu)) {
+        return Err(CliError::input(format!(
+            "--tb-per-gpu must be between 0 and 10000, got {:?}",
+            a.tb_per_gpu
+        )));
     }
     if a.counts.is_empty() || a.counts.contains(&0) {
         return Err(CliError::input("--counts must list positive GPU counts"));
@@ -98,55 +174,78 @@ pub fn run(mut c: Catalog, a: &RatioArgs, out: &mut dyn Write) -> Result<(), Cli
                 w.au_floor.value * 100.0,
                 w.confidence
             )?;
-            ratio_table(&rows, false).write_text(out)?;
-            for r in rows.iter().filter(|r| !r.note.is_empty()) {
-                writeln!(out, "{} GPUs: {}", r.gpus, r.note)?;
-            }
+            ratio_table(&rows, false).write_text(out, a.wide)?;
+            write_notes(&rows, out)?;
         }
     }
     Ok(())
 }
 
+/// The storage-per-GPU rows: a terminal table (`exact == false`; the binding resource cut
+/// to 14 characters unless wide) or CSV.
 pub fn ratio_table(rows: &[RatioRow], exact: bool) -> Table {
-    let mut t = Table::new(&[
-        "gpus",
-        "demand GB/s",
-        "nodes (cap)",
-        "nodes (bw)",
-        "nodes",
-        "usable TB/GPU",
-        "GB/s per GPU",
-        "binds",
-        "$/GPU-month",
-    ]);
+    let mut t = if exact {
+        Table::new(&[
+            "gpus",
+            "demand_gbs",
+            "nodes_for_capacity",
+            "nodes_for_bandwidth",
+            "nodes",
+            "usable_tb_per_gpu",
+            "read_gbs_per_gpu",
+            "binding",
+            "usd_per_gpu_month",
+        ])
+    } else {
+        Table::new(&[
+            "gpus",
+            "demand GB/s",
+            "nodes (cap)",
+            "nodes (bw)",
+            "nodes",
+            "usable TB/GPU",
+            "GB/s per GPU",
+            "binds",
+            "binding resource",
+            "$/GPU-month",
+        ])
+        .wide_only(&["binding resource"])
+        .narrow_only(&["binds"])
+    };
     for r in rows {
-        let f = |v: f64, d: usize| {
-            if exact {
-                format!("{v}")
-            } else {
-                format!("{v:.d$}")
-            }
-        };
-        t.push(vec![
-            r.gpus.to_string(),
-            f(r.demand_gbs, 1),
-            r.nodes_for_capacity.to_string(),
-            r.nodes_for_bandwidth
-                .map_or("unreachable".into(), |n| n.to_string()),
-            r.nodes.to_string(),
-            f(r.usable_tb_per_gpu, 2),
-            f(r.read_gbs_per_gpu, 3),
-            if exact || r.binding.chars().count() <= 14 {
-                r.binding.clone()
-            } else {
-                format!("{}…", r.binding.chars().take(13).collect::<String>())
-            },
-            if exact {
-                format!("{}", r.usd_per_gpu_month)
-            } else {
-                money(r.usd_per_gpu_month)
-            },
-        ]);
+        if exact {
+            t.push(vec![
+                r.gpus.to_string(),
+                num(r.demand_gbs),
+                r.nodes_for_capacity.to_string(),
+                r.nodes_for_bandwidth
+                    .map_or(String::new(), |n| n.to_string()),
+                r.nodes.to_string(),
+                num(r.usable_tb_per_gpu),
+                num(r.read_gbs_per_gpu),
+                r.binding.clone(),
+                num(r.usd_per_gpu_month),
+            ]);
+        } else {
+            t.push(vec![
+                r.gpus.to_string(),
+                format!("{:.1}", r.demand_gbs),
+                r.nodes_for_capacity.to_string(),
+                // The note under the table says why.
+                r.nodes_for_bandwidth
+                    .map_or("none".into(), |n| n.to_string()),
+                r.nodes.to_string(),
+                format!("{:.2}", r.usable_tb_per_gpu),
+                format!("{:.3}", r.read_gbs_per_gpu),
+                if r.binding.chars().count() <= 14 {
+                    r.binding.clone()
+                } else {
+                    format!("{}…", r.binding.chars().take(13).collect::<String>())
+                },
+                r.binding.clone(),
+                money(r.usd_per_gpu_month),
+            ]);
+        }
     }
     t
 }

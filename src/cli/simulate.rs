@@ -1,6 +1,7 @@
 //! `vastplan simulate`: one candidate of a scenario under load, with headline metrics and
 //! time series.
 
+use super::table::para;
 use super::{apply_scenario, apply_sets};
 use crate::error::CliError;
 use crate::progress::Progress;
@@ -9,6 +10,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use vastplan_models::catalog::rules::show;
 use vastplan_models::plan::{counts_for_targets, targets};
+use vastplan_models::scenario::warnings;
 use vastplan_models::scenario::MAX_DAYS;
 use vastplan_models::simulate::resolve::{sim_input, sizing};
 use vastplan_models::simulate::{run_with_progress, SimResult};
@@ -41,7 +43,7 @@ pub struct SimulateArgs {
     #[arg(long)]
     pub quiet: bool,
     /// Override a number: SHAPE.FIELD=VALUE or assumptions.NAME=VALUE (repeatable); applied
-    /// after the scenario's [overrides], and marked `user` in every output.
+    /// after the scenario's `[overrides]`, and marked `user` in every output.
     #[arg(long = "set", value_name = "ID.FIELD=VALUE")]
     pub sets: Vec<String>,
 }
@@ -74,6 +76,16 @@ pub fn run(mut cat: Catalog, a: &SimulateArgs, out: &mut dyn Write) -> Result<()
         None => counts_for_targets(&cat, &sc, &shape, &targets(&cat, &sc)?, &file)?.counts(),
     };
     let sized = sizing(&cat, &sc, &shape, Some(counts), &file)?;
+    for w in warnings(&sc) {
+        super::warn(&format!("{file}: {w}"));
+    }
+    let held = sized.capacity.logical.pb();
+    if a.nodes.is_some() && held < sc.request.logical_pb * (1.0 - 1e-9) {
+        super::warn(&format!(
+            "--nodes {}: {} x {id} hold {held:.2} PB logical, less than the {} PB requested",
+            sized.nodes, sized.nodes, sc.request.logical_pb
+        ));
+    }
     let inp = sim_input(&cat, &sc, &shape, &sized, a.days, a.seed, &file)?;
     let what = if shape.is_disaggregated() {
         format!(
@@ -101,7 +113,7 @@ pub fn write_outputs(dir: &std::path::Path, r: &SimResult) -> Result<(), CliErro
     let json = serde_json::to_string_pretty(r).map_err(|e| CliError::Internal(e.to_string()))?;
     crate::output::write_atomic(&dir.join("summary.json"), json.as_bytes())?;
     // The series' own columns, then the binding resource's utilisation in each rack (or
-    // band of racks): `util_rack_3`, `util_racks_0-15`.
+    // band of racks), snake_case like every CSV header: `util_rack_3`, `util_racks_0_to_15`.
     let mut w = csv::Writer::from_writer(Vec::new());
     let ie = |e: csv::Error| CliError::Internal(e.to_string());
     let mut head: Vec<String> = [
@@ -119,7 +131,7 @@ pub fn write_outputs(dir: &std::path::Path, r: &SimResult) -> Result<(), CliErro
     head.extend(
         r.rack_labels
             .iter()
-            .map(|l| format!("util_{}", l.replace(' ', "_"))),
+            .map(|l| format!("util_{}", l.replace(' ', "_").replace('-', "_to_"))),
     );
     w.write_record(&head).map_err(ie)?;
     for p in &r.series {
@@ -156,10 +168,12 @@ pub fn write_summary(out: &mut dyn Write, cluster: &str, r: &SimResult) -> std::
         r.simulated_s / 86_400.0,
         r.events
     )?;
-    writeln!(
+    para(
         out,
-        "read GB/s        delivered {:.1} of {:.1} demanded (closed-form ceiling {:.1}, bound by {})",
-        r.read_gbs_mean, r.read_demand_gbs_mean, r.closed_form_read_gbs, r.binding_resource
+        &format!(
+            "read GB/s        delivered {:.1} of {:.1} demanded (closed-form ceiling {:.1}, bound by {})",
+            r.read_gbs_mean, r.read_demand_gbs_mean, r.closed_form_read_gbs, r.binding_resource
+        ),
     )?;
     writeln!(
         out,
@@ -196,8 +210,9 @@ pub fn write_summary(out: &mut dyn Write, cluster: &str, r: &SimResult) -> std::
         opt(r.restore_p50_s, "s"),
         opt(r.restore_p99_s, "s")
     )?;
-    writeln!(
+    para(
         out,
+        &format!(
         "failures         {} drives, {} nodes; {} rebuilds, mean {}, max {}; degraded read {}; exposure {:.1} h",
         r.drive_failures,
         r.node_losses,
@@ -206,9 +221,10 @@ pub fn write_summary(out: &mut dyn Write, cluster: &str, r: &SimResult) -> std::
         opt(r.rebuild_max_s, "s"),
         opt(r.degraded_read_gbs, "GB/s"),
         r.exposure_hours
+        ),
     )?;
     if let Some(n) = r.max_gpus_at_floor {
-        writeln!(out, "GPUs at the floor {n} (most the starting cluster keeps at the utilisation floor, closed form)")?;
+        para(out, &format!("GPUs at the floor {n} (most the starting cluster keeps at the utilisation floor, closed form)"))?;
     }
     match r.headroom_exhausted_day {
         Some(d) => writeln!(out, "headroom         runs out on day {d:.1}")?,

@@ -1,6 +1,6 @@
 //! `vastplan size`: every candidate shape sized for one logical capacity, side by side.
 
-use super::table::{grouped, money, Table};
+use super::table::{fixed, grouped, money, num, para, Table};
 use super::{apply_sets, drr_param, Format};
 use crate::error::CliError;
 use clap::Args;
@@ -12,6 +12,9 @@ use vastplan_models::plan::{cnodes_for_durability, DEFAULT_DURABILITY_NINES};
 use vastplan_models::sizing::{size, size_at, Request, Sizing};
 use vastplan_models::units::Bytes;
 use vastplan_models::Catalog;
+
+/// The largest request `size` takes, PB.
+pub const MAX_LOGICAL_PB: f64 = 1e6;
 
 #[derive(Args, Debug)]
 pub struct SizeArgs {
@@ -39,6 +42,10 @@ pub struct SizeArgs {
     pub write_gbs: Option<f64>,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+    /// Show every column of the terminal table (kind, raw and logical PB, TCO, the
+    /// least-confident input), not just those that fit 120 columns.
+    #[arg(long)]
+    pub wide: bool,
 }
 
 pub fn run(mut c: Catalog, a: &SizeArgs, out: &mut dyn Write) -> Result<(), CliError> {
@@ -46,6 +53,13 @@ pub fn run(mut c: Catalog, a: &SizeArgs, out: &mut dyn Write) -> Result<(), CliE
     if !(a.logical_pb.is_finite() && a.logical_pb > 0.0) {
         return Err(CliError::input(format!(
             "--logical-pb must be positive, got {}",
+            a.logical_pb
+        )));
+    }
+    // A zettabyte is a million PB; past that no catalog shape sizes sensibly.
+    if a.logical_pb > MAX_LOGICAL_PB {
+        return Err(CliError::input(format!(
+            "--logical-pb must be at most {MAX_LOGICAL_PB} (1 ZB), got {:?}",
             a.logical_pb
         )));
     }
@@ -137,15 +151,16 @@ pub fn run(mut c: Catalog, a: &SizeArgs, out: &mut dyn Write) -> Result<(), CliE
         }
         Format::Csv => table(&rows, &durability, true).write_csv(out)?,
         Format::Table => {
-            table(&rows, &durability, false).write_text(out)?;
+            table(&rows, &durability, false).write_text(out, a.wide)?;
             for n in &notes {
-                writeln!(out, "{n}")?;
+                para(out, n)?;
             }
-            for r in &rows {
-                for w in &r.warnings {
-                    writeln!(out, "warning: {}: {w}", r.shape)?;
-                }
-            }
+        }
+    }
+    // Warnings go to stderr in every format, so CSV and JSON stay machine-readable.
+    for r in &rows {
+        for w in &r.warnings {
+            super::warn(&format!("{}: {w}", r.shape));
         }
     }
     Ok(())
@@ -164,7 +179,8 @@ fn table(rows: &[Sizing], durability: &[Option<Nines>], exact: bool) -> Table {
             "usable_pb",
             "usable_pb_formula",
             "logical_pb",
-            "stripe",
+            "stripe_data_strips",
+            "stripe_parity_strips",
             "nines",
             "durability_basis",
             "kw_avg",
@@ -185,16 +201,28 @@ fn table(rows: &[Sizing], durability: &[Option<Nines>], exact: bool) -> Table {
     } else {
         Table::new(&[
             "shape",
+            "kind",
             "nodes",
             "cnodes",
             "racks",
+            "raw PB",
             "usable PB",
+            "logical PB",
             "stripe",
             "nines",
             "kW",
             "$/month",
             "$/TB-mo",
+            "TCO 5y",
             "weakest",
+            "least-confident input",
+        ])
+        .wide_only(&[
+            "kind",
+            "raw PB",
+            "logical PB",
+            "TCO 5y",
+            "least-confident input",
         ])
     };
     for (r, d) in rows.iter().zip(durability) {
@@ -206,7 +234,7 @@ fn table(rows: &[Sizing], durability: &[Option<Nines>], exact: bool) -> Table {
             "-".into()
         };
         let nines = match d {
-            Some(d) if d.nines.is_finite() && exact => format!("{}", d.nines),
+            Some(d) if exact => num(d.nines),
             Some(d) if d.nines.is_finite() => format!("{:.1}", d.nines),
             Some(_) => "inf".into(),
             None if exact => String::new(),
@@ -221,43 +249,59 @@ fn table(rows: &[Sizing], durability: &[Option<Nines>], exact: bool) -> Table {
                 r.compute_nodes.to_string(),
                 r.racks.to_string(),
                 r.rack_bound.as_str().to_string(),
-                format!("{}", c.raw.pb()),
-                format!("{}", c.usable.pb()),
-                format!("{}", c.usable_formula.pb()),
-                format!("{}", c.logical.pb()),
-                stripe,
+                num(c.raw.pb()),
+                num(c.usable.pb()),
+                num(c.usable_formula.pb()),
+                num(c.logical.pb()),
+                strips(c.stripe_data),
+                strips(c.stripe_parity),
                 nines,
                 d.as_ref().map_or(String::new(), |d| d.basis.clone()),
-                format!("{}", r.kw_avg),
-                format!("{}", r.kw_facility),
-                format!("{:.2}", r.capex_usd),
-                format!("{:.2}", k.hardware),
-                format!("{:.2}", k.software),
-                format!("{:.2}", k.facility),
-                format!("{:.2}", k.network),
-                format!("{:.2}", k.support),
-                format!("{:.2}", r.usd_per_month),
-                format!("{:.4}", r.usd_per_usable_tb_month),
-                format!("{:.2}", r.tco_3y_usd),
-                format!("{:.2}", r.tco_5y_usd),
+                num(r.kw_avg),
+                num(r.kw_facility),
+                fixed(r.capex_usd, 2),
+                fixed(k.hardware, 2),
+                fixed(k.software, 2),
+                fixed(k.facility, 2),
+                fixed(k.network, 2),
+                fixed(k.support, 2),
+                fixed(r.usd_per_month, 2),
+                fixed(r.usd_per_usable_tb_month, 4),
+                fixed(r.tco_3y_usd, 2),
+                fixed(r.tco_5y_usd, 2),
                 lc.name.clone(),
                 lc.confidence.to_string(),
             ]);
         } else {
             t.push(vec![
                 r.shape.clone(),
+                r.kind.to_string(),
                 grouped(r.nodes as f64),
                 grouped(r.compute_nodes as f64),
                 r.racks.to_string(),
+                format!("{:.1}", c.raw.pb()),
                 format!("{:.1}", c.usable.pb()),
+                format!("{:.1}", c.logical.pb()),
                 stripe,
                 nines,
                 format!("{:.0}", r.kw_avg),
                 money(r.usd_per_month),
                 format!("{:.2}", r.usd_per_usable_tb_month),
+                money(r.tco_5y_usd),
                 lc.confidence.to_string(),
+                lc.name.clone(),
             ]);
         }
     }
     t
+}
+
+/// Strips of a stripe for CSV: empty where the shape has no VAST stripe (Blob).
+fn strips(n: impl Into<u64>) -> String {
+    let n: u64 = n.into();
+    if n > 0 {
+        n.to_string()
+    } else {
+        String::new()
+    }
 }

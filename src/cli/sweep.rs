@@ -29,11 +29,11 @@ pub struct SweepArgs {
     /// SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX / VASTPLAN_SHARD_COUNT, else all.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<String>,
-    /// Output directory: manifest.csv and runs/<run_id>.csv [default: sweep-<file stem>].
+    /// Output directory: manifest.csv and `runs/<run_id>.csv` (default: `sweep-<file stem>`).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Override a number for every run: SHAPE.FIELD=VALUE or assumptions.NAME=VALUE
-    /// (repeatable), after the scenario's [overrides]. Each becomes a manifest column, so
+    /// (repeatable), after the scenario's `[overrides]`. Each becomes a manifest column, so
     /// another --set is another sweep.
     #[arg(long = "set", value_name = "ID.FIELD=VALUE")]
     pub sets: Vec<String>,

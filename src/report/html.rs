@@ -303,7 +303,7 @@ impl Page {
     }
 
     /// Adds a source or assumption to the notes at the end and returns its marker,
-    /// e.g. "[3]", to cite in a paragraph or table cell.
+    /// e.g. `"[3]"`, to cite in a paragraph or table cell.
     pub fn note(&mut self, text: impl Into<String>) -> String {
         self.notes.push(text.into());
         format!("[{}]", self.notes.len())

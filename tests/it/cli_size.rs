@@ -102,7 +102,7 @@ fn set_override_shows_as_user_input() {
 
 #[test]
 fn shapes_formats() {
-    let t = vastplan(&["shapes"]);
+    let t = vastplan(&["shapes", "--wide"]);
     assert!(t.status.success());
     assert!(stdout(&t).contains("source"));
     let c = vastplan(&["shapes", "--format", "csv"]);

@@ -5,7 +5,7 @@ use crate::common::vastplan as run;
 
 #[test]
 fn prints_and_writes_the_same_document() {
-    let (code, printed, err) = run(&["validate"]);
+    let (code, printed, err) = run(&["validate", "--markdown"]);
     assert_eq!(code, 0, "{err}");
     assert!(printed.starts_with("# Validation against published figures"));
     let dir = std::env::temp_dir().join(format!("vastplan-validate-{}", std::process::id()));

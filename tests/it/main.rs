@@ -6,15 +6,19 @@
 mod common;
 
 mod bad_input;
+mod cli_bad_input;
 mod cli_durability;
 mod cli_flows;
 mod cli_netcheck;
 mod cli_nines;
+mod cli_output;
 mod cli_pipe;
 mod cli_plan;
 mod cli_size;
 mod cli_sweep;
 mod cli_validate;
+mod examples;
 mod overrides;
+mod readme_examples;
 mod report_browser;
 mod validation;

@@ -289,7 +289,7 @@ fn find<'a, T>(
         let ids: Vec<&str> = items.iter().map(|t| key(t).as_str()).collect();
         InputError::new(
             file,
-            format!("unknown {what} {id:?}; known: {}", ids.join(", ")),
+            format!("unknown {what} {id:?}; {}", suggest(id, &ids)),
         )
     })
 }
@@ -443,13 +443,10 @@ impl Catalog {
 
     fn unknown_shape(&self, id: &str) -> InputError {
         let ids: Vec<&str> = self.shapes.iter().map(|s| s.id.as_str()).collect();
-        let close = close_matches(id, &ids);
-        let hint = if close.is_empty() {
-            format!("known: {}", ids.join(", "))
-        } else {
-            format!("did you mean {}?", close.join(", "))
-        };
-        InputError::new("--shape", format!("unknown shape id {id:?}; {hint}"))
+        InputError::new(
+            "--shape",
+            format!("unknown shape id {id:?}; {}", suggest(id, &ids)),
+        )
     }
 
     /// A catalog file's path as the user gave the folder, for error messages.
@@ -510,9 +507,10 @@ impl Catalog {
         if id == ASSUMPTIONS {
             let known: Vec<String> = self.assumptions.keys().cloned().collect();
             let p = self.assumptions.get_mut(field).ok_or_else(|| {
+                let known: Vec<&str> = known.iter().map(String::as_str).collect();
                 InputError::new(
                     "override",
-                    format!("unknown assumption; known: {}", known.join(", ")),
+                    format!("unknown assumption; {}", suggest(field, &known)),
                 )
                 .field(field)
             })?;
@@ -530,11 +528,12 @@ impl Catalog {
         }
         let known: Vec<String> = shape.params.keys().cloned().collect();
         let p = shape.params.get_mut(field).ok_or_else(|| {
+            let known: Vec<&str> = known.iter().map(String::as_str).collect();
             InputError::new(
                 "override",
                 format!(
-                    "shape {id} has no field `{field}`; fields: {}",
-                    known.join(", ")
+                    "shape {id} has no field `{field}`; {}",
+                    suggest(field, &known)
                 ),
             )
             .field(field)
@@ -544,7 +543,19 @@ impl Catalog {
     }
 }
 
-/// Ids within edit distance 3 of `want`, or containing it (case-insensitive), best first.
+/// The hint after an unknown id: "did you mean X?" naming the nearest known ids, or the
+/// whole list when none is near.
+pub fn suggest(want: &str, have: &[&str]) -> String {
+    let close = close_matches(want, have);
+    if close.is_empty() {
+        format!("known: {}", have.join(", "))
+    } else {
+        format!("did you mean {}?", close.join(", "))
+    }
+}
+
+/// The ids nearest to `want` (case-insensitive): those at the smallest edit distance, if
+/// it is at most 3 or one contains the other; at most five.
 pub fn close_matches<'a>(want: &str, have: &[&'a str]) -> Vec<&'a str> {
     let w = want.to_lowercase();
     let mut scored: Vec<(usize, &str)> = have
@@ -560,7 +571,15 @@ pub fn close_matches<'a>(want: &str, have: &[&'a str]) -> Vec<&'a str> {
         })
         .collect();
     scored.sort();
-    scored.into_iter().take(5).map(|(_, h)| h).collect()
+    // Only the nearest: "GB200" is one edit from B200 and three from H100; naming both
+    // would hide the answer.
+    let best = scored.first().map_or(0, |(d, _)| *d);
+    scored
+        .into_iter()
+        .take_while(|(d, _)| *d == best)
+        .take(5)
+        .map(|(_, h)| h)
+        .collect()
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {

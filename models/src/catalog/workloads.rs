@@ -11,18 +11,28 @@ use std::path::Path;
 /// One MLPerf Storage training workload on one accelerator generation.
 #[derive(Clone, Debug, Serialize)]
 pub struct TrainingWorkload {
+    /// `<workload>-<accelerator>`, e.g. `resnet50-h100`.
     pub id: String,
+    /// The MLPerf Storage workload (`unet3d`, `resnet50`, `cosmoflow`, ...).
     pub workload: String,
+    /// The accelerator generation the compute time was measured on (`h100`, `b200`, ...).
     pub accelerator: String,
+    /// Bytes of one training record (sample file).
     pub record_bytes: Param,
+    /// Records per step per accelerator.
     pub batch_size: Param,
+    /// Compute time of one step, seconds (the emulated accelerator's work).
     pub compute_s: Param,
+    /// MLPerf's accelerator-utilisation floor (0-1) a storage system must keep.
     pub au_floor: Param,
+    /// Where the figures come from.
     pub source: String,
+    /// The row's `confidence` column.
     pub confidence: Confidence,
 }
 
 impl TrainingWorkload {
+    /// The step model these parameters describe (read demand per accelerator).
     pub fn step(&self) -> StepModel {
         StepModel {
             record_bytes: self.record_bytes.value,
@@ -36,16 +46,25 @@ impl TrainingWorkload {
 /// A language model's size and attention shape.
 #[derive(Clone, Debug, Serialize)]
 pub struct LlmModel {
+    /// E.g. `llama3-70b`.
     pub id: String,
+    /// Parameters (weights); checkpoints are this × bytes per parameter.
     pub parameters: Param,
+    /// Transformer layers.
     pub layers: Param,
+    /// Key-value heads per layer (grouped-query attention).
     pub kv_heads: Param,
+    /// Dimension of one attention head.
     pub head_dim: Param,
+    /// Bytes per KV-cache element.
     pub kv_dtype_bytes: Param,
+    /// Where the figures come from.
     pub source: String,
+    /// The row's `confidence` column.
     pub confidence: Confidence,
 }
 
+/// Loads `workloads_mlperf.csv`.
 pub fn load_training(path: &Path) -> Result<Vec<TrainingWorkload>, InputError> {
     let cols = [
         "id",
@@ -84,6 +103,7 @@ pub fn load_training(path: &Path) -> Result<Vec<TrainingWorkload>, InputError> {
         .collect()
 }
 
+/// Loads `llm_models.csv`.
 pub fn load_models(path: &Path) -> Result<Vec<LlmModel>, InputError> {
     let cols = [
         "id",

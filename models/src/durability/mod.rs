@@ -9,7 +9,7 @@
 //!   "at most m strips per domain" rule (DBox-HA: m = 2) — the probability that a given set
 //!   of failed drives and domains makes one stripe undecodable;
 //! - [`stripe`]: one stripe's chain (exact for a RAID group; a lower bound for a cluster);
-//! - [`cluster`]: the whole-cluster chain over concurrent failure events, whose fatal
+//! - `cluster` (private; its result is [`nines`]): the whole-cluster chain over concurrent failure events, whose fatal
 //!   transitions carry the placement probability over all `S` stripes — the answer. Its
 //!   module docs state the formulation and every approximation;
 //! - [`blob`]: Azure Blob LRS (3 replicas) and LRC 12+2+2 under the same inputs.

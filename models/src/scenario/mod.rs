@@ -8,6 +8,7 @@
 
 mod load;
 mod types;
+mod warnings;
 
 // The error mapping is shared with other strict TOML inputs (sweep files) so every file
 // the user writes reports errors the same way.
@@ -15,3 +16,4 @@ pub use load::{
     line_of_key, load_scenario, parse_scenario, toml_error, MAX_COUNT, MAX_DAYS, MAX_SAMPLES,
 };
 pub use types::*;
+pub use warnings::warnings;

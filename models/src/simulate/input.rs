@@ -6,6 +6,7 @@ use vastplan_sim::{SimDuration, SimTime};
 /// GPU training reads.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Training {
+    /// The MLPerf Storage step model: bytes read per step, step time, utilisation floor.
     pub step: StepModel,
     /// Share of GPUs reading at any time (0..1].
     pub reading_fraction: f64,
@@ -15,24 +16,33 @@ pub struct Training {
 /// what is asked, spread over `streams` client streams for fair sharing.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SteadyDemand {
+    /// Read asked for, bytes/s.
     pub read: f64,
+    /// Write asked for, bytes/s.
     pub write: f64,
+    /// Client streams the demand is spread over.
     pub streams: u32,
 }
 
+/// Periodic checkpoints of training jobs.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CheckpointPlan {
     /// Bytes one job writes per checkpoint.
     pub bytes_per_job: f64,
     /// Training time between the end of one checkpoint and the start of the next.
     pub interval: SimDuration,
+    /// Synchronous (training waits) or asynchronous (drains from local NVMe).
     pub mode: CheckpointMode,
+    /// Concurrent jobs, each checkpointing on its own.
     pub jobs: u32,
 }
 
+/// Drive and node failures, and how rebuilds share the cluster.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FailurePlan {
+    /// Drive failures per drive-year.
     pub drive_afr: f64,
+    /// Events per node-year that destroy a node's contents.
     pub node_loss_per_year: f64,
     /// Rate cap on each rebuild, bytes/s of rebuilt data (`None`: fair share).
     pub rebuild_cap: Option<f64>,
@@ -40,17 +50,23 @@ pub struct FailurePlan {
     pub rebuild_streams: Option<u32>,
 }
 
+/// Growth at a point in the run.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TrancheEvent {
+    /// When it happens.
     pub at: SimTime,
+    /// Its name in results.
     pub label: String,
+    /// Storage nodes added.
     pub add_nodes: u32,
+    /// GPUs added (as client VMs of the scenario's kind).
     pub add_gpus: u32,
 }
 
 /// Everything one simulation run needs, resolved from a scenario, a shape and a size.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SimInput {
+    /// Node ceilings, byte costs per resource class and topology: the pools.
     pub spec: ClusterSpec,
     /// Storage devices at the start (DBoxes, EBoxes, VMs, servers; Blob storage nodes).
     pub nodes: u32,
@@ -58,22 +74,33 @@ pub struct SimInput {
     pub compute_nodes: u32,
     /// CNodes apart from DBoxes: a storage failure leaves the CNodes up.
     pub disaggregated: bool,
+    /// Drives in one storage node.
     pub drives_per_node: u32,
     /// Stored (post-protection, post-reduction) bytes on one drive, which a drive failure
     /// must rebuild.
     pub drive_used_bytes: f64,
+    /// GPUs at the start.
     pub gpus: u32,
+    /// GPUs in one client VM (its frontend NIC carries their reads).
     pub gpus_per_client_vm: u32,
+    /// Training reads, if the scenario has GPU clients.
     pub training: Option<Training>,
+    /// Steady demand not tied to GPUs, if stated.
     pub steady: Option<SteadyDemand>,
+    /// Checkpoints, if the scenario has them.
     pub checkpoint: Option<CheckpointPlan>,
     /// Mean time to failure of one GPU; each failure interrupts its job, which restores the
     /// last checkpoint.
     pub gpu_mttf: Option<SimDuration>,
+    /// Failures, if the scenario has them.
     pub failures: Option<FailurePlan>,
+    /// Growth, in time order.
     pub tranches: Vec<TrancheEvent>,
+    /// Simulated time.
     pub duration: SimDuration,
+    /// Interval of the time series.
     pub sample_interval: SimDuration,
+    /// Master seed: every entity's random stream derives from it.
     pub seed: u64,
     /// Devices, racks and scripted incidents.
     pub topology: TopologyInput,
@@ -89,6 +116,7 @@ impl SimInput {
         }
     }
 
+    /// Client VMs that hold `gpus` GPUs at `per_vm` each.
     pub fn client_vms(gpus: u32, per_vm: u32) -> u32 {
         gpus.div_ceil(per_vm.max(1))
     }

@@ -3,11 +3,17 @@ use serde::Serialize;
 /// One row of the time series written for plots (means over the sample interval).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SeriesPoint {
+    /// End of the sample interval, seconds since the start.
     pub time_s: f64,
+    /// Mean utilisation over all GPUs (0–1).
     pub gpu_utilisation: f64,
+    /// Client read delivered, GB/s (10^9 B/s).
     pub read_gbs: f64,
+    /// Client read demanded, GB/s.
     pub read_demand_gbs: f64,
+    /// Client write delivered (checkpoints, ingest), GB/s.
     pub write_gbs: f64,
+    /// Mean number of rebuilds running.
     pub rebuilds_active: f64,
     /// Utilisation of the pool that binds reads in the closed form.
     pub binding_utilisation: f64,
@@ -42,17 +48,27 @@ pub struct IncidentResult {
 /// Headline metrics of one run.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SimResult {
+    /// Simulated time, seconds.
     pub simulated_s: f64,
+    /// Events the engine processed.
     pub events: u64,
+    /// Checkpoints completed.
     pub checkpoints: u64,
+    /// Median checkpoint duration, seconds (`None`: no checkpoint completed).
     pub checkpoint_p50_s: Option<f64>,
+    /// 99th-percentile checkpoint duration, seconds.
     pub checkpoint_p99_s: Option<f64>,
+    /// Longest checkpoint, seconds.
     pub checkpoint_max_s: Option<f64>,
     /// Async checkpoints skipped because the previous one was still draining.
     pub checkpoint_overruns: u64,
+    /// Restores (reads of the last checkpoint after an interruption) completed.
     pub restores: u64,
+    /// Median restore duration, seconds.
     pub restore_p50_s: Option<f64>,
+    /// 99th-percentile restore duration, seconds.
     pub restore_p99_s: Option<f64>,
+    /// GPU interruptions (job restarts) that happened.
     pub interruptions: u64,
     /// Time-weighted mean utilisation over all GPUs (compute time / wall time); `None`
     /// when the scenario has no GPUs.
@@ -61,20 +77,30 @@ pub struct SimResult {
     pub gpu_stall_hours: f64,
     /// GPU-hours of training lost to interruptions (work since the last checkpoint).
     pub gpu_lost_hours: f64,
+    /// Mean client read delivered, GB/s.
     pub read_gbs_mean: f64,
+    /// Mean client read demanded, GB/s.
     pub read_demand_gbs_mean: f64,
+    /// Mean client write delivered, GB/s.
     pub write_gbs_mean: f64,
     /// Read ceiling of the cluster at the start in the closed form, for comparison.
     pub closed_form_read_gbs: f64,
+    /// Write ceiling of the cluster at the start in the closed form, GB/s.
     pub closed_form_write_gbs: f64,
     /// Most GPUs the starting cluster keeps at the workload's utilisation floor (closed
     /// form: read ceiling / per-GPU read at the floor, with the scenario's reading share).
     pub max_gpus_at_floor: Option<u64>,
+    /// The resource that binds reads in the closed form at the start.
     pub binding_resource: String,
+    /// Drives that failed.
     pub drive_failures: u64,
+    /// Nodes whose contents were lost (a VM moved off its host).
     pub node_losses: u64,
+    /// Rebuilds that finished.
     pub rebuilds_completed: u64,
+    /// Mean rebuild duration, seconds.
     pub rebuild_mean_s: Option<f64>,
+    /// Longest rebuild, seconds.
     pub rebuild_max_s: Option<f64>,
     /// Mean rate of completed rebuilds, GB/s of data rebuilt (feeds the durability model's
     /// repair rate).
@@ -86,6 +112,7 @@ pub struct SimResult {
     /// First time (days) a job reading training data fell below its utilisation floor
     /// outside a rebuild, or `None` if headroom never ran out.
     pub headroom_exhausted_day: Option<f64>,
+    /// One line per growth tranche applied, in order (tranches after the end never are).
     pub tranches_applied: Vec<String>,
     /// One entry per scripted incident, in the scenario's order.
     pub incidents: Vec<IncidentResult>,
@@ -94,6 +121,7 @@ pub struct SimResult {
     /// Names of the rows of `SeriesPoint::rack_utilisation` ("rack 3", "racks 0-15").
     #[serde(skip)]
     pub rack_labels: Vec<String>,
+    /// The time series, one point per sample interval (`series.csv`).
     #[serde(skip)]
     pub series: Vec<SeriesPoint>,
     /// Every checkpoint's duration, seconds, in completion order (for distributions).
