@@ -2,6 +2,7 @@
 //! Proptest keeps the seeds of past failures in `models/tests/proptest-regressions/`.
 
 mod catalog;
+mod catalog_fuzz;
 mod durability_props;
 mod properties;
 mod scenario_fuzz;
