@@ -39,6 +39,7 @@ pub mod format;
 pub mod html;
 pub mod plan_report;
 pub mod svg;
+pub mod topology_report;
 
 pub use html::{Align, Page, Table};
 pub use svg::{

@@ -182,6 +182,11 @@ pub fn plan_page(
     bom_section(&mut page, plans);
     bandwidth_section(&mut page, t, plans);
     under_load_section(&mut page, t, plans);
+    let sims: Vec<(String, &vastplan_models::simulate::SimResult)> = ranked(plans)
+        .into_iter()
+        .filter_map(|p| p.sim.as_ref().map(|s| (label(p), s)))
+        .collect();
+    super::topology_report::incidents_section(&mut page, &sims);
     if let Some((shape, rows)) = ratio {
         ratio_section(&mut page, shape, rows);
     }

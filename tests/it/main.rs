@@ -21,4 +21,5 @@ mod examples;
 mod overrides;
 mod readme_examples;
 mod report_browser;
+mod report_incidents;
 mod validation;
