@@ -579,18 +579,6 @@ pub fn plan_candidate(
         verdicts = judge(&t, &e);
     }
     let nodes = counts.storage as u64;
-    if why_not.is_none() && verdicts.iter().any(|v| !v.met) {
-        let missed: Vec<&str> = verdicts
-            .iter()
-            .filter(|v| !v.met)
-            .map(|v| v.target.label())
-            .collect();
-        why_not = Some(format!(
-            "misses {} at {nodes} nodes (binding: {})",
-            missed.join(", "),
-            e.binding
-        ));
-    }
     // Durability at the planned size under the scenario's failure rates, on the one
     // rebuild model every command shares (the simulation's measured rebuild rate is
     // reported beside it, not fed in, so `plan` and `plan --no-sim` agree).
