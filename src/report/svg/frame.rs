@@ -325,11 +325,26 @@ fn draw_legend(c: &mut Canvas, items: &[LegendItem], top: f64) {
     }
 }
 
+/// How a value axis picks its ticks: at most `max_target` intervals, shrinking until the
+/// widest label plus `gap` px fits between neighbours; `zero` keeps 0 on the axis.
+#[derive(Clone, Copy)]
+pub(crate) struct TickFit {
+    pub max_target: usize,
+    pub zero: bool,
+    pub gap: f64,
+}
+
 /// Picks x ticks whose labels do not collide at the given plot width.
-fn fit_x_ticks(axis: &Axis, lo: f64, hi: f64, width: f64) -> (Ticks, AxisFormat) {
+pub(crate) fn fit_ticks(
+    axis: &Axis,
+    lo: f64,
+    hi: f64,
+    width: f64,
+    how: TickFit,
+) -> (Ticks, AxisFormat) {
     let mut best = None;
-    for target in (2..=8).rev() {
-        let t = axis_ticks(axis, lo, hi, false, target);
+    for target in (2..=how.max_target).rev() {
+        let t = axis_ticks(axis, lo, hi, how.zero, target);
         let f = AxisFormat::new(axis, &t);
         let widest = t
             .values
@@ -337,7 +352,7 @@ fn fit_x_ticks(axis: &Axis, lo: f64, hi: f64, width: f64) -> (Ticks, AxisFormat)
             .map(|v| text_width(&f.tick(*v), TICK_SIZE))
             .fold(0.0, f64::max);
         let spacing = width / (t.values.len().max(2) - 1) as f64;
-        let fits = widest + 14.0 <= spacing;
+        let fits = widest + how.gap <= spacing;
         best = Some((t, f));
         if fits {
             break;
@@ -369,7 +384,17 @@ impl Frame<'_> {
         let (bottom, right, x_ticks, x_fmt, cats, bands) = match &self.x {
             XKind::Numeric { axis, lo, hi } => {
                 let right0 = WIDTH - 28.0;
-                let (t, f) = fit_x_ticks(axis, *lo, *hi, right0 - left);
+                let (t, f) = fit_ticks(
+                    axis,
+                    *lo,
+                    *hi,
+                    right0 - left,
+                    TickFit {
+                        max_target: 8,
+                        zero: false,
+                        gap: 14.0,
+                    },
+                );
                 // Half of the last tick label hangs past the plot's right edge.
                 let last_w = text_width(&f.tick(t.hi), TICK_SIZE);
                 let right = (WIDTH - PAD - last_w / 2.0).min(right0);

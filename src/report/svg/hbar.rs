@@ -5,11 +5,12 @@
 //! become slivers. Series either stack (cost by part: the bar's length is the total) or
 //! sit one under another in the row (p50, p99 and max of one quantity).
 
-use super::axis::{axis_ticks, AxisFormat};
+use super::axis::AxisFormat;
 use super::canvas::{
     colour, text_width, truncate, truncate_middle, wrap_words, Anchor, Canvas, TextStyle, GRID,
     MUTED, WIDTH,
 };
+use super::frame::{fit_ticks, TickFit};
 use super::{Axis, Chart, RefLine};
 
 const PAD: f64 = 16.0;
@@ -227,7 +228,17 @@ impl HBarChart {
             c.text(lay.left, rows_top + 20.0, &st, "no data");
             return;
         };
-        let (ticks, fmt) = fit_ticks(&self.x, lo, hi, lay.right - lay.left);
+        let (ticks, fmt) = fit_ticks(
+            &self.x,
+            lo,
+            hi,
+            lay.right - lay.left,
+            TickFit {
+                max_target: 7,
+                zero: true,
+                gap: 16.0,
+            },
+        );
         let px = |v: f64| {
             let span = ticks.hi - ticks.lo;
             let f = if span > 0.0 {
@@ -384,27 +395,6 @@ impl HBarChart {
             y += 17.0;
         }
     }
-}
-
-/// Ticks whose labels do not collide at the given width.
-fn fit_ticks(axis: &Axis, lo: f64, hi: f64, width: f64) -> (super::ticks::Ticks, AxisFormat) {
-    let mut best = None;
-    for target in (2..=7).rev() {
-        let t = axis_ticks(axis, lo, hi, true, target);
-        let f = AxisFormat::new(axis, &t);
-        let widest = t
-            .values
-            .iter()
-            .map(|v| text_width(&f.tick(*v), TICK_SIZE))
-            .fold(0.0, f64::max);
-        let spacing = width / (t.values.len().max(2) - 1) as f64;
-        let fits = widest + 16.0 <= spacing;
-        best = Some((t, f));
-        if fits {
-            break;
-        }
-    }
-    best.expect("the loop runs at least once")
 }
 
 impl Chart for HBarChart {
