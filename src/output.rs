@@ -9,13 +9,29 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// Writes `bytes` to `path` through a temporary file in the same directory and a rename,
 /// so a reader (or a retried batch task) never sees a half-written file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    write_atomic_with(path, |w| w.write_all(bytes))
+}
+
+/// As [`write_atomic`], with the content streamed by `fill` (a long run's series need not
+/// be held in memory twice). On any failure the temporary file is removed and the error
+/// names `path`, the file asked for.
+pub fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), CliError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    std::fs::write(&tmp, bytes)
-        .map_err(|e| CliError::input(format!("cannot write {}: {e}", tmp.display())))?;
-    std::fs::rename(&tmp, path)
-        .map_err(|e| CliError::input(format!("cannot write {}: {e}", path.display())))?;
+    let cannot = |e: io::Error| CliError::input(format!("cannot write {}: {e}", path.display()));
+    let written = std::fs::File::create(&tmp).and_then(|f| {
+        let mut w = io::BufWriter::new(f);
+        fill(&mut w)?;
+        w.flush()
+    });
+    if let Err(e) = written.and_then(|()| std::fs::rename(&tmp, path)) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(cannot(e));
+    }
     Ok(())
 }
 

@@ -114,8 +114,13 @@ pub fn write_outputs(dir: &std::path::Path, r: &SimResult) -> Result<(), CliErro
     crate::output::write_atomic(&dir.join("summary.json"), json.as_bytes())?;
     // The series' own columns, then the binding resource's utilisation in each rack (or
     // band of racks), snake_case like every CSV header: `util_rack_3`, `util_racks_0_to_15`.
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let ie = |e: csv::Error| CliError::Internal(e.to_string());
+    crate::output::write_atomic_with(&dir.join("series.csv"), |out| {
+        write_series(out, r).map_err(std::io::Error::other)
+    })
+}
+
+fn write_series(out: &mut dyn std::io::Write, r: &SimResult) -> Result<(), csv::Error> {
+    let mut w = csv::Writer::from_writer(out);
     let mut head: Vec<String> = [
         "time_s",
         "gpu_utilisation",
@@ -133,7 +138,7 @@ pub fn write_outputs(dir: &std::path::Path, r: &SimResult) -> Result<(), CliErro
             .iter()
             .map(|l| format!("util_{}", l.replace(' ', "_").replace('-', "_to_"))),
     );
-    w.write_record(&head).map_err(ie)?;
+    w.write_record(&head)?;
     for p in &r.series {
         let mut row: Vec<String> = [
             p.time_s,
@@ -148,12 +153,9 @@ pub fn write_outputs(dir: &std::path::Path, r: &SimResult) -> Result<(), CliErro
         .map(|v| format!("{v:?}"))
         .collect();
         row.extend(p.rack_utilisation.iter().map(|v| format!("{v:?}")));
-        w.write_record(&row).map_err(ie)?;
+        w.write_record(&row)?;
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| CliError::Internal(e.to_string()))?;
-    crate::output::write_atomic(&dir.join("series.csv"), &bytes)?;
+    w.flush()?;
     Ok(())
 }
 

@@ -465,14 +465,23 @@ impl Sim<'_> {
         streams: u32,
         cap: Option<f64>,
     ) -> Lf {
-        let id = Lf(self.lflows.len() as u32);
-        self.lflows.push(LogicalFlow {
+        let flow = LogicalFlow {
             purpose,
             pieces: Vec::new(),
             held: 0.0,
             streams: streams.max(1),
             cap,
-        });
+        };
+        let id = match self.lflows_free.pop() {
+            Some(i) => {
+                self.lflows[i as usize] = flow;
+                Lf(i)
+            }
+            None => {
+                self.lflows.push(flow);
+                Lf(u32::try_from(self.lflows.len() - 1).expect("more than 2^32 logical flows"))
+            }
+        };
         self.spawn(now, id, size);
         id
     }
@@ -546,6 +555,7 @@ impl Sim<'_> {
         }
         for spec in specs {
             let f = self.net.start_flow(now, &spec);
+            self.flows_started += 1;
             let k = f.0 as usize;
             if self.piece_owner.len() <= k {
                 self.piece_owner.resize(k + 1, u32::MAX);
@@ -561,6 +571,8 @@ impl Sim<'_> {
         if owner == u32::MAX {
             return None;
         }
+        self.piece_owner[f.0 as usize] = u32::MAX;
+        self.finished_pieces.push(f);
         let l = &mut self.lflows[owner as usize];
         let before = l.pieces.len();
         l.pieces.retain(|&p| p != f);
@@ -580,13 +592,24 @@ impl Sim<'_> {
         rest
     }
 
+    /// Cancels a logical flow and frees it and its pieces: `id` must not be used after.
     pub(super) fn lf_cancel(&mut self, now: SimTime, id: Lf) {
         let l = &mut self.lflows[id.0 as usize];
         let pieces = std::mem::take(&mut l.pieces);
         l.held = 0.0;
         for p in pieces {
             self.net.cancel_flow(now, p);
+            self.piece_owner[p.0 as usize] = u32::MAX;
+            self.finished_pieces.push(p);
         }
+        self.lf_release(id);
+    }
+
+    /// Frees a logical flow that has completed or been cancelled, so that memory stays
+    /// bounded by the flows alive at once however long the run.
+    pub(super) fn lf_release(&mut self, id: Lf) {
+        debug_assert!(self.lflows[id.0 as usize].pieces.is_empty());
+        self.lflows_free.push(id.0);
     }
 
     /// Total rate of a logical flow's streams, bytes/s.
@@ -623,8 +646,8 @@ impl Sim<'_> {
             }
             if let Some(id) = self.jobs[j].checkpoint {
                 let rest = self.lf_remaining(id);
-                self.lf_cancel(now, id);
                 let purpose = self.purpose(id);
+                self.lf_cancel(now, id);
                 let streams = self.job_streams(j);
                 self.jobs[j].checkpoint = Some(self.start_flow(now, purpose, rest, streams, None));
             }

@@ -166,7 +166,8 @@ impl Sim<'_> {
         self.stats.rebuilds.record((now - rb.started).as_nanos());
         let secs = (now - rb.started).as_secs_f64();
         if secs > 0.0 {
-            self.stats.rebuild_rates.push(rb.bytes / secs);
+            self.stats.rebuild_rate_sum += rb.bytes / secs;
+            self.stats.rebuild_count += 1;
         }
         self.lost_bytes = (self.lost_bytes - rb.bytes).max(0.0);
         if let Some(k) = rb.incident {

@@ -52,6 +52,10 @@ pub struct SimResult {
     pub simulated_s: f64,
     /// Events the engine processed.
     pub events: u64,
+    /// Solver flows started over the run, and the most held at once (live or finished
+    /// within the current event): memory follows the second, not the first.
+    pub solver_flows_started: u64,
+    pub solver_flow_slots_peak: u64,
     /// Checkpoints completed.
     pub checkpoints: u64,
     /// Median checkpoint duration, seconds (`None`: no checkpoint completed).
@@ -124,7 +128,4 @@ pub struct SimResult {
     /// The time series, one point per sample interval (`series.csv`).
     #[serde(skip)]
     pub series: Vec<SeriesPoint>,
-    /// Every checkpoint's duration, seconds, in completion order (for distributions).
-    #[serde(skip)]
-    pub checkpoint_samples_s: Vec<f64>,
 }

@@ -10,7 +10,7 @@ use super::result::SimResult;
 use crate::iopath::ResourceClass;
 use crate::netmodel::ceiling;
 use rand_distr::{Distribution, Exp};
-use vastplan_sim::flow::FlowNetwork;
+use vastplan_sim::flow::{FlowId, FlowNetwork};
 use vastplan_sim::{Engine, EventId, RngStreams, Scheduler, SimDuration, SimTime, StreamRng};
 
 pub(super) const SECONDS_PER_YEAR: f64 = 365.25 * 86_400.0;
@@ -55,6 +55,14 @@ pub(super) struct Sim<'a> {
     /// Logical flows by [`Lf`], and the logical flow of each solver flow.
     pub(super) lflows: Vec<LogicalFlow>,
     pub(super) piece_owner: Vec<u32>,
+    /// Slots of finished logical flows, reused by the next starts.
+    pub(super) lflows_free: Vec<u32>,
+    /// Solver flows finished during the current event, released to the network when it
+    /// ends: a batch of completions still names them, so their slots must not be reused
+    /// by flows started while the batch is handled.
+    pub(super) finished_pieces: Vec<FlowId>,
+    pub(super) flow_slots_peak: u64,
+    pub(super) flows_started: u64,
     /// Share of stripes out of reach (more strips down than the parity).
     pub(super) unavailable: f64,
     pub(super) incidents: Vec<IncidentState>,
@@ -106,6 +114,10 @@ pub fn run_with_progress(input: &SimInput, progress: &mut dyn FnMut(f64)) -> Sim
         topo: Topology::new(input),
         lflows: Vec::new(),
         piece_owner: Vec::new(),
+        lflows_free: Vec::new(),
+        finished_pieces: Vec::new(),
+        flow_slots_peak: 0,
+        flows_started: 0,
         unavailable: 0.0,
         incidents: Vec::new(),
         gpus: input.gpus,
@@ -213,6 +225,7 @@ impl Sim<'_> {
                 for f in self.net.advance_to(now) {
                     if let Some(id) = self.piece_done(f) {
                         self.completed(s, id);
+                        self.lf_release(id);
                     }
                 }
             }
@@ -244,7 +257,6 @@ impl Sim<'_> {
                 match self.jobs[j].phase {
                     Phase::Checkpointing(t0) => {
                         self.stats.checkpoints.record((now - t0).as_nanos());
-                        self.stats.checkpoint_samples.push((now - t0).as_secs_f64());
                         self.jobs[j].last_checkpoint = now;
                     }
                     Phase::Restoring(t0) => {
@@ -261,7 +273,6 @@ impl Sim<'_> {
                 if let Some((d, t0)) = self.jobs[j].drain {
                     if d == id {
                         self.stats.checkpoints.record((now - t0).as_nanos());
-                        self.stats.checkpoint_samples.push((now - t0).as_secs_f64());
                         self.jobs[j].drain = None;
                     }
                 }
@@ -274,6 +285,10 @@ impl Sim<'_> {
     /// Re-arms the network wake-up and records the signals at the current time.
     pub(super) fn after_event(&mut self, s: &mut Scheduler<Ev>) {
         let now = s.now();
+        self.flow_slots_peak = self.flow_slots_peak.max(self.net.slots_held() as u64);
+        for f in self.finished_pieces.drain(..) {
+            self.net.release(f);
+        }
         if let Some(w) = self.wake.take() {
             s.cancel(w);
         }

@@ -283,3 +283,19 @@ sample_interval_s = 60
         );
     }
 }
+
+#[test]
+fn memory_follows_the_flows_alive_not_the_flows_ever_started() {
+    // A checkpoint every 30 minutes starts flows all run long; the solver's slots must
+    // stay at what is alive at once, so a run ten times longer holds no more of them.
+    let short = run(&input(&checkpoint_toml(2.0), "L128aos_v5", None));
+    let long = run(&input(&checkpoint_toml(20.0), "L128aos_v5", None));
+    assert!(
+        long.solver_flows_started > 8 * short.solver_flows_started,
+        "{} vs {} flows started",
+        long.solver_flows_started,
+        short.solver_flows_started
+    );
+    assert!(long.solver_flow_slots_peak > 0);
+    assert_eq!(long.solver_flow_slots_peak, short.solver_flow_slots_peak);
+}

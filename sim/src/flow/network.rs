@@ -128,6 +128,9 @@ pub(super) struct Flow {
     pub target: Pos,
     /// Bytes moved, once the flow no longer transfers.
     pub moved: f64,
+    /// Incremented each time the slot is reused, so that a heap entry left behind by a
+    /// cancelled flow is never mistaken for the slot's next flow.
+    pub generation: u32,
 }
 
 /// What the solver reads of a group, kept apart from [`Group`] so that scanning the
@@ -166,9 +169,9 @@ pub(super) struct Group {
     pub anchor: f64,
     /// Bytes each stream has moved since the group last became busy, at `anchor`.
     pub pos: Pos,
-    /// Transferring members by target (hi part's bits), with cancelled ones left behind
-    /// until they reach the top.
-    pub members: BinaryHeap<Reverse<(u64, u32)>>,
+    /// Transferring members by target (hi part's bits) as (key, flow, generation), with
+    /// cancelled ones left behind until they reach the top.
+    pub members: BinaryHeap<Reverse<(u64, u32, u32)>>,
 }
 
 /// Per-flow accounting, as of the network's current time.
@@ -261,6 +264,8 @@ pub struct FlowNetwork {
     /// Groups by the exact instant (f64 bits) of their next completion.
     pub(super) due: IndexedHeap,
     pub(super) completed: Vec<FlowId>,
+    /// Slots of released flows, reused by the next starts (last released first).
+    pub(super) free: Vec<u32>,
     pub(super) series_interval: Option<SimDuration>,
     // Pending change, solved lazily so simultaneous changes cost one solve: the groups
     // whose membership changed and the resources whose groups or capacity changed.
@@ -332,6 +337,7 @@ impl FlowNetwork {
             latency_due: IndexedHeap::default(),
             due: IndexedHeap::default(),
             completed: Vec::new(),
+            free: Vec::new(),
             series_interval: None,
             dirty: false,
             seed_res: Vec::new(),
@@ -469,9 +475,8 @@ impl FlowNetwork {
             latency = latency + res.latency;
         }
         self.sync(now);
-        let fi = self.flows.len() as u32;
         let group = self.group_for(spec, cap);
-        self.flows.push(Flow {
+        let flow = Flow {
             size: spec.size,
             m: spec.multiplicity as f64,
             group,
@@ -483,7 +488,20 @@ impl FlowNetwork {
             v0: Pos::default(),
             target: Pos::default(),
             moved: 0.0,
-        });
+            generation: 0,
+        };
+        let fi = match self.free.pop() {
+            Some(fi) => {
+                let generation = self.flows[fi as usize].generation.wrapping_add(1);
+                self.flows[fi as usize] = Flow { generation, ..flow };
+                fi
+            }
+            None => {
+                let fi = u32::try_from(self.flows.len()).expect("more than 2^32 live flows");
+                self.flows.push(flow);
+                fi
+            }
+        };
         // A zero-size flow never joins the sharing: it is done once its latency has passed.
         if latency > SimDuration::ZERO || spec.size == 0.0 {
             self.latency_due.set(fi, (now + latency).as_nanos());
@@ -571,6 +589,29 @@ impl FlowNetwork {
                 true
             }
         }
+    }
+
+    /// Gives back the slot of a finished (done or cancelled) flow so that a long run's
+    /// memory stays bounded by the flows alive at once rather than every flow ever
+    /// started. `id` must not be used afterwards: the next start may reuse it.
+    ///
+    /// # Panics
+    /// If the flow is still waiting or transferring (a caller bug).
+    pub fn release(&mut self, id: FlowId) {
+        let f = &self.flows[id.0 as usize];
+        assert!(
+            matches!(f.state, FlowState::Done | FlowState::Cancelled),
+            "only finished flows can be released, flow {} is {:?}",
+            id.0,
+            f.state
+        );
+        debug_assert!(!self.free.contains(&id.0), "flow {} released twice", id.0);
+        self.free.push(id.0);
+    }
+
+    /// Flow slots held: live flows plus finished ones not yet released.
+    pub fn slots_held(&self) -> usize {
+        self.flows.len() - self.free.len()
     }
 
     /// When the network next needs the model's attention (a completion or the end of a
@@ -827,7 +868,10 @@ impl FlowNetwork {
         fl.v0 = pos;
         fl.target = pos.add(fl.size / fl.m);
         let (m, hi) = (fl.m, fl.target.hi);
-        self.groups[g as usize].members.push(Reverse((key(hi), f)));
+        let generation = self.flows[f as usize].generation;
+        self.groups[g as usize]
+            .members
+            .push(Reverse((key(hi), f, generation)));
         self.change_streams(g, m);
     }
 
@@ -888,9 +932,9 @@ impl FlowNetwork {
         let end = ceil_ns(self.clock).unwrap_or(SimTime::MAX);
         let mut first = true;
         let mut dm = 0.0;
-        while let Some(&Reverse((_, f))) = self.groups[g as usize].members.peek() {
+        while let Some(&Reverse((_, f, generation))) = self.groups[g as usize].members.peek() {
             let fl = &self.flows[f as usize];
-            if fl.state != FlowState::Transferring {
+            if fl.state != FlowState::Transferring || fl.generation != generation {
                 self.groups[g as usize].members.pop();
                 continue;
             }
@@ -920,11 +964,11 @@ impl FlowNetwork {
         let rate = self.rates[g as usize].rate;
         let gr = &mut self.groups[g as usize];
         let due = loop {
-            let Some(&Reverse((_, f))) = gr.members.peek() else {
+            let Some(&Reverse((_, f, generation))) = gr.members.peek() else {
                 break None;
             };
             let fl = &self.flows[f as usize];
-            if fl.state != FlowState::Transferring {
+            if fl.state != FlowState::Transferring || fl.generation != generation {
                 gr.members.pop();
                 continue;
             }
