@@ -15,7 +15,7 @@
 //! one. The differential test runs both and holds them equal.
 
 use crate::cluster::Side;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// State of one device.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -166,8 +166,9 @@ impl Devices {
             }
             SideKey::Storage => {
                 let racks = self.racks();
-                let start: u32 = (0..r).map(|q| share(self.storage, racks, q)).sum();
-                (start, share(self.storage, racks, r))
+                // Earlier racks take one extra each: the first `rem` racks hold base + 1.
+                let (base, rem) = (self.storage / racks, self.storage % racks);
+                (r * base + r.min(rem), share(self.storage, racks, r))
             }
         }
     }
@@ -246,7 +247,12 @@ impl Devices {
             touched.insert(self.rack_of(s, i));
         }
         let mut out: Vec<RackClass> = Vec::new();
-        let mut by_key: BTreeMap<String, usize> = BTreeMap::new();
+        // Racks are grouped by a structural key; the text keys that name resources are
+        // made once per class, not once per rack (an exabyte of VMs has thousands of
+        // racks and is re-classed on every failure).
+        let mut by_key: HashMap<ClassKey, usize> = HashMap::new();
+        // Untouched racks differ only in their device counts: their class by the counts.
+        let mut plain_class: BTreeMap<(u32, u32), usize> = BTreeMap::new();
         for r in 0..self.racks() {
             let nc = self.in_rack(SideKey::Compute, r).1;
             let ns = if self.disaggregated {
@@ -255,74 +261,154 @@ impl Devices {
                 nc
             };
             let rs = self.rack_state(r);
-            let mut devices: Vec<DevClass> = Vec::new();
             let plain = !self.expand && !touched.contains(&r);
+            if let Some(&k) = plain.then(|| plain_class.get(&(nc, ns))).flatten() {
+                out[k].racks.push(r);
+                continue;
+            }
+            let mut members: Vec<Member> = Vec::new();
             for &side in self.sides() {
                 let (start, n) = self.in_rack(side, r);
                 if plain {
                     if n > 0 {
-                        devices.push(DevClass {
-                            side: side.side(),
-                            state: DevState::Up,
-                            per_rack: n,
-                            key: format!("{side:?}:up"),
-                        });
+                        members.push(Member::new(side, None, DevState::Up, n));
                     }
                     continue;
                 }
                 if self.expand {
                     for i in start..start + n {
-                        let st = self.state(side, i);
-                        devices.push(DevClass {
-                            side: side.side(),
-                            state: st,
-                            per_rack: 1,
-                            key: format!("{side:?}#{i}:{}", st.key()),
-                        });
+                        members.push(Member::new(side, Some(i), self.state(side, i), 1));
                     }
                     continue;
                 }
-                let mut groups: BTreeMap<String, (DevState, u32)> = BTreeMap::new();
+                let mut groups: BTreeMap<StateKey, (DevState, u32)> = BTreeMap::new();
                 for i in start..start + n {
                     let st = self.state(side, i);
-                    groups.entry(st.key()).or_insert((st, 0)).1 += 1;
+                    groups.entry(StateKey::of(st)).or_insert((st, 0)).1 += 1;
                 }
-                for (k, (st, c)) in groups {
-                    devices.push(DevClass {
-                        side: side.side(),
-                        state: st,
-                        per_rack: c,
-                        key: format!("{side:?}:{k}"),
-                    });
+                for (st, c) in groups.into_values() {
+                    members.push(Member::new(side, None, st, c));
                 }
             }
-            let mut key = format!(
-                "c{nc}s{ns}n{:016x}p{}|",
-                rs.network.to_bits(),
-                rs.power_down
-            );
-            for d in &devices {
-                key.push_str(&format!("{}x{};", d.key, d.per_rack));
-            }
-            if self.expand {
-                key = format!("rack{r}|{key}");
-            }
-            match by_key.get(&key) {
-                Some(&k) => out[k].racks.push(r),
+            let key = ClassKey {
+                rack: self.expand.then_some(r),
+                compute: nc,
+                storage: ns,
+                network: rs.network.to_bits(),
+                power_down: rs.power_down,
+                members,
+            };
+            let k = match by_key.get(&key) {
+                Some(&k) => {
+                    out[k].racks.push(r);
+                    k
+                }
                 None => {
-                    by_key.insert(key.clone(), out.len());
-                    out.push(RackClass {
-                        key,
-                        racks: vec![r],
-                        network: rs.network,
-                        compute_per_rack: nc,
-                        storage_per_rack: ns,
-                        devices,
-                    });
+                    out.push(key.class(r, rs.network));
+                    by_key.insert(key, out.len() - 1);
+                    out.len() - 1
                 }
+            };
+            if plain {
+                plain_class.insert((nc, ns), k);
             }
         }
         out
+    }
+}
+
+/// A device state as a map key (a degraded fraction by its bits). The variant order is
+/// the order devices of one rack are listed in, and so the order resources are made in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum StateKey {
+    Degraded(u64),
+    Down,
+    Up,
+}
+
+impl StateKey {
+    fn of(st: DevState) -> Self {
+        match st {
+            DevState::Up => StateKey::Up,
+            DevState::Down => StateKey::Down,
+            DevState::Degraded(f) => StateKey::Degraded(f.to_bits()),
+        }
+    }
+}
+
+/// Devices of one side and state in a rack (one device when expanded).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Member {
+    side: SideKey,
+    device: Option<u32>,
+    state: StateKey,
+    count: u32,
+}
+
+impl Member {
+    fn new(side: SideKey, device: Option<u32>, st: DevState, count: u32) -> Self {
+        Member {
+            side,
+            device,
+            state: StateKey::of(st),
+            count,
+        }
+    }
+
+    fn dev_class(&self) -> DevClass {
+        let state = match self.state {
+            StateKey::Up => DevState::Up,
+            StateKey::Down => DevState::Down,
+            StateKey::Degraded(b) => DevState::Degraded(f64::from_bits(b)),
+        };
+        let side = self.side;
+        let key = match self.device {
+            Some(i) => format!("{side:?}#{i}:{}", state.key()),
+            None => format!("{side:?}:{}", state.key()),
+        };
+        DevClass {
+            side: side.side(),
+            state,
+            per_rack: self.count,
+            key,
+        }
+    }
+}
+
+/// What makes two racks interchangeable.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct ClassKey {
+    /// Set when expanded: every rack is its own class.
+    rack: Option<u32>,
+    compute: u32,
+    storage: u32,
+    network: u64,
+    power_down: bool,
+    members: Vec<Member>,
+}
+
+impl ClassKey {
+    /// The class this key describes, first seen at rack `r`.
+    fn class(&self, r: u32, network: f64) -> RackClass {
+        let devices: Vec<DevClass> = self.members.iter().map(Member::dev_class).collect();
+        let mut key = format!(
+            "c{}s{}n{:016x}p{}|",
+            self.compute, self.storage, self.network, self.power_down
+        );
+        for d in &devices {
+            key.push_str(&format!("{}x{};", d.key, d.per_rack));
+        }
+        if let Some(r) = self.rack {
+            key = format!("rack{r}|{key}");
+        }
+        RackClass {
+            key,
+            racks: vec![r],
+            network,
+            compute_per_rack: self.compute,
+            storage_per_rack: self.storage,
+            devices,
+        }
     }
 }
 

@@ -375,6 +375,7 @@ impl Sim<'_> {
             events,
             solver_flows_started: self.flows_started,
             solver_flow_slots_peak: self.flow_slots_peak,
+            solver_groups: self.net.group_count() as u64,
             checkpoints: st.checkpoints.count(),
             checkpoint_p50_s: secs(&st.checkpoints, 0.5),
             checkpoint_p99_s: secs(&st.checkpoints, 0.99),

@@ -56,6 +56,8 @@ pub struct SimResult {
     /// within the current event): memory follows the second, not the first.
     pub solver_flows_started: u64,
     pub solver_flow_slots_peak: u64,
+    /// Flow groups the solver made (one per distinct route, weights and cap).
+    pub solver_groups: u64,
     /// Checkpoints completed.
     pub checkpoints: u64,
     /// Median checkpoint duration, seconds (`None`: no checkpoint completed).
