@@ -65,26 +65,57 @@ impl CsvFile {
         let mut rows = Vec::new();
         for rec in rdr.records() {
             let rec = rec.map_err(|e| {
-                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+                let line = e.position().map_or(0, |p| line_at(&text, p.byte() as usize));
                 InputError::new(name, format!("malformed row: {e}")).at_line(line)
             })?;
-            let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
+            // A record's position is where the reader began looking for it, before any
+            // comment lines it skipped on the way: the row is the first line after them.
+            let line = rec
+                .position()
+                .map_or(0, |p| line_at(&text, p.byte() as usize));
             let cells = headers
                 .iter()
                 .zip(rec.iter())
                 .map(|(h, v)| (h.to_string(), v.to_string()))
                 .collect();
-            rows.push(Row {
+            let row = Row {
                 file: name.to_string(),
                 line,
                 cells,
-            });
+            };
+            // A misspelt name would silently leave a figure at its row's confidence.
+            for f in row.estimated_fields() {
+                let meta = ["source", "confidence", "estimated_fields", "notes"];
+                if meta.contains(&f.as_str()) || !headers.iter().any(|h| h == f) {
+                    return Err(row.err(
+                        "estimated_fields",
+                        format!("{f:?} is not a column of this file"),
+                    ));
+                }
+            }
+            rows.push(row);
         }
         Ok(CsvFile {
             name: name.to_string(),
             rows,
         })
     }
+}
+
+/// The 1-based line of the first row at or after byte `at` of `text` (a line at the
+/// start of a line that is neither a comment nor blank).
+fn line_at(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    let mut line = text.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+    while let Some(rest) = text.get(at..) {
+        let next = rest.lines().next().unwrap_or("");
+        if !(next.starts_with('#') || next.trim().is_empty()) || at >= text.len() {
+            break;
+        }
+        at += rest.find('\n').map_or(rest.len(), |i| i + 1);
+        line += 1;
+    }
+    line
 }
 
 impl Row {
@@ -215,6 +246,29 @@ mod tests {
         assert!(
             e.starts_with("t.csv:4: field `confidence`: unknown confidence"),
             "{e}"
+        );
+    }
+
+    #[test]
+    fn rows_after_comment_lines_name_their_own_line() {
+        let f = parse("id,x,source,confidence\n# a\n\n# b\na,abc,long source,published\n# c\nb,def,long source,published\n").unwrap();
+        assert_eq!(f.rows[0].line, 5);
+        assert_eq!(f.rows[1].line, 7);
+    }
+
+    #[test]
+    fn an_estimated_field_must_be_a_column() {
+        let e = CsvFile::parse(
+            "t.csv",
+            "id,x,source,confidence,estimated_fields\na,1,long source,published,x;y\n",
+            COLS,
+            &["estimated_fields"],
+        )
+        .err()
+        .unwrap();
+        assert_eq!(
+            e.to_string(),
+            "t.csv:2: field `estimated_fields`: \"y\" is not a column of this file"
         );
     }
 
