@@ -66,11 +66,34 @@ impl FromStr for Confidence {
 }
 
 /// A number with its provenance.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct Param {
     pub value: f64,
     pub source: String,
     pub confidence: Confidence,
+    /// The catalog cell it was read from, if it is one cell's number (in other units
+    /// perhaps): an error about it names that file, line and column.
+    #[serde(skip)]
+    pub cell: Option<Box<Cell>>,
+}
+
+/// Where in a catalog CSV a number came from, and the factor from the file's units.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cell {
+    pub file: String,
+    pub line: usize,
+    pub column: String,
+    /// The value as written in the file.
+    pub raw: f64,
+    /// `Param::value` = `raw` × `scale`.
+    pub scale: f64,
+}
+
+/// Two params are the same fact when value, source and confidence agree, wherever read.
+impl PartialEq for Param {
+    fn eq(&self, o: &Param) -> bool {
+        self.value == o.value && self.source == o.source && self.confidence == o.confidence
+    }
 }
 
 impl Param {
@@ -79,15 +102,26 @@ impl Param {
             value,
             source: source.into(),
             confidence,
+            cell: None,
         }
     }
 
-    /// The same fact in other units: keeps source and confidence.
+    /// This param, noted as read from `cell`.
+    pub fn from_cell(mut self, cell: Cell) -> Self {
+        self.cell = Some(Box::new(cell));
+        self
+    }
+
+    /// The same fact in other units: keeps source, confidence and cell.
     pub fn scaled(&self, k: f64) -> Param {
-        Param {
+        let mut p = Param {
             value: self.value * k,
             ..self.clone()
+        };
+        if let Some(c) = p.cell.as_mut() {
+            c.scale *= k;
         }
+        p
     }
 
     /// A number computed from others: it is as trustworthy as its weakest input,
@@ -111,6 +145,7 @@ impl Param {
             value,
             source: sources.join(" ; "),
             confidence,
+            cell: None,
         }
     }
 }

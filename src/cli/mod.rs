@@ -145,27 +145,22 @@ pub fn apply_scenario(
     let sc = load_scenario(path)?;
     let file = path.display().to_string();
     apply_overrides(c, &sc, &file)?;
+    // Ids the catalog must have, at the scenario's line (the catalog's own message
+    // suggests the nearest id).
+    let at = |path: &str, e: vastplan_models::InputError| sc.error_at(&file, path, path, e.message);
     for id in &sc.candidates {
-        c.shape(id)
-            .map_err(|e| CliError::input(format!("{file}: field `candidates`: {}", e.message)))?;
+        c.shape(id).map_err(|e| at("candidates", e))?;
     }
     if let Some(cl) = &sc.clients {
-        for r in [
-            c.gpu_vm(&cl.gpu_vm).map(|_| ()),
-            c.workload(&cl.workload).map(|_| ()),
-        ] {
-            r.map_err(|e| CliError::input(format!("{file}: section `clients`: {}", e.message)))?;
-        }
+        c.gpu_vm(&cl.gpu_vm).map_err(|e| at("clients.gpu_vm", e))?;
+        c.workload(&cl.workload)
+            .map_err(|e| at("clients.workload", e))?;
     }
     if let Some(ck) = &sc.checkpoint {
-        c.model(&ck.model).map_err(|e| {
-            CliError::input(format!("{file}: field `checkpoint.model`: {}", e.message))
-        })?;
+        c.model(&ck.model).map_err(|e| at("checkpoint.model", e))?;
     }
     if let Some(inf) = &sc.inference {
-        c.model(&inf.model).map_err(|e| {
-            CliError::input(format!("{file}: field `inference.model`: {}", e.message))
-        })?;
+        c.model(&inf.model).map_err(|e| at("inference.model", e))?;
     }
     Ok((sc, file))
 }

@@ -3,7 +3,7 @@
 //! derive reports positions, not field names, and cannot tell "empty" from "absent".
 
 use crate::error::InputError;
-use crate::provenance::{Confidence, Param};
+use crate::provenance::{Cell, Confidence, Param};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -65,14 +65,16 @@ impl CsvFile {
         let mut rows = Vec::new();
         for rec in rdr.records() {
             let rec = rec.map_err(|e| {
-                let line = e.position().map_or(0, |p| line_at(&text, p.byte() as usize));
+                let line = e
+                    .position()
+                    .map_or(0, |p| line_at(text, p.byte() as usize));
                 InputError::new(name, format!("malformed row: {e}")).at_line(line)
             })?;
             // A record's position is where the reader began looking for it, before any
             // comment lines it skipped on the way: the row is the first line after them.
             let line = rec
                 .position()
-                .map_or(0, |p| line_at(&text, p.byte() as usize));
+                .map_or(0, |p| line_at(text, p.byte() as usize));
             let cells = headers
                 .iter()
                 .zip(rec.iter())
@@ -106,7 +108,11 @@ impl CsvFile {
 /// start of a line that is neither a comment nor blank).
 fn line_at(text: &str, at: usize) -> usize {
     let mut at = at.min(text.len());
-    let mut line = text.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+    let mut line = text.as_bytes()[..at]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1;
     while let Some(rest) = text.get(at..) {
         let next = rest.lines().next().unwrap_or("");
         if !(next.starts_with('#') || next.trim().is_empty()) || at >= text.len() {
@@ -194,7 +200,13 @@ impl Row {
         if self.estimated_fields().iter().any(|f| f == field) {
             conf = conf.min(Confidence::Estimate);
         }
-        Ok(Param::new(v, self.source()?, conf))
+        Ok(Param::new(v, self.source()?, conf).from_cell(Cell {
+            file: self.file.clone(),
+            line: self.line,
+            column: field.to_string(),
+            raw: v,
+            scale: 1.0,
+        }))
     }
 }
 

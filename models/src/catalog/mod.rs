@@ -327,7 +327,7 @@ impl Catalog {
             // divides, shares above one, fractional counts and unrepresentable sizes are
             // refused here, naming the row that produced them).
             for (k, p) in &s.params {
-                rules::rule(k).check(p.value).map_err(|m| {
+                rules::check_param(rules::rule(k), p, |m| {
                     InputError::new(
                         &s.origin,
                         format!("shape {}: {m} (from {})", s.id, p.source),
@@ -339,7 +339,7 @@ impl Catalog {
         // The rows other tables are looked up by: one row per id, every number usable.
         let check = |file: &str, id: &str, fields: &[(&str, &Param, Rule)]| {
             for (f, p, r) in fields {
-                r.check(p.value).map_err(|m| {
+                rules::check_param(*r, p, |m| {
                     InputError::new(dir.join(file).display().to_string(), format!("{id}: {m}"))
                         .field(*f)
                 })?;
@@ -351,6 +351,7 @@ impl Catalog {
             integer: true,
             min: 1.0,
             min_inclusive: true,
+            what: "a whole number of at least 1",
             ..pos
         };
         let share = Rule {
@@ -358,6 +359,21 @@ impl Catalog {
             what: "a share of one",
             ..pos
         };
+        for (id, d) in &dpu_rows {
+            let p = |k: &str| &d.params[k];
+            check(
+                "dpus.csv",
+                id,
+                &[
+                    ("ports", p("ports"), whole),
+                    ("port_gbps", p("port_gbps"), pos),
+                    ("total_gbps", p("total_gbps"), pos),
+                    ("host_pcie_gbps", p("host_pcie_gbps"), pos),
+                    ("cores", p("cores"), whole),
+                    ("dram_gb", p("dram_gb"), pos),
+                ],
+            )?;
+        }
         for g in &gpu_vms {
             check(
                 "azure_gpu_vms.csv",
@@ -393,26 +409,38 @@ impl Catalog {
                 ],
             )?;
         }
+        // A row's line is that of any of its numbers' cells.
+        let line = |p: &Param| p.cell.as_ref().map_or(0, |c| c.line);
         for (file, ids) in [
             (
                 "azure_gpu_vms.csv",
-                gpu_vms.iter().map(|g| g.id.as_str()).collect::<Vec<_>>(),
+                gpu_vms
+                    .iter()
+                    .map(|g| (g.id.as_str(), line(&g.gpus)))
+                    .collect::<Vec<_>>(),
             ),
             (
                 "workloads_mlperf.csv",
-                workloads.iter().map(|w| w.id.as_str()).collect(),
+                workloads
+                    .iter()
+                    .map(|w| (w.id.as_str(), line(&w.record_bytes)))
+                    .collect(),
             ),
             (
                 "llm_models.csv",
-                models.iter().map(|m| m.id.as_str()).collect(),
+                models
+                    .iter()
+                    .map(|m| (m.id.as_str(), line(&m.parameters)))
+                    .collect(),
             ),
         ] {
             let mut seen = std::collections::HashSet::new();
-            if let Some(d) = ids.into_iter().find(|i| !seen.insert(*i)) {
+            if let Some((d, at)) = ids.into_iter().find(|(i, _)| !seen.insert(*i)) {
                 return Err(InputError::new(
                     dir.join(file).display().to_string(),
                     format!("duplicate id {d}: the first row would silently win"),
                 )
+                .at_line(at)
                 .field("id"));
             }
         }

@@ -143,6 +143,34 @@ impl Rule {
     }
 }
 
+/// Checks `p` against `rule`. A number read from one catalog cell is reported at that
+/// cell, in the file's own units (a `drive_tb` of 1e308 is refused as 1e308 TB in
+/// `drive_tb`, not as an infinite `drive_bytes`); anything else through `otherwise`.
+pub fn check_param(
+    rule: Rule,
+    p: &crate::provenance::Param,
+    otherwise: impl FnOnce(String) -> crate::error::InputError,
+) -> Result<(), crate::error::InputError> {
+    let Err(why) = rule.check(p.value) else {
+        return Ok(());
+    };
+    match p.cell.as_deref() {
+        Some(c) if c.scale > 0.0 && c.scale.is_finite() => {
+            let in_file_units = Rule {
+                min: rule.min / c.scale,
+                max: rule.max / c.scale,
+                integer: rule.integer && c.scale == 1.0,
+                ..rule
+            };
+            let why = in_file_units.check(c.raw).err().unwrap_or(why);
+            Err(crate::error::InputError::new(&c.file, why)
+                .at_line(c.line)
+                .field(c.column.as_str()))
+        }
+        _ => Err(otherwise(why)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,7 +13,8 @@ pub fn load_scenario(path: &Path) -> Result<Scenario, InputError> {
 
 /// Parses scenario text; `file` names it in errors.
 pub fn parse_scenario(file: &str, text: &str) -> Result<Scenario, InputError> {
-    let sc: Scenario = toml::from_str(text).map_err(|e| toml_error(file, text, &e))?;
+    let mut sc: Scenario = toml::from_str(text).map_err(|e| toml_error(file, text, &e))?;
+    sc.key_lines = super::KeyLines::of(text);
     validate(file, text, &sc)?;
     Ok(sc)
 }
@@ -180,11 +181,22 @@ fn validate(file: &str, text: &str, sc: &Scenario) -> Result<(), InputError> {
             return Err(err("failures.rebuild_streams", "must be at least 1"));
         }
     }
+    // Keys of the i-th `[[tranches]]` or `[[incidents]]` table, at that table's line.
+    let item_err = |table: &str, i: usize, key: &str, msg: &str| {
+        sc.error_at(
+            file,
+            &format!("{table}[{i}].{key}"),
+            &format!("{table}.{key}"),
+            msg,
+        )
+    };
     let mut last_day = 0.0;
-    for t in &sc.tranches {
+    for (i, t) in sc.tranches.iter().enumerate() {
         if !(t.day.is_finite() && t.day >= last_day) {
-            return Err(err(
-                "tranches.day",
+            return Err(item_err(
+                "tranches",
+                i,
+                "day",
                 &format!(
                     "tranche `{}`: days must be non-negative and in order",
                     t.label
@@ -196,23 +208,29 @@ fn validate(file: &str, text: &str, sc: &Scenario) -> Result<(), InputError> {
     for (k, inc) in sc.incidents.iter().enumerate() {
         let what = format!("incident {} ({:?})", k + 1, inc.kind);
         if !(inc.day.is_finite() && inc.day >= 0.0) {
-            return Err(err(
-                "incidents.day",
+            return Err(item_err(
+                "incidents",
+                k,
+                "day",
                 &format!("{what}: day must be zero or positive"),
             ));
         }
         if let super::TargetSpec::Word(w) = &inc.target {
             if w != "random" {
-                return Err(err(
-                    "incidents.target",
+                return Err(item_err(
+                    "incidents",
+                    k,
+                    "target",
                     &format!("{what}: target must be an index or \"random\", got {w:?}"),
                 ));
             }
         }
         if let Some(h) = inc.duration_hours {
             if !(h.is_finite() && h > 0.0) {
-                return Err(err(
-                    "incidents.duration_hours",
+                return Err(item_err(
+                    "incidents",
+                    k,
+                    "duration_hours",
                     &format!("{what}: must be positive"),
                 ));
             }
@@ -220,14 +238,18 @@ fn validate(file: &str, text: &str, sc: &Scenario) -> Result<(), InputError> {
         match (inc.kind, inc.capacity_fraction) {
             (super::IncidentKindSpec::Degrade, Some(f)) if (0.0..1.0).contains(&f) => {}
             (super::IncidentKindSpec::Degrade, _) => {
-                return Err(err(
-                    "incidents.capacity_fraction",
+                return Err(item_err(
+                    "incidents",
+                    k,
+                    "capacity_fraction",
                     &format!("{what}: a degrade needs capacity_fraction in [0, 1)"),
                 ))
             }
             (_, Some(_)) => {
-                return Err(err(
-                    "incidents.capacity_fraction",
+                return Err(item_err(
+                    "incidents",
+                    k,
+                    "capacity_fraction",
                     &format!("{what}: only a degrade takes capacity_fraction"),
                 ))
             }
@@ -239,8 +261,10 @@ fn validate(file: &str, text: &str, sc: &Scenario) -> Result<(), InputError> {
                 super::IncidentKindSpec::Node | super::IncidentKindSpec::Degrade
             )
         {
-            return Err(err(
-                "incidents.cnode",
+            return Err(item_err(
+                "incidents",
+                k,
+                "cnode",
                 &format!("{what}: only node and degrade hit a CNode"),
             ));
         }

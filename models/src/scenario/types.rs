@@ -1,3 +1,4 @@
+use crate::error::InputError;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -38,6 +39,9 @@ pub struct Scenario {
     pub inference: Option<Inference>,
     /// How money is counted where the scenario chooses (absent: pay-as-you-go VMs).
     pub cost: Option<Cost>,
+    /// Where each key sits in the file (set by the parser; not a scenario key).
+    #[serde(skip)]
+    pub key_lines: super::KeyLines,
     /// What a candidate must achieve to be `met` (absent fields take stated defaults).
     pub targets: Option<TargetsSpec>,
 }
@@ -257,4 +261,22 @@ pub struct IncidentSpec {
     /// The target is a CNode of a disaggregated cluster (node and degrade), not a DBox.
     #[serde(default)]
     pub cnode: bool,
+}
+
+impl Scenario {
+    /// An error about key `path` of this scenario (see [`super::KeyLines`]), at its line
+    /// when the file has it, naming `field`.
+    pub fn error_at(
+        &self,
+        file: &str,
+        path: &str,
+        field: &str,
+        msg: impl Into<String>,
+    ) -> InputError {
+        let e = InputError::new(file, msg).field(field);
+        match self.key_lines.line_of(path) {
+            Some(l) => e.at_line(l),
+            None => e,
+        }
+    }
 }

@@ -19,12 +19,17 @@ use vastplan_sim::{SimDuration, SimTime};
 /// Applies the scenario's `[overrides]` to a catalog (each becomes a user input).
 pub fn apply_overrides(cat: &mut Catalog, sc: &Scenario, file: &str) -> Result<(), InputError> {
     for (key, v) in &sc.overrides {
+        let path = format!("overrides.{key}");
         let (id, field) = key.rsplit_once('.').ok_or_else(|| {
-            InputError::new(file, format!("override {key:?}: expected \"ID.field\""))
-                .field("overrides")
+            sc.error_at(
+                file,
+                &path,
+                "overrides",
+                format!("override {key:?}: expected \"ID.field\""),
+            )
         })?;
         cat.apply_override(id, field, *v)
-            .map_err(|e| InputError::new(file, e.message).field(format!("overrides.{key}")))?;
+            .map_err(|e| sc.error_at(file, &path, &path, e.message))?;
     }
     Ok(())
 }
@@ -40,8 +45,12 @@ pub fn drr(cat: &Catalog, sc: &Scenario, file: &str) -> Result<Param, InputError
         None => {
             let key = format!("drr_{}", sc.request.workload_class.replace('-', "_"));
             cat.assumptions.get(&key).cloned().ok_or_else(|| {
-                InputError::new(file, format!("no assumption {key} for this workload class"))
-                    .field("request.workload_class")
+                sc.error_at(
+                    file,
+                    "request.workload_class",
+                    "request.workload_class",
+                    format!("no assumption {key} for this workload class"),
+                )
             })
         }
     }
@@ -174,7 +183,7 @@ pub fn sim_input_with(
     file: &str,
 ) -> Result<SimInput, InputError> {
     let (days, seed) = (o.days, o.seed);
-    let err = |field: &str, m: &str| InputError::new(file, m.to_string()).field(field);
+    let err = |field: &str, m: &str| sc.error_at(file, field, field, m);
     let drr_v = sized.drr.max(1.0);
     let counts = sized.counts();
     let nodes = counts.storage;
@@ -365,30 +374,32 @@ pub fn topology(
         let target = match &i.target {
             TargetSpec::Index(x) => {
                 if *x >= n.max(1) {
-                    return Err(InputError::new(
+                    return Err(sc.error_at(
                         file,
+                        &format!("incidents[{k}].target"),
+                        "incidents.target",
                         format!(
                             "incident {} ({}): target {x} is out of range: the cluster has {n} of them (0..{})",
                             k + 1,
                             kind.as_str(),
                             n.saturating_sub(1)
                         ),
-                    )
-                    .field("incidents.target"));
+                    ));
                 }
                 Target::Index(*x)
             }
             TargetSpec::Word(_) => Target::Random,
         };
         if i.cnode && !shape.is_disaggregated() {
-            return Err(InputError::new(
+            return Err(sc.error_at(
                 file,
+                &format!("incidents[{k}].cnode"),
+                "incidents.cnode",
                 format!(
                     "incident {}: cnode = true needs a disaggregated shape",
                     k + 1
                 ),
-            )
-            .field("incidents.cnode"));
+            ));
         }
         incidents.push(Incident {
             at: SimTime::from_secs_f64(i.day * 86_400.0),
