@@ -1,5 +1,7 @@
 //! Command-line entry: parses arguments and dispatches to one module per subcommand.
 
+pub mod benchplan;
+pub mod calibrate;
 pub mod durability;
 pub mod flows;
 pub mod merge;
@@ -27,6 +29,9 @@ pub struct Cli {
     /// Directory holding the catalog CSVs [env: VASTPLAN_DATASETS] [default: ./datasets]
     #[arg(long, global = true, value_name = "DIR")]
     pub datasets: Option<PathBuf>,
+    /// Catalog numbers measured by a POC (`vastplan calibrate`), applied over the catalog
+    #[arg(long, global = true, value_name = "FILE")]
+    pub calibration: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -57,6 +62,12 @@ pub enum Command {
     Sweep(sweep::SweepArgs),
     /// Merge complete sweep output directories into one CSV sorted by run id.
     Merge(merge::MergeArgs),
+    /// The benchmark plan of a proof of concept: tests, tool parameters, predicted results
+    /// with a band, the resource that should bind, and success criteria.
+    Benchplan(benchplan::BenchplanArgs),
+    /// Fit the model to a POC's result files (fio, elbencho, MLPerf Storage) and write a
+    /// calibration file for `--calibration`.
+    Calibrate(calibrate::CalibrateArgs),
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -70,20 +81,29 @@ pub enum Format {
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<(), CliError> {
     let mut out = crate::output::stdout();
-    let dir = || datasets_dir(cli.datasets.clone());
+    let cal = cli.calibration.clone();
+    let dir = datasets_dir(cli.datasets.clone());
+    let load = || load_calibrated(&dir, cal.as_deref());
+    let cal_name = cal.as_ref().map(|p| p.display().to_string());
     match cli.command {
-        // Flow instances need no catalog.
+        // Flow instances and sweep outputs need no catalog, so a calibration would change
+        // nothing: refused rather than ignored.
+        Command::Flows(_) | Command::Merge(_) if cal.is_some() => Err(CliError::input(
+            "--calibration: this command reads no catalog, so a calibration changes nothing",
+        )),
         Command::Flows(a) => flows::run(a),
         Command::Merge(a) => merge::run(&a, &mut out),
-        Command::Shapes(a) => shapes::run(&load(&dir())?, &a, &mut out),
-        Command::Size(a) => size::run(load(&dir())?, &a, &mut out),
-        Command::Netcheck(a) => netcheck::run(load(&dir())?, &a, &mut out),
-        Command::Plan(a) => plan::run(load(&dir())?, &a, &mut out),
-        Command::Ratio(a) => ratio::run(load(&dir())?, &a, &mut out),
-        Command::Simulate(a) => simulate::run(load(&dir())?, &a, &mut out),
-        Command::Durability(a) => durability::run(load(&dir())?, &a, &mut out),
-        Command::Validate(a) => validate::run(load(&dir())?, &a, &mut out),
-        Command::Sweep(a) => sweep::run(load(&dir())?, &a, &mut out),
+        Command::Shapes(a) => shapes::run(&load()?, &a, &mut out),
+        Command::Size(a) => size::run(load()?, &a, &mut out),
+        Command::Netcheck(a) => netcheck::run(load()?, &a, &mut out),
+        Command::Plan(a) => plan::run(load()?, &a, &mut out),
+        Command::Ratio(a) => ratio::run(load()?, &a, &mut out),
+        Command::Simulate(a) => simulate::run(load()?, &a, &mut out),
+        Command::Durability(a) => durability::run(load()?, &a, &mut out),
+        Command::Validate(a) => validate::run(load()?, &a, &mut out),
+        Command::Sweep(a) => sweep::run(load()?, &a, &mut out),
+        Command::Benchplan(a) => benchplan::run(load()?, &a, cal_name.as_deref(), &mut out),
+        Command::Calibrate(a) => calibrate::run(load()?, &a, &mut out),
     }
 }
 
@@ -168,6 +188,27 @@ pub fn apply_scenario(
         })?;
     }
     Ok((sc, file))
+}
+
+/// The catalog with a calibration file's measured numbers applied, if one is given; says
+/// so on stderr, since every table and report after it rests on those numbers.
+fn load_calibrated(
+    dir: &std::path::Path,
+    calibration: Option<&std::path::Path>,
+) -> Result<Catalog, CliError> {
+    let mut c = load(dir)?;
+    if let Some(p) = calibration {
+        let cal = vastplan_models::poc::calibration::load(p)?;
+        let file = p.display().to_string();
+        vastplan_models::poc::calibration::apply(&mut c, &cal, &file)?;
+        let names: Vec<&str> = cal.params.iter().map(|x| x.input.as_str()).collect();
+        eprintln!(
+            "note: calibrated from {file}: {} measured ({})",
+            names.len(),
+            names.join(", ")
+        );
+    }
+    Ok(c)
 }
 
 fn load(dir: &std::path::Path) -> Result<Catalog, CliError> {
