@@ -47,7 +47,7 @@ pub fn load(path: &Path) -> Result<CalibrationFile, InputError> {
     toml::from_str(&text).map_err(|e| {
         let line = e
             .span()
-            .map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
         let msg = e.message().replace('\n', " ");
         match line {
             Some(l) => InputError::new(&file, msg).at_line(l),
