@@ -113,6 +113,25 @@ pub fn warn(message: &str) {
     eprintln!("warning: {message}");
 }
 
+/// "calibrated: ..." naming the catalog numbers a POC measured (`--calibration`), for the
+/// tables built on them; `None` when there are none.
+pub fn calibrated_line(c: &Catalog) -> Option<String> {
+    let mut names: Vec<String> = c
+        .assumptions
+        .iter()
+        .filter(|(_, p)| p.confidence == Confidence::Measured)
+        .map(|(n, _)| n.clone())
+        .collect();
+    for s in &c.shapes {
+        for (f, p) in &s.params {
+            if p.confidence == Confidence::Measured {
+                names.push(format!("{}.{f}", s.id));
+            }
+        }
+    }
+    (!names.is_empty()).then(|| format!("calibrated: measured {}", names.join(", ")))
+}
+
 /// Applies `--set ID.FIELD=VALUE` overrides to the catalog.
 pub fn apply_sets(c: &mut Catalog, sets: &[String]) -> Result<(), CliError> {
     for s in sets {

@@ -250,6 +250,65 @@ fn round_trip_recovers_perturbed_constants() {
     }
     let md = fs::read_to_string(again.join("benchplan.md")).unwrap();
     assert!(md.contains("Calibrated from"), "{md}");
+    let (code, p, err) = vastplan(&[
+        "plan",
+        WAVE,
+        "--no-sim",
+        "--calibration",
+        out_file.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(p.contains("calibrated: measured"), "{p}");
+}
+
+#[test]
+fn a_vm_poc_fits_the_egress_cap_and_names_what_it_cannot_separate() {
+    // L128aos_v5 reads bind on the per-VM egress cap; its writes on the protocol budget,
+    // which over TCP alone moves only with (reference budget x TCP efficiency).
+    let d = tmp("vm");
+    let p = d.join("plan");
+    ok(&[
+        "benchplan",
+        "datasets/scenarios/mai-dallas.toml",
+        "--shape",
+        "L128aos_v5",
+        "--out",
+        p.to_str().unwrap(),
+    ]);
+    let t = predictions(&p);
+    let files = [
+        write(
+            &d,
+            "seq-read-tcp.json",
+            &fio_json("seq-read-tcp", "1M", t["seq-read-tcp"] * 0.9, 0.0),
+        ),
+        write(
+            &d,
+            "seq-write-tcp.json",
+            &fio_json("seq-write-tcp", "1M", 0.0, t["seq-write-tcp"] * 0.7),
+        ),
+    ];
+    let cal = d.join("cal.toml");
+    let out = ok(&[
+        "calibrate",
+        "--plan",
+        p.to_str().unwrap(),
+        "--out",
+        cal.to_str().unwrap(),
+        "--measured",
+        &files[0],
+        &files[1],
+    ]);
+    let v: toml::Value = toml::from_str(&fs::read_to_string(&cal).unwrap()).unwrap();
+    let params = v["param"].as_array().unwrap();
+    let egress = params
+        .iter()
+        .find(|x| x["input"].as_str() == Some("L128aos_v5.network_bps"))
+        .unwrap_or_else(|| panic!("egress not fitted\n{out}"));
+    let ratio = egress["value"].as_float().unwrap() / egress["was"].as_float().unwrap();
+    assert!((ratio - 0.9).abs() < 1e-6, "{ratio}\n{out}");
+    assert_eq!(params.len(), 2, "one egress, one write budget\n{out}");
+    assert!(out.contains("confounded with"), "{out}");
 }
 
 #[test]
