@@ -13,7 +13,9 @@ use clap::Args;
 use std::fmt::Write as _;
 use std::io::Write;
 use std::path::PathBuf;
-use vastplan_models::poc::predict::{enough_clients, plan, poc_counts, BenchPlan, Prediction};
+use vastplan_models::poc::predict::{
+    enough_clients, percent, plan, poc_counts, BenchPlan, Prediction,
+};
 use vastplan_models::poc::{Kind, Metric, PocTest, Setup, Tool};
 use vastplan_models::Catalog;
 
@@ -115,7 +117,9 @@ pub fn run(
     if let Some(c) = calibration {
         writeln!(out, "calibrated from {c}")?;
     }
-    writeln!(out, "{}", setup_line(&bp, &shape))?;
+    for l in super::table::wrap(&setup_line(&bp, &shape), super::table::WIDTH) {
+        writeln!(out, "{l}")?;
+    }
     terminal_table(&bp).write_text(out, false)?;
     writeln!(
         out,
@@ -138,10 +142,10 @@ fn setup_line(bp: &BenchPlan, shape: &vastplan_models::Shape) -> String {
         format!("{n} node{} of {}", if n == 1 { "" } else { "s" }, s.shape)
     };
     format!(
-        "POC: {nodes}, driven by {} {} client VMs; success = the scenario's targets x {:.1} %",
+        "POC: {nodes}, driven by {} {} client VMs; success = the scenario's targets x {}",
         s.clients,
         s.client_vm,
-        bp.scale * 100.0
+        percent(bp.scale)
     )
 }
 

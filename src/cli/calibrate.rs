@@ -126,13 +126,14 @@ pub fn run(mut cat: Catalog, a: &CalibrateArgs, out: &mut dyn Write) -> Result<(
     }
     t.write_text(out, false)?;
     writeln!(out)?;
-    let mut p = Table::new(&["input", "before", "after", "confidence", "identified by"]);
+    writeln!(out, "fitted (confidence before -> measured):")?;
+    let mut p = Table::new(&["input", "before", "after", "was", "identified by"]);
     for x in &f.fitted {
         p.push(vec![
             x.input.clone(),
             format!("{}", x.before),
             format!("{:.6e}", x.after),
-            format!("{} -> measured", x.confidence_before),
+            x.confidence_before.to_string(),
             x.tests.join(", "),
         ]);
     }

@@ -394,6 +394,14 @@ fn bundled_scenarios_plan_stably() {
             );
             assert_eq!(csv1, fs::read_to_string(d.join("benchplan.csv")).unwrap());
             assert_eq!(md1, fs::read_to_string(d.join("benchplan.md")).unwrap());
+            assert!(
+                first
+                    .lines()
+                    .filter(|l| !l.starts_with("wrote "))
+                    .all(|l| l.chars().count() <= 120),
+                "{stem} {shape}: wider than 120 columns\n{first}"
+            );
+            check_csv(&format!("{stem} {shape}"), &csv1);
             // Every test a POC needs is there, each predicted and naming what binds.
             for id in ["seq-read-", "seq-write-", "rand-read-4k", "mix-70-30"] {
                 assert!(csv1.contains(id), "{stem} {shape}: no {id}\n{csv1}");
@@ -415,6 +423,39 @@ fn bundled_scenarios_plan_stably() {
                 all, want,
                 "{stem}: plan changed; if meant, VASTPLAN_BLESS=1 cargo test poc"
             );
+        }
+    }
+}
+
+/// snake_case headers; plain numbers outside the textual columns; no infinities.
+fn check_csv(what: &str, text: &str) {
+    const TEXTUAL: [&str; 7] = [
+        "test_id",
+        "kind",
+        "tool",
+        "transport",
+        "metric",
+        "binding",
+        "fits_model",
+    ];
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    for h in &header {
+        assert!(
+            h.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+            "{what}: header {h:?}"
+        );
+    }
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        for (h, cell) in header.iter().zip(rec.iter()) {
+            if !TEXTUAL.contains(&h.as_str()) && !cell.is_empty() {
+                let v: f64 = cell
+                    .parse()
+                    .unwrap_or_else(|_| panic!("{what}: {h}: {cell:?}"));
+                assert!(v.is_finite() && v >= 0.0, "{what}: {h}: {cell}");
+            }
         }
     }
 }

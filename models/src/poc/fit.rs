@@ -207,6 +207,31 @@ pub fn fit(
         FitError::Model(m) => InputError::new(files, m),
     };
     let j0 = p.jacobian(&all, &vec![0.0; all.len()]).map_err(err)?;
+    // An input fitted out of its range is blamed on the files of the tests it moves.
+    let blame = |name: &str| -> String {
+        let k = all.iter().position(|a| a.0 == name);
+        let mut fs: Vec<String> = (0..used.len())
+            .filter(|&t| k.is_some_and(|k| j0[(t, k)].abs() > 1e-9))
+            .filter_map(|t| measured(&used[t].id).map(|o| o.source.clone()))
+            .collect();
+        fs.dedup();
+        if fs.is_empty() {
+            files.to_string()
+        } else {
+            fs.join(", ")
+        }
+    };
+    let err = |e: FitError| match e {
+        FitError::Range(n, v, why) => InputError::new(
+            blame(&n),
+            format!(
+                "ill-posed fit: {n} fitted to {} is out of range ({why})",
+                rules::show(v)
+            ),
+        )
+        .field(n),
+        FitError::Model(m) => InputError::new(files, m),
+    };
     let mut chosen: Vec<usize> = Vec::new();
     let mut unidentified = Vec::new();
     for k in 0..all.len() {

@@ -374,6 +374,18 @@ fn side_noun(shape: &Shape, side: Side) -> &'static str {
     }
 }
 
+/// A share as a percentage with three significant figures (a POC of an exabyte is a
+/// few thousandths of a percent of it).
+pub fn percent(x: f64) -> String {
+    let p = x * 100.0;
+    let d = if p >= 10.0 {
+        1
+    } else {
+        (2.0 - p.abs().max(1e-9).log10().floor()).clamp(1.0, 6.0) as usize
+    };
+    format!("{p:.d$} %")
+}
+
 /// The scenario's target for a test, scaled to the POC. Only tests over the scenario's
 /// transport have one; the other transport's tests are there to separate parameters.
 fn criterion(
@@ -387,7 +399,7 @@ fn criterion(
     if !main {
         return Ok(None);
     }
-    let pct = format!("{:.1} %", scale * 100.0);
+    let pct = percent(scale);
     Ok(match t.kind {
         Kind::SeqRead | Kind::RebuildUnderLoad if tg.read_bps > 0.0 => Some(Criterion {
             min: tg.read_bps * scale,

@@ -234,9 +234,9 @@ pub fn tests(
         c.block_bytes = 16 * MIB;
         c.duration_s = 0;
         c.purpose = format!(
-            "the POC's share ({:.1} %) of one {} checkpoint ({:.0} of {:.0} GB at {} B/param), \
+            "the POC's share ({}) of one {} checkpoint ({:.0} of {:.0} GB at {} B/param), \
              written at once by every client",
-            scale * 100.0,
+            super::predict::percent(scale),
             ck.model,
             bytes / 1e9,
             whole / 1e9,
