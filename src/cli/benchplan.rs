@@ -13,6 +13,7 @@ use clap::Args;
 use std::fmt::Write as _;
 use std::io::Write;
 use std::path::PathBuf;
+use vastplan_models::netmodel::Transport;
 use vastplan_models::poc::predict::{
     enough_clients, percent, plan, poc_counts, BenchPlan, Prediction,
 };
@@ -285,7 +286,8 @@ fn kind_id(k: Kind) -> &'static str {
 
 /// The command that runs a test, writing the result file `calibrate` reads.
 fn command(t: &PocTest) -> String {
-    let dir = "/mnt/vast/poc";
+    let dir = mount_point(t);
+    let dir = dir.as_str();
     match t.tool {
         Tool::Fio => {
             let rw = match t.kind {
@@ -333,11 +335,28 @@ fn command(t: &PocTest) -> String {
     }
 }
 
+/// Each transport has its own mount, so a test's command says which it uses.
+fn mount_point(t: &PocTest) -> String {
+    format!("/mnt/vast/poc-{}", t.transport.as_str())
+}
+
+fn mount_options(t: &PocTest) -> &'static str {
+    match t.transport {
+        Transport::Rdma => "NFS over RDMA: `mount -o proto=rdma,port=20049,vers=3`",
+        Transport::Tcp => {
+            "NFS over TCP with multipath sessions: `mount -o proto=tcp,nconnect=16,vers=3`"
+        }
+    }
+}
+
 fn result_file(t: &PocTest) -> String {
     match t.tool {
-        Tool::Fio => format!("{}.json", t.id),
-        Tool::Elbencho => format!("{}.csv", t.id),
-        Tool::Mlperf => format!("{}.summary.json (DLIO's summary.json, renamed)", t.id),
+        Tool::Fio => format!("`{}.json`", t.id),
+        Tool::Elbencho => format!("`{}.csv`", t.id),
+        Tool::Mlperf => format!(
+            "`{}.summary.json` (the run's `summary.json`, copied: the file name names the test)",
+            t.id
+        ),
     }
 }
 
@@ -417,7 +436,8 @@ fn markdown(
     let _ = writeln!(s, "\n## How to run each test\n");
     let _ = writeln!(
         s,
-        "`hosts.txt` lists the {} client VMs, one per line; mount the cluster at /mnt/vast/poc on each.\n",
+        "`hosts.txt` lists the {} client VMs, one per line; on each, mount the cluster once per \
+         transport the tests use, at /mnt/vast/poc-rdma and /mnt/vast/poc-tcp.\n",
         bp.setup.clients
     );
     for r in &bp.rows {
@@ -439,6 +459,7 @@ fn write_test(s: &mut String, r: &Prediction) {
     let t = &r.test;
     let _ = writeln!(s, "### {}\n", t.id);
     let _ = writeln!(s, "{}. Measures {}.", upper(&t.purpose), t.metric.as_str());
+    let _ = writeln!(s, "Mount {}: {}.", mount_point(t), mount_options(t));
     if let Some(a) = t.accelerators {
         let _ = writeln!(
             s,
@@ -448,8 +469,9 @@ fn write_test(s: &mut String, r: &Prediction) {
     if t.kind == Kind::RebuildUnderLoad {
         let _ = writeln!(
             s,
-            "Start the reads, then 60 s in fail one storage box (power it off, or remove it from the \
-             cluster) and keep reading until the rebuild ends; note the rebuild time."
+            "Fail one storage box (power it off, or remove it from the cluster), wait until the \
+             cluster reports the rebuild running, then start the reads: the whole run must fall \
+             inside the rebuild, since fio reports the average over the run. Note the rebuild time."
         );
     }
     if !t.fits {
@@ -468,7 +490,7 @@ fn write_test(s: &mut String, r: &Prediction) {
         );
     }
     let _ = writeln!(s, "\n```\n{}\n```\n", command(t));
-    let _ = writeln!(s, "Result file: `{}`.\n", result_file(t));
+    let _ = writeln!(s, "Result file: {}.\n", result_file(t));
 }
 
 fn upper(s: &str) -> String {

@@ -442,3 +442,43 @@ fn criterion(
         _ => None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pool(cap: f64, n: u32, read: f64, rebuild: f64) -> Pool {
+        Pool {
+            class: ResourceClass::Protocol,
+            name: format!("p{cap}"),
+            instances: n,
+            capacity: cap,
+            read_cost: read,
+            write_cost: 0.0,
+            rebuild_cost: rebuild,
+            degraded_read_cost: 0.0,
+            basis: String::new(),
+        }
+    }
+
+    #[test]
+    fn rebuild_takes_its_share_of_the_tightest_rebuild_pool_from_every_pool() {
+        // Pool a: 4 x 10 = 40, read 1, rebuild 2 -> rebuild alone 20; pool b: 2 x 30 = 60,
+        // read 1, rebuild 1 -> 60. Rebuild at half of 20 = 10: a keeps 40 - 20 = 20 for
+        // reads, b keeps 60 - 10 = 50; a binds at 20.
+        let p = [pool(10.0, 4, 1.0, 2.0), pool(30.0, 2, 1.0, 1.0)];
+        let (v, i) = read_during_rebuild(&p, 0.5);
+        assert!((v - 20.0).abs() < 1e-12, "{v}");
+        assert_eq!(i, Some(0));
+        // Without a rebuild the closed-form read ceiling comes back.
+        let (v0, _) = read_during_rebuild(&p, 0.0);
+        assert!((v0 - ceiling(&p, 1.0).read).abs() < 1e-9);
+    }
+
+    #[test]
+    fn percent_keeps_three_figures_of_small_shares() {
+        assert_eq!(percent(0.19), "19.0 %");
+        assert_eq!(percent(0.05), "5.00 %");
+        assert_eq!(percent(0.000198), "0.0198 %");
+    }
+}
