@@ -105,6 +105,9 @@ pub fn run(
         clients: setup.clients,
         client_vm: setup.client_vm.clone(),
         sets: a.sets.clone(),
+        calibration: calibration.map(|c| {
+            std::fs::canonicalize(c).map_or_else(|_| c.to_string(), |p| p.display().to_string())
+        }),
     };
     let md = markdown(&bp, &sc.name, &shape, &clients_basis, calibration, &a.out);
     let mut csv = Vec::new();

@@ -34,8 +34,36 @@ pub struct CalibrateArgs {
     pub out: PathBuf,
 }
 
-pub fn run(mut cat: Catalog, a: &CalibrateArgs, out: &mut dyn Write) -> Result<(), CliError> {
+pub fn run(
+    mut cat: Catalog,
+    a: &CalibrateArgs,
+    calibration: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
     let pf = planfile::load(&a.plan)?;
+    // The plan's predictions rest on the calibration it was made with; the fit must start
+    // from the same catalog.
+    match (&pf.calibration, calibration) {
+        (Some(p), None) => {
+            let c = vastplan_models::poc::calibration::load(Path::new(p))?;
+            vastplan_models::poc::calibration::apply(&mut cat, &c, p)?;
+        }
+        (Some(p), Some(g)) if std::fs::canonicalize(g).ok() != Some(PathBuf::from(p)) => {
+            return Err(CliError::input(format!(
+                "--calibration {}: the plan in {} was made with {p}; give that one or none",
+                g.display(),
+                a.plan.display()
+            )));
+        }
+        (None, Some(g)) => {
+            return Err(CliError::input(format!(
+                "--calibration {}: the plan in {} was made without one; re-run benchplan with it",
+                g.display(),
+                a.plan.display()
+            )));
+        }
+        _ => {}
+    }
     let (sc, file) = apply_scenario(&mut cat, Path::new(&pf.scenario))?;
     apply_sets(&mut cat, &pf.sets)?;
     cat.shape(&pf.shape)?;

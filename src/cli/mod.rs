@@ -85,7 +85,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     let dir = datasets_dir(cli.datasets.clone());
     let load = || load_calibrated(&dir, cal.as_deref());
     let cal_name = cal.as_ref().map(|p| p.display().to_string());
-    match cli.command {
+    let result = match cli.command {
         // Flow instances and sweep outputs need no catalog, so a calibration would change
         // nothing: refused rather than ignored.
         Command::Flows(_) | Command::Merge(_) if cal.is_some() => Err(CliError::input(
@@ -103,8 +103,13 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Validate(a) => validate::run(load()?, &a, &mut out),
         Command::Sweep(a) => sweep::run(load()?, &a, &mut out),
         Command::Benchplan(a) => benchplan::run(load()?, &a, cal_name.as_deref(), &mut out),
-        Command::Calibrate(a) => calibrate::run(load()?, &a, &mut out),
+        Command::Calibrate(a) => calibrate::run(load()?, &a, cal.as_deref(), &mut out),
+    };
+    // After the answer, and only with one: a failed command prints its one error line.
+    if let (Ok(()), Some(c)) = (&result, &cal) {
+        eprintln!("note: calibrated from {}", c.display());
     }
+    result
 }
 
 /// A one-line warning on stderr: the input is legal but surely not what was meant. The
@@ -209,8 +214,8 @@ pub fn apply_scenario(
     Ok((sc, file))
 }
 
-/// The catalog with a calibration file's measured numbers applied, if one is given; says
-/// so on stderr, since every table and report after it rests on those numbers.
+/// The catalog with a calibration file's measured numbers applied, if one is given (`run`
+/// says so on stderr, since every table and report after it rests on those numbers).
 fn load_calibrated(
     dir: &std::path::Path,
     calibration: Option<&std::path::Path>,
@@ -220,12 +225,6 @@ fn load_calibrated(
         let cal = vastplan_models::poc::calibration::load(p)?;
         let file = p.display().to_string();
         vastplan_models::poc::calibration::apply(&mut c, &cal, &file)?;
-        let names: Vec<&str> = cal.params.iter().map(|x| x.input.as_str()).collect();
-        eprintln!(
-            "note: calibrated from {file}: {} measured ({})",
-            names.len(),
-            names.join(", ")
-        );
     }
     Ok(c)
 }

@@ -21,6 +21,9 @@ pub struct PlanFile {
     /// `--set ID.FIELD=VALUE` given to `benchplan`, applied again by `calibrate`.
     #[serde(default)]
     pub sets: Vec<String>,
+    /// The `--calibration` file the plan was made on, applied again by `calibrate` so that
+    /// its "before" is the plan's prediction.
+    pub calibration: Option<String>,
 }
 
 pub fn load(dir: &Path) -> Result<PlanFile, CliError> {

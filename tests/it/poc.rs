@@ -250,6 +250,33 @@ fn round_trip_recovers_perturbed_constants() {
     }
     let md = fs::read_to_string(again.join("benchplan.md")).unwrap();
     assert!(md.contains("Calibrated from"), "{md}");
+    // Calibrating a plan made on a calibration starts from it: the same results fit the
+    // same numbers, and every prediction already matches ("before" = measured).
+    let out2 = d.join("calibration2.toml");
+    let mut args = vec!["calibrate", "--plan", again.to_str().unwrap(), "--out"];
+    args.push(out2.to_str().unwrap());
+    args.push("--measured");
+    args.extend(files.iter().map(String::as_str));
+    let re = ok(&args);
+    let c2 = calibrated(&out2);
+    assert!(
+        (c2[&format!("{DF}.client_read_bps")] / read - 1.0).abs() < 1e-6,
+        "{re}"
+    );
+    let line = re.lines().find(|l| l.starts_with("seq-read-tcp")).unwrap();
+    let cells: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(cells[1], cells[3], "before differs from measured: {line}");
+    // A plan made without a calibration refuses one at calibration time.
+    let mut args = vec![
+        "calibrate",
+        "--plan",
+        planned.to_str().unwrap(),
+        "--calibration",
+    ];
+    args.push(out_file.to_str().unwrap());
+    args.push("--measured");
+    args.extend(files.iter().map(String::as_str));
+    fails(&args, &["made without one"]);
     let (code, p, err) = vastplan(&[
         "plan",
         WAVE,

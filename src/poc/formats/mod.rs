@@ -51,7 +51,14 @@ pub fn bad(file: &Path, field: Option<&str>, msg: impl std::fmt::Display) -> Cli
 pub fn read(path: &Path) -> Result<Measured, CliError> {
     let bytes = std::fs::read(path).map_err(|e| bad(path, None, format!("cannot read: {e}")))?;
     let text = String::from_utf8_lossy(&bytes);
-    let t = text.trim_start();
+    let mut t = text.trim_start();
+    // fio writing JSON to stdout may print notes ("note: both iodepth >= 1 and synchronous
+    // I/O engine ...") before the document.
+    if !t.starts_with('{') && t.contains("\"fio version\"") {
+        if let Some(i) = t.find("\n{") {
+            t = &t[i + 1..];
+        }
+    }
     if t.starts_with('{') {
         let v: serde_json::Value = serde_json::from_str(t)
             .map_err(|e| bad(path, None, format!("not valid JSON ({e})")))?;
