@@ -93,6 +93,16 @@ fn elbencho_csv(label: &str, op: &str, mib_col: &str, bytes_per_s: f64) -> Strin
     )
 }
 
+/// elbencho `--rwmixpct`: writes in `MiB/s [last]`, reads in `rwmix read MiB/s [last]`.
+fn elbencho_mix_csv(label: &str, block: u64, read: f64, write: f64) -> String {
+    format!(
+        "ISO date,label,path type,paths,hosts,threads,dirs,files,file size,block size,direct IO,random,random aligned,IO depth,shared paths,truncate,operation,time ms [first],time ms [last],IOPS [first],IOPS [last],MiB/s [first],MiB/s [last],rwmix read IOPS [first],rwmix read IOPS [last],rwmix read MiB/s [first],rwmix read MiB/s [last],version\n\
+         2025-12-01T00:00:00,{label},dir,1,19,16,1,1,1073741824,{block},1,0,,16,1,0,WRITE,1000,1100,100,100,{w},{w},100,100,{r},{r},3.0.25\n",
+        w = write / 1048576.0,
+        r = read / 1048576.0
+    )
+}
+
 /// MLPerf Storage `summary.json` (DLIO): `train_io_mean_MB_per_second` is MiB/s.
 fn mlperf_json(accelerators: u64, au_pct: f64, bytes_per_s: f64) -> String {
     format!(
@@ -170,6 +180,16 @@ fn round_trip_recovers_perturbed_constants() {
         ),
         write(
             &d,
+            "r/mix-70-30.csv",
+            &elbencho_mix_csv(
+                "mix-70-30",
+                1 << 20,
+                t["mix-70-30"] * 0.7,
+                t["mix-70-30"] * 0.3,
+            ),
+        ),
+        write(
+            &d,
             "r/mlperf-resnet50-h100/summary.json",
             &mlperf_json(900, 80.0, t["mlperf-resnet50-h100"]),
         ),
@@ -198,7 +218,7 @@ fn round_trip_recovers_perturbed_constants() {
         "write {got_write}\n{out}"
     );
     // Every test shows before, after and measured; after matches measured.
-    for id in ["seq-read-rdma", "seq-read-tcp", "ckpt-burst"] {
+    for id in ["seq-read-rdma", "seq-read-tcp", "ckpt-burst", "mix-70-30"] {
         let line = out.lines().find(|l| l.starts_with(id)).unwrap();
         assert!(line.ends_with("1.000  yes"), "{line}");
     }
