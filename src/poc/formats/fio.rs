@@ -30,7 +30,6 @@ pub fn parse(path: &Path, v: &Value) -> Result<Measured, CliError> {
         format: "fio",
         ..Default::default()
     };
-    let first = all[0].1;
     let named = jobs
         .iter()
         .enumerate()
@@ -51,7 +50,6 @@ pub fn parse(path: &Path, v: &Value) -> Result<Measured, CliError> {
         }
     }
     m.ids.push(("file name".into(), stem(path)));
-    let _ = first;
     let (mut r, mut w, mut iops) = (0.0, 0.0, 0.0);
     for (i, j) in &all {
         for (dir, acc) in [("read", &mut r), ("write", &mut w)] {
