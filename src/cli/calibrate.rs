@@ -26,7 +26,8 @@ pub struct CalibrateArgs {
     /// A directory written by `vastplan benchplan`.
     #[arg(long, value_name = "DIR")]
     pub plan: PathBuf,
-    /// Result files: fio JSON, elbencho CSV, MLPerf Storage summary.json.
+    /// Result files: fio JSON, elbencho CSV, MLPerf Storage summary.json; each names its
+    /// test by the fio job name, the elbencho label, or its file name.
     #[arg(long, value_name = "FILE", num_args = 1.., required = true)]
     pub measured: Vec<PathBuf>,
     /// Where to write the fitted numbers.
