@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod error;
 pub mod output;
+pub mod poc;
 pub mod progress;
 pub mod report;
 pub mod sweep;

@@ -13,6 +13,7 @@ pub mod iopath;
 pub mod netcheck;
 pub mod netmodel;
 pub mod plan;
+pub mod poc;
 pub mod proposal;
 pub mod provenance;
 pub mod ratio;

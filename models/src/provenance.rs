@@ -11,6 +11,8 @@ use std::str::FromStr;
 /// only the user can vouch for, and every report built on it should say so.
 /// `VendorTool` (an unofficial field-engineering sizer) ranks below `Derived`
 /// (arithmetic on published numbers) because its inputs are not public.
+/// `Measured` ranks highest: a figure a proof of concept measured on the very deployment
+/// (`vastplan calibrate`) beats a vendor's published figure for that deployment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Confidence {
@@ -20,16 +22,18 @@ pub enum Confidence {
     VendorTool,
     Derived,
     Published,
+    Measured,
 }
 
 impl Confidence {
-    pub const ALL: [Confidence; 6] = [
+    pub const ALL: [Confidence; 7] = [
         Confidence::User,
         Confidence::Hypothetical,
         Confidence::Estimate,
         Confidence::VendorTool,
         Confidence::Derived,
         Confidence::Published,
+        Confidence::Measured,
     ];
     pub fn as_str(self) -> &'static str {
         match self {
@@ -39,6 +43,7 @@ impl Confidence {
             Confidence::VendorTool => "vendor-tool",
             Confidence::Derived => "derived",
             Confidence::Published => "published",
+            Confidence::Measured => "measured",
         }
     }
 }
@@ -161,6 +166,7 @@ mod tests {
         assert!(Confidence::Estimate < Confidence::VendorTool);
         assert!(Confidence::VendorTool < Confidence::Derived);
         assert!(Confidence::Derived < Confidence::Published);
+        assert!(Confidence::Published < Confidence::Measured);
     }
 
     #[test]

@@ -34,15 +34,15 @@ impl Default for Ranges {
 }
 
 impl Ranges {
-    /// The range of a confidence class; `None` for sourced classes (derived, published),
-    /// which are not moved.
+    /// The range of a confidence class; `None` for sourced classes (derived, published,
+    /// measured), which are not moved.
     pub fn of(&self, c: Confidence) -> Option<f64> {
         match c {
             Confidence::User => Some(self.user),
             Confidence::Hypothetical => Some(self.hypothetical),
             Confidence::Estimate => Some(self.estimate),
             Confidence::VendorTool => Some(self.vendor_tool),
-            Confidence::Derived | Confidence::Published => None,
+            Confidence::Derived | Confidence::Published | Confidence::Measured => None,
         }
     }
 }

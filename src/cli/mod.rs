@@ -1,5 +1,7 @@
 //! Command-line entry: parses arguments and dispatches to one module per subcommand.
 
+pub mod benchplan;
+pub mod calibrate;
 pub mod durability;
 pub mod flows;
 pub mod merge;
@@ -27,6 +29,9 @@ pub struct Cli {
     /// Directory holding the catalog CSVs [env: VASTPLAN_DATASETS] [default: ./datasets]
     #[arg(long, global = true, value_name = "DIR")]
     pub datasets: Option<PathBuf>,
+    /// Catalog numbers measured by a POC (`vastplan calibrate`), applied over the catalog
+    #[arg(long, global = true, value_name = "FILE")]
+    pub calibration: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -57,6 +62,12 @@ pub enum Command {
     Sweep(sweep::SweepArgs),
     /// Merge complete sweep output directories into one CSV sorted by run id.
     Merge(merge::MergeArgs),
+    /// The benchmark plan of a proof of concept: tests, tool parameters, predicted results
+    /// with a band, the resource that should bind, and success criteria.
+    Benchplan(benchplan::BenchplanArgs),
+    /// Fit the model to a POC's result files (fio, elbencho, MLPerf Storage) and write a
+    /// calibration file for `--calibration`.
+    Calibrate(calibrate::CalibrateArgs),
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -70,27 +81,60 @@ pub enum Format {
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<(), CliError> {
     let mut out = crate::output::stdout();
-    let dir = || datasets_dir(cli.datasets.clone());
-    match cli.command {
-        // Flow instances need no catalog.
+    let cal = cli.calibration.clone();
+    let dir = datasets_dir(cli.datasets.clone());
+    let load = || load_calibrated(&dir, cal.as_deref());
+    let cal_name = cal.as_ref().map(|p| p.display().to_string());
+    let result = match cli.command {
+        // Flow instances and sweep outputs need no catalog, so a calibration would change
+        // nothing: refused rather than ignored.
+        Command::Flows(_) | Command::Merge(_) if cal.is_some() => Err(CliError::input(
+            "--calibration: this command reads no catalog, so a calibration changes nothing",
+        )),
         Command::Flows(a) => flows::run(a),
         Command::Merge(a) => merge::run(&a, &mut out),
-        Command::Shapes(a) => shapes::run(&load(&dir())?, &a, &mut out),
-        Command::Size(a) => size::run(load(&dir())?, &a, &mut out),
-        Command::Netcheck(a) => netcheck::run(load(&dir())?, &a, &mut out),
-        Command::Plan(a) => plan::run(load(&dir())?, &a, &mut out),
-        Command::Ratio(a) => ratio::run(load(&dir())?, &a, &mut out),
-        Command::Simulate(a) => simulate::run(load(&dir())?, &a, &mut out),
-        Command::Durability(a) => durability::run(load(&dir())?, &a, &mut out),
-        Command::Validate(a) => validate::run(load(&dir())?, &a, &mut out),
-        Command::Sweep(a) => sweep::run(load(&dir())?, &a, &mut out),
+        Command::Shapes(a) => shapes::run(&load()?, &a, &mut out),
+        Command::Size(a) => size::run(load()?, &a, &mut out),
+        Command::Netcheck(a) => netcheck::run(load()?, &a, &mut out),
+        Command::Plan(a) => plan::run(load()?, &a, &mut out),
+        Command::Ratio(a) => ratio::run(load()?, &a, &mut out),
+        Command::Simulate(a) => simulate::run(load()?, &a, &mut out),
+        Command::Durability(a) => durability::run(load()?, &a, &mut out),
+        Command::Validate(a) => validate::run(load()?, &a, &mut out),
+        Command::Sweep(a) => sweep::run(load()?, &a, &mut out),
+        Command::Benchplan(a) => benchplan::run(load()?, &a, cal_name.as_deref(), &mut out),
+        Command::Calibrate(a) => calibrate::run(load()?, &a, cal.as_deref(), &mut out),
+    };
+    // After the answer, and only with one: a failed command prints its one error line.
+    if let (Ok(()), Some(c)) = (&result, &cal) {
+        eprintln!("note: calibrated from {}", c.display());
     }
+    result
 }
 
 /// A one-line warning on stderr: the input is legal but surely not what was meant. The
 /// command goes on; stdout stays as it would be without the warning.
 pub fn warn(message: &str) {
     eprintln!("warning: {message}");
+}
+
+/// "calibrated: ..." naming the catalog numbers a POC measured (`--calibration`), for the
+/// tables built on them; `None` when there are none.
+pub fn calibrated_line(c: &Catalog) -> Option<String> {
+    let mut names: Vec<String> = c
+        .assumptions
+        .iter()
+        .filter(|(_, p)| p.confidence == Confidence::Measured)
+        .map(|(n, _)| n.clone())
+        .collect();
+    for s in &c.shapes {
+        for (f, p) in &s.params {
+            if p.confidence == Confidence::Measured {
+                names.push(format!("{}.{f}", s.id));
+            }
+        }
+    }
+    (!names.is_empty()).then(|| format!("calibrated: measured {}", names.join(", ")))
 }
 
 /// Applies `--set ID.FIELD=VALUE` overrides to the catalog.
@@ -163,6 +207,21 @@ pub fn apply_scenario(
         c.model(&inf.model).map_err(|e| at("inference.model", e))?;
     }
     Ok((sc, file))
+}
+
+/// The catalog with a calibration file's measured numbers applied, if one is given (`run`
+/// says so on stderr, since every table and report after it rests on those numbers).
+fn load_calibrated(
+    dir: &std::path::Path,
+    calibration: Option<&std::path::Path>,
+) -> Result<Catalog, CliError> {
+    let mut c = load(dir)?;
+    if let Some(p) = calibration {
+        let cal = vastplan_models::poc::calibration::load(p)?;
+        let file = p.display().to_string();
+        vastplan_models::poc::calibration::apply(&mut c, &cal, &file)?;
+    }
+    Ok(c)
 }
 
 fn load(dir: &std::path::Path) -> Result<Catalog, CliError> {

@@ -185,6 +185,11 @@ pub fn run(mut cat: Catalog, a: &PlanArgs, out: &mut dyn Write) -> Result<(), Cl
             for l in wrap(&format!("targets: {}", t.stated.join("; ")), 120) {
                 writeln!(out, "{l}")?;
             }
+            if let Some(c) = super::calibrated_line(&cat) {
+                for l in wrap(&c, 120) {
+                    writeln!(out, "{l}")?;
+                }
+            }
             let mut sorted: Vec<&CandidatePlan> = plans.iter().collect();
             sorted.sort_by_key(|p| p.rank);
             table_of(&sorted, false).write_text(out, a.wide)?;

@@ -19,6 +19,7 @@ mod cli_sweep;
 mod cli_validate;
 mod examples;
 mod overrides;
+mod poc;
 mod readme_examples;
 mod report_browser;
 mod report_incidents;

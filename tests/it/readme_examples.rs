@@ -3,7 +3,8 @@
 //! which `examples.rs` runs), and every inline `vastplan ...` span, also those in the
 //! comments of the TOML blocks. None is skipped, so the README shows synopses without the
 //! `vastplan` prefix and runnable examples with it. They run in a scratch directory holding
-//! links to `datasets/` and `examples/`, so relative paths work and outputs land there.
+//! links to `datasets/`, `examples/` and `tests/` (sample result files), so relative paths
+//! work and outputs land there.
 //! The README's minimal scenario, pasted verbatim, must plan with no warning and find a
 //! candidate that meets its targets.
 
@@ -61,7 +62,7 @@ fn scratch(name: &str) -> PathBuf {
     let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     let _ = fs::remove_dir_all(&d);
     fs::create_dir_all(d.join("docs")).unwrap();
-    for dir in ["datasets", "examples"] {
+    for dir in ["datasets", "examples", "tests"] {
         std::os::unix::fs::symlink(Path::new(ROOT).join(dir), d.join(dir)).unwrap();
     }
     d

@@ -522,16 +522,43 @@ impl Catalog {
     /// `"assumptions"`. Fields must already exist: an override can correct a number,
     /// not invent a parameter the model never reads.
     pub fn apply_override(&mut self, id: &str, field: &str, value: f64) -> Result<(), InputError> {
-        rules::rule(field)
-            .check(value)
-            .map_err(|m| InputError::new("override", format!("{id}.{field}: {m}")).field(field))?;
-        let user = |old: &Param| {
+        self.replace(id, field, value, |old| {
             Param::new(
                 value,
                 format!("user override (was {} from {})", old.value, old.source),
                 Confidence::User,
             )
-        };
+        })
+    }
+
+    /// Replaces a number by one a proof of concept measured (`vastplan calibrate`):
+    /// confidence `measured`, `source` naming the result files. Same checks as an override.
+    pub fn apply_measured(
+        &mut self,
+        id: &str,
+        field: &str,
+        value: f64,
+        source: &str,
+    ) -> Result<(), InputError> {
+        self.replace(id, field, value, |old| {
+            Param::new(
+                value,
+                format!("{source} (was {} from {})", old.value, old.source),
+                Confidence::Measured,
+            )
+        })
+    }
+
+    fn replace(
+        &mut self,
+        id: &str,
+        field: &str,
+        value: f64,
+        user: impl Fn(&Param) -> Param,
+    ) -> Result<(), InputError> {
+        rules::rule(field)
+            .check(value)
+            .map_err(|m| InputError::new("override", format!("{id}.{field}: {m}")).field(field))?;
         if id == ASSUMPTIONS {
             let known: Vec<String> = self.assumptions.keys().cloned().collect();
             let p = self.assumptions.get_mut(field).ok_or_else(|| {
