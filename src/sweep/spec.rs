@@ -22,7 +22,8 @@
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use vastplan_models::scenario::{line_of_key, toml_error};
+use vastplan_models::scenario::{line_of_key, toml_error, MAX_COUNT, MAX_DAYS};
+use vastplan_models::sizing::MAX_NODES;
 use vastplan_models::InputError;
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -134,8 +135,11 @@ pub fn parse_sweep(file: &str, text: &str, base: &Path) -> Result<SweepSpec, Inp
         e
     };
     if let Some(d) = f.days {
-        if !(d.is_finite() && d > 0.0) {
-            return Err(err("days", format!("must be a positive number, got {d}")));
+        if !(d.is_finite() && d > 0.0 && d <= MAX_DAYS) {
+            return Err(err(
+                "days",
+                format!("must be a positive number of at most {MAX_DAYS}, got {d}"),
+            ));
         }
     }
     let a = f.axes;
@@ -151,12 +155,12 @@ pub fn parse_sweep(file: &str, text: &str, base: &Path) -> Result<SweepSpec, Inp
             Some(v)
         }
     };
-    // Both are u32 where the models use them (node and GPU counts).
-    let max = i64::from(u32::MAX);
+    // The bounds `--nodes` and a scenario's `clients.gpus` have: a value a command would
+    // refuse is refused here, at the sweep file's line, not in a run.
     let nodes = match a.nodes {
         None => None,
         Some(ax) => Some(
-            int_axis(ax, 1, max)
+            int_axis(ax, 1, MAX_NODES as i64)
                 .map_err(|m| err("axes.nodes", m))?
                 .into_iter()
                 .map(|n| n as u64)
@@ -166,7 +170,7 @@ pub fn parse_sweep(file: &str, text: &str, base: &Path) -> Result<SweepSpec, Inp
     let gpus = match a.gpus {
         None => None,
         Some(ax) => Some(
-            int_axis(ax, 0, max)
+            int_axis(ax, 0, i64::from(MAX_COUNT))
                 .map_err(|m| err("axes.gpus", m))?
                 .into_iter()
                 .map(|g| g as u32)
@@ -175,11 +179,15 @@ pub fn parse_sweep(file: &str, text: &str, base: &Path) -> Result<SweepSpec, Inp
     };
     let node_gbps = match a.node_gbps {
         None => None,
-        Some(ax) => Some(float_axis(ax, false).map_err(|m| err("axes.node_gbps", m))?),
+        Some(ax) => {
+            Some(float_axis(ax, false, MAX_NODE_GBPS).map_err(|m| err("axes.node_gbps", m))?)
+        }
     };
     let drive_afr = match a.drive_afr {
         None => None,
-        Some(ax) => Some(float_axis(ax, true).map_err(|m| err("axes.drive_afr", m))?),
+        Some(ax) => {
+            Some(float_axis(ax, true, MAX_DRIVE_AFR).map_err(|m| err("axes.drive_afr", m))?)
+        }
     };
     let replicates = a.replicates.unwrap_or(1);
     if !(1..=i64::from(u32::MAX)).contains(&replicates) {
@@ -214,7 +222,12 @@ pub fn parse_sweep(file: &str, text: &str, base: &Path) -> Result<SweepSpec, Inp
                 "expected a number, a list of numbers or {from, to, step}".into()
             })
         })?;
-        let values = float_axis(ax, true).map_err(at)?;
+        let values = float_axis(ax, true, f64::MAX).map_err(at)?;
+        // The field's own range, here rather than in each run.
+        let rule = vastplan_models::catalog::rules::rule(field);
+        if let Some(m) = values.iter().find_map(|&v| rule.check(v).err()) {
+            return Err(at(m));
+        }
         sets.push(SetAxis {
             key: key.clone(),
             id: id.to_string(),
@@ -306,8 +319,15 @@ fn int_axis(ax: Axis<i64>, min: i64, max: i64) -> Result<Vec<i64>, String> {
     Ok(v)
 }
 
-/// Float axis values, sorted and deduplicated; each positive (or zero if `zero_ok`).
-fn float_axis(ax: Axis<f64>, zero_ok: bool) -> Result<Vec<f64>, String> {
+/// Most per-node network a sweep may set, Gbps: the catalog's ceiling on any bytes/s
+/// figure (`rules::MAX_VALUE`) in bits.
+const MAX_NODE_GBPS: f64 = vastplan_models::catalog::rules::MAX_VALUE * 8.0 / 1e9;
+/// A scenario's `failures.drive_afr` bound.
+const MAX_DRIVE_AFR: f64 = 100.0;
+
+/// Float axis values, sorted and deduplicated; each positive (or zero if `zero_ok`) and
+/// at most `max`.
+fn float_axis(ax: Axis<f64>, zero_ok: bool, max: f64) -> Result<Vec<f64>, String> {
     let mut v = match ax {
         Axis::Values(v) => many(v),
         Axis::Range(r) => {
@@ -343,6 +363,9 @@ fn float_axis(ax: Axis<f64>, zero_ok: bool) -> Result<Vec<f64>, String> {
             "positive"
         };
         return Err(format!("values must be {what}, got {bad}"));
+    }
+    if let Some(bad) = v.iter().find(|x| **x > max) {
+        return Err(format!("values must be at most {max}, got {bad}"));
     }
     v.sort_by(f64::total_cmp);
     v.dedup();
@@ -435,9 +458,28 @@ mod tests {
             assert_eq!(e.field.as_deref(), Some(key), "{text}: {e}");
             assert_eq!(e.line, Some(3), "{text}: {e}");
         }
-        let s = parse("scenario = \"a\"\n[axes]\nnodes = [4294967295]\ngpus = [0]\n").unwrap();
-        assert_eq!(s.nodes, Some(vec![4_294_967_295]));
+        let s = parse("scenario = \"a\"\n[axes]\nnodes = [10000000]\ngpus = [0]\n").unwrap();
+        assert_eq!(s.nodes, Some(vec![10_000_000]));
         assert_eq!(s.gpus, Some(vec![0]));
+    }
+
+    #[test]
+    fn values_a_command_would_refuse_are_refused_at_their_line() {
+        for (text, key) in [
+            ("scenario = \"a\"\n[axes]\nnodes = [10000001]\n", "axes.nodes"),
+            ("scenario = \"a\"\n[axes]\ngpus = [10000001]\n", "axes.gpus"),
+            ("scenario = \"a\"\n[axes]\ndrive_afr = [101]\n", "axes.drive_afr"),
+            ("scenario = \"a\"\n[axes]\nnode_gbps = [1e308]\n", "axes.node_gbps"),
+            ("scenario = \"a\"\n\ndays = 1e6\n", "days"),
+            (
+                "scenario = \"a\"\n[axes.set]\n\"assumptions.tcp_protocol_efficiency\" = [0.5, 7]\n",
+                "axes.set.assumptions.tcp_protocol_efficiency",
+            ),
+        ] {
+            let e = parse(text).unwrap_err();
+            assert_eq!(e.field.as_deref(), Some(key), "{text}: {e}");
+            assert_eq!(e.line, Some(3), "{text}: {e}");
+        }
     }
 
     #[test]

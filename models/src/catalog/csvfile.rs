@@ -65,9 +65,7 @@ impl CsvFile {
         let mut rows = Vec::new();
         for rec in rdr.records() {
             let rec = rec.map_err(|e| {
-                let line = e
-                    .position()
-                    .map_or(0, |p| line_at(text, p.byte() as usize));
+                let line = e.position().map_or(0, |p| line_at(text, p.byte() as usize));
                 InputError::new(name, format!("malformed row: {e}")).at_line(line)
             })?;
             // A record's position is where the reader began looking for it, before any
