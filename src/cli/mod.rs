@@ -195,6 +195,29 @@ pub fn apply_scenario(
     for id in &sc.candidates {
         c.shape(id).map_err(|e| at("candidates", e))?;
     }
+    // A class names a data-reduction assumption even when `request.drr` overrides it: an
+    // unknown one is a typo, not a new class.
+    let class = &sc.request.workload_class;
+    if !c.assumptions.contains_key(&format!("drr_{}", class.replace('-', "_"))) {
+        let known: Vec<String> = c
+            .assumptions
+            .keys()
+            .filter_map(|k| k.strip_prefix("drr_"))
+            .map(|k| k.replace('_', "-"))
+            .collect();
+        let known: Vec<&str> = known.iter().map(String::as_str).collect();
+        return Err(sc
+            .error_at(
+                &file,
+                "request.workload_class",
+                "request.workload_class",
+                format!(
+                    "unknown workload class {class:?}; {}",
+                    vastplan_models::catalog::suggest(class, &known)
+                ),
+            )
+            .into());
+    }
     if let Some(cl) = &sc.clients {
         c.gpu_vm(&cl.gpu_vm).map_err(|e| at("clients.gpu_vm", e))?;
         c.workload(&cl.workload)

@@ -132,6 +132,11 @@ fn validate(file: &str, text: &str, sc: &Scenario) -> Result<(), InputError> {
                 if !(v.is_finite() && (0.0..=hi).contains(&v)) {
                     return Err(err(k, &format!("must be between 0 and {hi}, got {v}")));
                 }
+                // No checkpoint takes no time: a zero p99 target can never be met, and
+                // `plan` would grow every candidate chasing it.
+                if k == "targets.checkpoint_p99_s" && v == 0.0 {
+                    return Err(err(k, "must be positive: no checkpoint takes no time"));
+                }
             }
         }
     }

@@ -59,6 +59,20 @@ pub fn warnings(sc: &Scenario) -> Vec<String> {
             }
         }
     }
+    if let Some(d) = days {
+        for (k, inc) in sc.incidents.iter().enumerate() {
+            if inc.day >= d {
+                w.push(format!(
+                    "incident {} ({:?}) at day {} comes after the last simulated day ({d}): it \
+                     never happens; raise `simulation.days` above {} or move the incident",
+                    k + 1,
+                    inc.kind,
+                    inc.day,
+                    inc.day
+                ));
+            }
+        }
+    }
     if let (Some(ck), Some(d)) = (&sc.checkpoint, days) {
         if ck.interval_minutes * 60.0 > d * 86_400.0 {
             w.push(format!(
