@@ -39,11 +39,20 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if vastplan::output::stdout_missing() {
+        eprintln!("error: standard output is closed: the results would be lost");
+        return ExitCode::from(2);
+    }
     match vastplan::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         // The reader of our output went away (`| head`): it has what it wanted, and a
         // message about it would only be noise.
         Err(_) if vastplan::output::stdout_closed() => ExitCode::SUCCESS,
+        Err(_) if vastplan::output::stdout_failed().is_some() => {
+            let why = vastplan::output::stdout_failed().unwrap_or_default();
+            eprintln!("error: cannot write standard output: {why}");
+            ExitCode::from(2)
+        }
         Err(e) => {
             eprintln!("{e}");
             ExitCode::from(e.exit_code() as u8)

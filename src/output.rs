@@ -53,10 +53,35 @@ pub fn stdout_closed() -> bool {
     STDOUT_CLOSED.load(Ordering::Relaxed)
 }
 
+static STDOUT_FAILED: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Why writing the results to standard output failed (a full disk, a device that takes
+/// nothing), if it did for a reason other than a closed pipe: not the program's fault and
+/// not one to stay silent about.
+pub fn stdout_failed() -> Option<&'static str> {
+    STDOUT_FAILED.get().map(String::as_str)
+}
+
+/// True when the process was started with its standard output closed (`>&-`): the
+/// standard library then drops every write silently, so a command would "succeed" with
+/// its answer lost.
+pub fn stdout_missing() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        !Path::new("/proc/self/fd/1").exists()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        false
+    }
+}
+
 fn note<T>(r: io::Result<T>) -> io::Result<T> {
     if let Err(e) = &r {
         if e.kind() == io::ErrorKind::BrokenPipe {
             STDOUT_CLOSED.store(true, Ordering::Relaxed);
+        } else {
+            let _ = STDOUT_FAILED.set(e.to_string());
         }
     }
     r

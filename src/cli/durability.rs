@@ -2,14 +2,14 @@
 //! and Azure Blob's codes under the same drives, failure rates and rebuild bandwidth.
 
 use super::table::{num, para, Table};
-use super::{apply_sets, Format};
+use super::{apply_sets, check_counts, check_flag, Format};
 use crate::error::CliError;
 use clap::{Args, ValueEnum};
 use std::io::Write;
 use vastplan_models::durability::candidate::{candidate, nines_of, Candidate, Layout, Overrides};
 use vastplan_models::durability::HOURS_PER_YEAR;
 use vastplan_models::durability::{blob, evaluate, DurabilityInput, DurabilityOutput};
-use vastplan_models::sizing::{counts_for, MAX_NODES};
+use vastplan_models::sizing::counts_for;
 use vastplan_models::Catalog;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -75,38 +75,45 @@ struct Row {
     output: DurabilityOutput,
 }
 
-fn number(flag: &str, v: Option<f64>) -> Result<Option<f64>, CliError> {
-    match v {
-        Some(x) if !(x.is_finite() && x >= 0.0) => Err(CliError::input(format!(
-            "{flag} must be a finite number ≥ 0, got {x}"
-        ))),
-        _ => Ok(v),
-    }
-}
-
 pub fn run(mut catalog: Catalog, a: &DurabilityArgs, out: &mut dyn Write) -> Result<(), CliError> {
     apply_sets(&mut catalog, &a.sets)?;
     let c = &catalog;
     let shape = c.shape(&a.shape)?;
+    // Each flag has the range of the assumption it replaces, reported as the flag.
     let o = Overrides {
-        drive_afr: number("--afr", a.afr)?,
-        node_loss_per_year: number("--node-loss-per-year", a.node_loss_per_year)?,
-        node_outage_per_year: number("--node-outage-per-year", a.node_outage_per_year)?,
-        node_outage_hours: number("--node-outage-hours", a.node_outage_hours)?,
-        rebuild_bytes_per_s: number("--rebuild-gbs", a.rebuild_gbs)?.map(|g| g * 1e9),
-        fill: number("--fill", a.fill)?,
-        strip_bytes: number("--strip-kib", a.strip_kib)?.map(|k| k * 1024.0),
+        drive_afr: check_flag("--afr", a.afr, "durability_drive_afr", 1.0)?,
+        node_loss_per_year: check_flag(
+            "--node-loss-per-year",
+            a.node_loss_per_year,
+            "vast_box_loss_per_year",
+            1.0,
+        )?,
+        node_outage_per_year: check_flag(
+            "--node-outage-per-year",
+            a.node_outage_per_year,
+            "vast_box_outage_per_year",
+            1.0,
+        )?,
+        node_outage_hours: check_flag(
+            "--node-outage-hours",
+            a.node_outage_hours,
+            "vast_box_outage_hours",
+            1.0,
+        )?,
+        rebuild_bytes_per_s: check_flag(
+            "--rebuild-gbs",
+            a.rebuild_gbs,
+            "rebuild_bytes_per_s",
+            1e9,
+        )?,
+        fill: check_flag("--fill", a.fill, "durability_fill", 1.0)?,
+        strip_bytes: check_flag("--strip-kib", a.strip_kib, "vast_strip_bytes", 1024.0)?,
         layout: match a.layout {
             LayoutArg::Ha => Layout::DomainHa,
             LayoutArg::Classic => Layout::Classic,
         },
     };
-    if a.nodes == 0 || a.nodes > MAX_NODES {
-        return Err(CliError::input(format!(
-            "--nodes must be between 1 and {MAX_NODES}, got {}",
-            a.nodes
-        )));
-    }
+    check_counts(shape, Some(a.nodes), a.cnodes)?;
     let counts = counts_for(shape, a.nodes, a.cnodes);
     let cand: Candidate = candidate(c, shape, counts, &o)?;
     let mut rows = Vec::new();

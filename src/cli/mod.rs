@@ -139,9 +139,18 @@ pub fn calibrated_line(c: &Catalog) -> Option<String> {
 
 /// Applies `--set ID.FIELD=VALUE` overrides to the catalog.
 pub fn apply_sets(c: &mut Catalog, sets: &[String]) -> Result<(), CliError> {
+    let mut seen: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
     for s in sets {
         let bad = || CliError::input(format!("--set {s:?}: expected ID.FIELD=VALUE"));
         let (lhs, v) = s.split_once('=').ok_or_else(bad)?;
+        // Two values for one number: which was meant cannot be guessed.
+        if let Some(first) = seen.insert(lhs, v) {
+            if first != v {
+                return Err(CliError::input(format!(
+                    "--set {s:?}: {lhs} is already set to {first}"
+                )));
+            }
+        }
         let (id, field) = lhs.rsplit_once('.').ok_or_else(bad)?;
         let v: f64 = v
             .parse()
@@ -198,7 +207,10 @@ pub fn apply_scenario(
     // A class names a data-reduction assumption even when `request.drr` overrides it: an
     // unknown one is a typo, not a new class.
     let class = &sc.request.workload_class;
-    if !c.assumptions.contains_key(&format!("drr_{}", class.replace('-', "_"))) {
+    if !c
+        .assumptions
+        .contains_key(&format!("drr_{}", class.replace('-', "_")))
+    {
         let known: Vec<String> = c
             .assumptions
             .keys()
@@ -245,6 +257,58 @@ fn load_calibrated(
         vastplan_models::poc::calibration::apply(&mut c, &cal, &file)?;
     }
     Ok(c)
+}
+
+/// `--nodes` and `--cnodes` for `shape`: each from 1 to the largest cluster the model
+/// sizes, and `--cnodes` only where CNodes are counted apart from the storage.
+pub(crate) fn check_counts(
+    shape: &vastplan_models::Shape,
+    nodes: Option<u64>,
+    cnodes: Option<u32>,
+) -> Result<(), CliError> {
+    use vastplan_models::sizing::MAX_NODES;
+    for (flag, v) in [("--nodes", nodes), ("--cnodes", cnodes.map(u64::from))] {
+        if let Some(n) = v {
+            if n == 0 || n > MAX_NODES {
+                return Err(CliError::input(format!(
+                    "{flag} must be between 1 and {MAX_NODES}, got {n}"
+                )));
+            }
+        }
+    }
+    if cnodes.is_some() && !shape.is_disaggregated() {
+        return Err(CliError::input(format!(
+            "--cnodes: {} is converged (each node serves protocols and holds data); give --nodes only",
+            shape.id
+        )));
+    }
+    Ok(())
+}
+
+/// A flag's value checked against the range of the catalog field it stands for
+/// (`field`, in the field's units = the flag's × `scale`), reported in the flag's units.
+pub(crate) fn check_flag(
+    flag: &str,
+    v: Option<f64>,
+    field: &str,
+    scale: f64,
+) -> Result<Option<f64>, CliError> {
+    let Some(x) = v else { return Ok(None) };
+    let rule = vastplan_models::catalog::rules::rule(field);
+    if rule.check(x * scale).is_err() {
+        let in_flag_units = vastplan_models::catalog::rules::Rule {
+            min: rule.min / scale,
+            max: rule.max / scale,
+            integer: rule.integer && scale == 1.0,
+            ..rule
+        };
+        let why = in_flag_units
+            .check(x)
+            .err()
+            .unwrap_or_else(|| format!("{x} is out of range"));
+        return Err(CliError::input(format!("{flag}: {why}")));
+    }
+    Ok(Some(x * scale))
 }
 
 fn load(dir: &std::path::Path) -> Result<Catalog, CliError> {

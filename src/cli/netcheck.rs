@@ -97,15 +97,14 @@ pub fn run(mut c: Catalog, a: &NetcheckArgs, out: &mut dyn Write) -> Result<(), 
     if a.nodes_per_rack == Some(0) {
         return Err(CliError::input("--nodes-per-rack must be at least 1"));
     }
-    let node_network = match a.node_gbps {
-        Some(g) if g.is_finite() && g > 0.0 => Some(g * 1e9 / 8.0),
-        Some(g) => {
-            return Err(CliError::input(format!(
-                "--node-gbps must be positive, got {g}"
-            )))
-        }
-        None => None,
-    };
+    let node_network = super::check_flag("--node-gbps", a.node_gbps, "network_bps", 1e9 / 8.0)?;
+    if u64::from(a.clients) > u64::from(vastplan_models::scenario::MAX_COUNT) {
+        return Err(CliError::input(format!(
+            "--clients must be at most {}, got {}",
+            vastplan_models::scenario::MAX_COUNT,
+            a.clients
+        )));
+    }
     for (flag, v) in [
         ("--read-gbs", a.read_gbs),
         ("--write-gbs", a.write_gbs),
@@ -123,6 +122,7 @@ pub fn run(mut c: Catalog, a: &NetcheckArgs, out: &mut dyn Write) -> Result<(), 
     let bytes =
         |gbs: Option<f64>, gbps: Option<f64>| gbs.map(|v| v * 1e9).or(gbps.map(|v| v * 1e9 / 8.0));
     let shape = c.shape(&a.shape)?.clone();
+    super::check_counts(&shape, Some(u64::from(a.nodes)), a.cnodes)?;
     // Checked even without --clients: a misspelt id is a mistake either way.
     let client_vm = a.client_vm.as_deref().unwrap_or("ND96isr_H100_v5");
     c.gpu_vm(client_vm)?;

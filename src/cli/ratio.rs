@@ -132,8 +132,11 @@ pub fn run(mut c: Catalog, a: &RatioArgs, out: &mut dyn Write) -> Result<(), Cli
             a.tb_per_gpu
         )));
     }
-    if a.counts.is_empty() || a.counts.contains(&0) {
-        return Err(CliError::input("--counts must list positive GPU counts"));
+    let max = vastplan_models::scenario::MAX_COUNT;
+    if a.counts.is_empty() || a.counts.iter().any(|&n| n == 0 || n > max) {
+        return Err(CliError::input(format!(
+            "--counts must list GPU counts from 1 to {max}"
+        )));
     }
     // The Azure VM that carries each generation; A100 has none in the catalog.
     let vm = a.client_vm.clone().or(match a.gpu.to_uppercase().as_str() {

@@ -14,7 +14,7 @@ use vastplan_models::scenario::warnings;
 use vastplan_models::scenario::MAX_DAYS;
 use vastplan_models::simulate::resolve::{sim_input, sizing};
 use vastplan_models::simulate::{run_with_progress, SimResult};
-use vastplan_models::sizing::{counts_for, MAX_NODES};
+use vastplan_models::sizing::counts_for;
 use vastplan_models::Catalog;
 
 #[derive(Args, Debug)]
@@ -27,8 +27,9 @@ pub struct SimulateArgs {
     /// Storage nodes (default: what the capacity request needs).
     #[arg(long)]
     pub nodes: Option<u64>,
-    /// CNodes of a disaggregated VAST shape (default with --nodes: the shape's minimum).
-    #[arg(long, requires = "nodes")]
+    /// CNodes of a disaggregated VAST shape (default with --nodes: the shape's minimum;
+    /// without: what the targets need).
+    #[arg(long)]
     pub cnodes: Option<u32>,
     /// Simulated days (default: the scenario's).
     #[arg(long)]
@@ -53,15 +54,7 @@ pub fn run(mut cat: Catalog, a: &SimulateArgs, out: &mut dyn Write) -> Result<()
     apply_sets(&mut cat, &a.sets)?;
     let id = a.shape.clone().unwrap_or_else(|| sc.candidates[0].clone());
     let shape = cat.shape(&id)?.clone();
-    for (flag, v) in [("--nodes", a.nodes), ("--cnodes", a.cnodes.map(u64::from))] {
-        if let Some(n) = v {
-            if n == 0 || n > MAX_NODES {
-                return Err(CliError::input(format!(
-                    "{flag} must be between 1 and {MAX_NODES}, got {n}"
-                )));
-            }
-        }
-    }
+    super::check_counts(&shape, a.nodes, a.cnodes)?;
     if let Some(d) = a.days {
         if !(d.is_finite() && d > 0.0 && d <= MAX_DAYS) {
             return Err(CliError::input(format!(
@@ -73,7 +66,11 @@ pub fn run(mut cat: Catalog, a: &SimulateArgs, out: &mut dyn Write) -> Result<()
     // Without --nodes, the cluster the closed form sizes for the scenario's targets.
     let counts = match a.nodes {
         Some(n) => counts_for(&shape, n, a.cnodes),
-        None => counts_for_targets(&cat, &sc, &shape, &targets(&cat, &sc)?, &file)?.counts(),
+        None => {
+            let sized = counts_for_targets(&cat, &sc, &shape, &targets(&cat, &sc)?, &file)?;
+            let c = sized.counts();
+            counts_for(&shape, u64::from(c.storage), a.cnodes.or(Some(c.compute)))
+        }
     };
     let sized = sizing(&cat, &sc, &shape, Some(counts), &file)?;
     for w in warnings(&sc) {
