@@ -1,5 +1,6 @@
 //! Command-line entry: parses arguments and dispatches to one module per subcommand.
 
+pub mod design;
 pub mod durability;
 pub mod flows;
 pub mod merge;
@@ -35,6 +36,9 @@ pub struct Cli {
 pub enum Command {
     /// The end-to-end proposal for a scenario: size, simulate, judge, report.
     Plan(plan::PlanArgs),
+    /// The storage server to ask for: search a space of hypothetical nodes for the
+    /// scenario, the frontier, the cheapest that meets every target, what each part is worth.
+    Design(design::DesignArgs),
     /// List the catalog: candidate shapes (or GPU client VMs) with source and confidence.
     Shapes(shapes::ShapesArgs),
     /// Size every candidate shape for a logical capacity, side by side.
@@ -78,7 +82,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Shapes(a) => shapes::run(&load(&dir())?, &a, &mut out),
         Command::Size(a) => size::run(load(&dir())?, &a, &mut out),
         Command::Netcheck(a) => netcheck::run(load(&dir())?, &a, &mut out),
-        Command::Plan(a) => plan::run(load(&dir())?, &a, &mut out),
+        Command::Plan(a) => plan::run(load_with(&dir(), &a.shapes)?, &a, &mut out),
+        Command::Design(a) => design::run(load(&dir())?, &dir(), &a, &mut out),
         Command::Ratio(a) => ratio::run(load(&dir())?, &a, &mut out),
         Command::Simulate(a) => simulate::run(load(&dir())?, &a, &mut out),
         Command::Durability(a) => durability::run(load(&dir())?, &a, &mut out),
@@ -171,13 +176,18 @@ pub fn apply_scenario(
 }
 
 fn load(dir: &std::path::Path) -> Result<Catalog, CliError> {
+    load_with(dir, &[])
+}
+
+/// The catalog plus the server rows of `extra` (`plan --shapes`).
+fn load_with(dir: &std::path::Path, extra: &[PathBuf]) -> Result<Catalog, CliError> {
     if !dir.is_dir() {
         return Err(CliError::input(format!(
             "datasets directory {} not found (use --datasets DIR or VASTPLAN_DATASETS)",
             dir.display()
         )));
     }
-    Ok(Catalog::load(dir)?)
+    Ok(Catalog::load_with(dir, extra)?)
 }
 
 /// `--datasets`, else `$VASTPLAN_DATASETS`, else `./datasets`, else the datasets

@@ -62,13 +62,22 @@ impl CsvFile {
                     .field(h));
             }
         }
+        // The reader counts only the lines it does not skip as comments; a reader of the
+        // error wants the line in the file.
+        let kept: Vec<usize> = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.starts_with('#'))
+            .map(|(i, _)| i + 1)
+            .collect();
+        let real = |l: usize| kept.get(l.wrapping_sub(1)).copied().unwrap_or(l);
         let mut rows = Vec::new();
         for rec in rdr.records() {
             let rec = rec.map_err(|e| {
-                let line = e.position().map(|p| p.line() as usize).unwrap_or(0);
+                let line = e.position().map(|p| real(p.line() as usize)).unwrap_or(0);
                 InputError::new(name, format!("malformed row: {e}")).at_line(line)
             })?;
-            let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
+            let line = rec.position().map(|p| real(p.line() as usize)).unwrap_or(0);
             let cells = headers
                 .iter()
                 .zip(rec.iter())
@@ -215,6 +224,16 @@ mod tests {
         assert!(
             e.starts_with("t.csv:4: field `confidence`: unknown confidence"),
             "{e}"
+        );
+    }
+
+    #[test]
+    fn lines_count_the_comments_a_reader_sees() {
+        let f = parse("id,x,source,confidence\n# a comment\n# another\na,1,long source,published\nb,x,long source,published\n").unwrap();
+        assert_eq!(f.rows[0].line, 4);
+        assert_eq!(
+            f.rows[1].num("x").unwrap_err().to_string(),
+            "t.csv:5: field `x`: not a number: \"x\""
         );
     }
 

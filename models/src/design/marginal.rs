@@ -5,7 +5,7 @@
 use super::node::{node, Spec};
 use super::search::plan_point;
 use super::space::Space;
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, NO_DPU};
 use crate::error::InputError;
 use crate::plan::{CandidatePlan, Targets};
 use crate::scenario::Scenario;
@@ -31,8 +31,8 @@ pub struct Marginal {
     pub missed: Vec<String>,
 }
 
-/// The changes the spec sheet prices.
-pub fn changes(s: &Spec) -> Vec<(String, Spec)> {
+/// The changes the spec sheet prices; `dpus` is the DPU axis (to swap the node's DPU).
+pub fn changes(s: &Spec, dpus: &[String]) -> Vec<(String, Spec)> {
     let mut out = vec![
         (
             "one more drive".to_string(),
@@ -60,6 +60,26 @@ pub fn changes(s: &Spec) -> Vec<(String, Spec)> {
             },
         ));
     }
+    // What the DPU is worth: the same node without it, or with the axis's first DPU.
+    let other = if s.dpu == NO_DPU {
+        dpus.iter().find(|d| *d != NO_DPU)
+    } else {
+        dpus.iter().find(|d| *d == NO_DPU)
+    };
+    if let Some(o) = other {
+        let what = if o == NO_DPU {
+            "no DPU".to_string()
+        } else {
+            format!("with DPU {o}")
+        };
+        out.push((
+            what,
+            Spec {
+                dpu: o.clone(),
+                ..s.clone()
+            },
+        ));
+    }
     out
 }
 
@@ -74,17 +94,31 @@ pub fn marginals(
 ) -> Result<Vec<Marginal>, InputError> {
     let (spec, plan) = base;
     let mut out = Vec::new();
-    for (change, s) in changes(spec) {
+    for (change, s) in changes(spec, &space.axes.dpus) {
         let n = node(space, &cat.server_parts, &s);
-        // A DPU's ports cap what the server can be asked for: the server shape refuses
-        // more, so that change is reported unpriced rather than priced on a fiction.
-        let p = match plan_point(cat, sc, space, t, &n, file) {
+        // A node with no vCPUs left for VAST, or asked for more than its DPU's ports,
+        // has no meaningful price: it is reported unpriced rather than priced on a
+        // fiction. One that only outgrows its bays or lanes is still priced.
+        let unpriced = if n.vcpus < 1.0 {
+            n.infeasible.clone()
+        } else {
+            None
+        };
+        let planned = match unpriced {
+            Some(why) => Err(why),
+            None => match plan_point(cat, sc, space, t, &n, file) {
+                Ok(p) => Ok(p),
+                Err(e) if e.field.as_deref() == Some("network_gbps") => Err(e.message),
+                Err(e) => return Err(e),
+            },
+        };
+        let p = match planned {
             Ok(p) => p,
-            Err(e) if e.field.as_deref() == Some("network_gbps") => {
+            Err(why) => {
                 out.push(Marginal {
                     change,
-                    id: s.id(space),
-                    infeasible: Some(e.message),
+                    id: s.id(),
+                    infeasible: Some(why),
                     nodes: 0,
                     racks: 0,
                     usd_per_month: f64::NAN,
@@ -97,11 +131,10 @@ pub fn marginals(
                 });
                 continue;
             }
-            Err(e) => return Err(e),
         };
         out.push(Marginal {
             change,
-            id: s.id(space),
+            id: s.id(),
             infeasible: n.infeasible.clone(),
             nodes: p.nodes,
             racks: p.sizing.racks,

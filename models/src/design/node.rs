@@ -19,12 +19,11 @@ pub struct Spec {
 }
 
 impl Spec {
-    /// A short id: `bf3-b3240.24x122.88.400g.64c`, also the catalog row's id.
-    pub fn id(&self, space: &Space) -> String {
-        let tb = space.drives[&self.drive].capacity_tb.value;
+    /// The point's id, also its catalog row's: `design-none-24xsolidigm-p5336-122t-800g-24c`.
+    pub fn id(&self) -> String {
         format!(
-            "design-{}-{}x{}t-{}g-{}c",
-            self.dpu, self.drives, tb, self.egress_gbps, self.cores
+            "design-{}-{}x{}-{}g-{}c",
+            self.dpu, self.drives, self.drive, self.egress_gbps, self.cores
         )
     }
 }
@@ -140,7 +139,7 @@ pub fn server_row(space: &Space, n: &Node, scenario: &str) -> ServerRow {
     let src = format!("vastplan design {scenario}");
     let p = |v: f64| Param::new(v, src.clone(), Confidence::Hypothetical);
     ServerRow {
-        id: n.spec.id(space),
+        id: n.spec.id(),
         dpu: (n.spec.dpu != NO_DPU).then(|| n.spec.dpu.clone()),
         drives: p(n.spec.drives as f64),
         drive_tb: p(d.capacity_tb.value),
@@ -154,7 +153,7 @@ pub fn server_row(space: &Space, n: &Node, scenario: &str) -> ServerRow {
         nvme_read_mbps: Some(p(n.spec.drives as f64 * d.read_mbps.value)),
         nvme_write_mbps: Some(p(n.spec.drives as f64 * d.write_mbps.value)),
         capex_usd: Some(p(n.capex_usd)),
-        origin: format!("{} ({})", space.file, n.spec.id(space)),
+        origin: format!("{} ({})", space.file, n.spec.id()),
     }
 }
 

@@ -33,6 +33,8 @@ pub struct FormFactor {
 /// What a DPU adds to a node's bill, power and PCIe budget.
 #[derive(Clone, Debug)]
 pub struct DpuPart {
+    /// As dpus.csv names it (vendor and id).
+    pub name: String,
     pub usd: Param,
     pub watts: Param,
     pub pcie_lanes: Param,
@@ -333,6 +335,11 @@ pub fn parse(
         dpu_parts.insert(
             k.clone(),
             DpuPart {
+                name: cat
+                    .server_parts
+                    .dpus
+                    .get(k)
+                    .map_or_else(|| k.clone(), |d| d.name.clone()),
                 pcie_lanes: v.remove(2),
                 watts: v.remove(1),
                 usd: v.remove(0),
