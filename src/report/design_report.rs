@@ -156,6 +156,20 @@ pub fn ask_lines(d: &Design, space: &Space, n: &Node, p: &CandidatePlan) -> Vec<
                 .join(", "),
         },
         AskLine {
+            part: "Money".into(),
+            spec: format!("{}/month for the cluster", fmt_usd_short(p.sizing.usd_per_month)),
+            why: p
+                .sizing
+                .cost
+                .parts()
+                .iter()
+                .filter(|(_, v)| *v > 0.0)
+                .map(|(k, v)| format!("{k} {}", fmt_usd_short(*v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+                + " (software: the VAST licence estimate per usable TB)",
+        },
+        AskLine {
             part: "Cluster".into(),
             spec: format!(
                 "{} nodes in {} racks for this scenario",
