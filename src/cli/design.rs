@@ -4,7 +4,7 @@
 //! (`--emit-shape`) that `vastplan plan --shapes` accepts.
 
 use super::table::{fixed, money, num, wrap, Table};
-use super::{apply_scenario, apply_sets};
+use super::{apply_scenario, apply_sets, Format};
 use crate::error::CliError;
 use crate::output::write_atomic;
 use crate::report::design_report::{ask_lines, ask_markdown, design_page};
@@ -36,9 +36,9 @@ pub struct DesignArgs {
     /// Override a number: SHAPE.FIELD=VALUE or assumptions.NAME=VALUE (repeatable).
     #[arg(long = "set", value_name = "ID.FIELD=VALUE")]
     pub sets: Vec<String>,
-    /// Print the frontier as CSV on stdout instead of the tables.
-    #[arg(long)]
-    pub csv: bool,
+    /// What to print on stdout: the tables, the frontier as CSV, or design.json's content.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
     /// Show every column of the terminal tables.
     #[arg(long)]
     pub wide: bool,
@@ -75,22 +75,7 @@ pub fn run(
             &dir.join("ask.md"),
             ask_markdown(&d, &space, &file).as_bytes(),
         )?;
-        // The ask's whole plan row, in plan.json's form, so a reader (and the round-trip
-        // test) can compare it with `plan --shapes` on the emitted row.
-        let json = serde_json::json!({
-            "scenario": sc.name,
-            "points": d.search.points.len(),
-            "sized": d.search.sized(),
-            "frontier": d.search.frontier.iter().filter_map(|&i| d.search.points[i].sized.as_ref()).collect::<Vec<_>>(),
-            "ask": d.search.best.as_ref().map(|b| &b.plan),
-            "marginals": d.marginals,
-        });
-        write_atomic(
-            &dir.join("design.json"),
-            serde_json::to_string_pretty(&json)
-                .map_err(|e| CliError::Internal(e.to_string()))?
-                .as_bytes(),
-        )?;
+        write_atomic(&dir.join("design.json"), json(&d)?.as_bytes())?;
         write_atomic(
             &dir.join("design.html"),
             design_page(&d, &space, &file).to_html().as_bytes(),
@@ -105,11 +90,26 @@ pub fn run(
         })?;
         write_atomic(path, shape_csv(&row, &sc.name).as_bytes())?;
     }
-    if a.csv {
-        frontier_csv(&d, &space).write_csv(out)?;
-        return Ok(());
+    match a.format {
+        Format::Csv => frontier_csv(&d, &space).write_csv(out)?,
+        Format::Json => writeln!(out, "{}", json(&d)?)?,
+        Format::Table => print_tables(&d, &space, a, out)?,
     }
-    print_tables(&d, &space, a, out)
+    Ok(())
+}
+
+/// The frontier, the ask's whole plan row (in plan.json's form, so it compares with
+/// `plan --shapes` on the emitted row) and the marginal plans.
+fn json(d: &Design) -> Result<String, CliError> {
+    let v = serde_json::json!({
+        "scenario": d.scenario,
+        "points": d.search.points.len(),
+        "sized": d.search.sized(),
+        "frontier": d.search.frontier.iter().filter_map(|&i| d.search.points[i].sized.as_ref()).collect::<Vec<_>>(),
+        "ask": d.search.best.as_ref().map(|b| &b.plan),
+        "marginals": d.marginals,
+    });
+    serde_json::to_string_pretty(&v).map_err(|e| CliError::Internal(e.to_string()))
 }
 
 fn print_tables(
@@ -190,7 +190,7 @@ fn print_tables(
     t.write_text(out, a.wide)?;
     writeln!(
         out,
-        "* every target judged before durability; all frontier points in design.csv (--out) or --csv"
+        "* every target judged before durability; all frontier points in design.csv (--out) or --format csv"
     )?;
     let Some(best) = &s.best else {
         writeln!(out, "\nNo point meets every target.")?;

@@ -43,7 +43,11 @@ fn delta(m: &Marginal) -> String {
         fmt_usd_short(m.delta_usd_per_month.abs()),
         fmt_thousands(m.nodes as i64),
         m.binding,
-        if m.met { "" } else { ", misses a target" }
+        if m.met {
+            String::new()
+        } else {
+            format!(", misses {}", m.missed.join(", "))
+        }
     );
     if let Some(why) = &m.infeasible {
         s.push_str(&format!(" (but {why})"));
