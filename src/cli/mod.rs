@@ -36,15 +36,15 @@ pub struct Cli {
 pub enum Command {
     /// The end-to-end proposal for a scenario: size, simulate, judge, report.
     Plan(plan::PlanArgs),
-    /// The storage server to ask for: search a space of hypothetical nodes for the
-    /// scenario, the frontier, the cheapest that meets every target, what each part is worth.
-    Design(design::DesignArgs),
     /// List the catalog: candidate shapes (or GPU client VMs) with source and confidence.
     Shapes(shapes::ShapesArgs),
     /// Size every candidate shape for a logical capacity, side by side.
     Size(size::SizeArgs),
     /// Per-resource demand vs capacity, the binding resource, and the network knee.
     Netcheck(netcheck::NetcheckArgs),
+    /// The storage server to ask for: search a space of hypothetical nodes for the
+    /// scenario, the frontier, the cheapest that meets every target, what each part is worth.
+    Design(design::DesignArgs),
     /// Simulate one candidate of a scenario under load (checkpoints, failures, growth).
     Simulate(simulate::SimulateArgs),
     /// Storage nodes, TB and GB/s per GPU as a GPU fleet grows.

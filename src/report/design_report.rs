@@ -276,7 +276,7 @@ fn frontier_table(d: &Design) -> Table {
     .with_caption(
         "The Pareto frontier: no other point is cheaper per usable TB, cheaper per GB/s and in fewer racks at once. *Every target judged before durability.",
     );
-    for i in 1..7 {
+    for i in 1..6 {
         t.align(i, Align::Right);
     }
     for &i in &d.search.frontier {
@@ -316,13 +316,28 @@ pub fn frontier_chart(d: &Design) -> (ScatterChart, String) {
         .iter()
         .map(|s| s.usd_per_usable_tb_month)
         .fold(0.0, f64::max);
-    let ymax = front
-        .iter()
-        .map(|s| s.usd_per_gbs_month)
-        .fold(0.0, f64::max);
+    let ask = d.search.best.as_ref().map(|b| {
+        (
+            b.plan.sizing.usd_per_usable_tb_month,
+            b.plan.usd_per_gbs_month,
+            b.plan.shape.clone(),
+        )
+    });
+    // The scale a buyer compares on: VAST's own and the DPU rows, the ask, and twice the
+    // dearest of them per GB/s; frontier points above it are counted, catalog shapes
+    // beyond it named, in the caption.
+    let near = |c: &Sized| c.usd_per_usable_tb_month <= 4.0 * xmax;
+    let ycap = 2.0
+        * catalog_rows(d)
+            .iter()
+            .filter(|(c, k)| near(c) && *k != DeploymentKind::AzureBlob)
+            .map(|(c, _)| c.usd_per_gbs_month)
+            .chain(ask.iter().map(|a| a.1))
+            .fold(0.0, f64::max);
+    let ycap = if ycap > 0.0 { ycap } else { f64::INFINITY };
     let (mut on, mut off) = (Vec::new(), Vec::new());
     for (c, _) in catalog_rows(d) {
-        if c.usd_per_usable_tb_month <= 4.0 * xmax && c.usd_per_gbs_month <= 4.0 * ymax {
+        if near(c) && c.usd_per_gbs_month <= ycap {
             on.push((
                 c.usd_per_usable_tb_month,
                 c.usd_per_gbs_month,
@@ -335,23 +350,18 @@ pub fn frontier_chart(d: &Design) -> (ScatterChart, String) {
             ));
         }
     }
+    let above = front.iter().filter(|s| s.usd_per_gbs_month > ycap).count();
     let mut series = vec![ScatterSeries::new(
         "designed (frontier)",
         front
             .iter()
+            .filter(|s| s.usd_per_gbs_month <= ycap)
             .map(|s| (s.usd_per_usable_tb_month, s.usd_per_gbs_month, None))
             .collect(),
     )];
     series.push(ScatterSeries::new("today's catalog", on));
-    if let Some(b) = &d.search.best {
-        series.push(ScatterSeries::new(
-            "the ask",
-            vec![(
-                b.plan.sizing.usd_per_usable_tb_month,
-                b.plan.usd_per_gbs_month,
-                Some(d.search.points[b.index].node.spec.id()),
-            )],
-        ));
+    if let Some((x, y, id)) = ask {
+        series.push(ScatterSeries::new("the ask", vec![(x, y, Some(id))]));
     }
     let mut chart = ScatterChart::new(
         format!("{}: designed frontier vs today's shapes", d.scenario),
@@ -361,14 +371,15 @@ pub fn frontier_chart(d: &Design) -> (ScatterChart, String) {
     for s in series {
         chart = chart.with_series(s);
     }
-    let caption = if off.is_empty() {
-        "Every shape sized for the scenario by plan's closed form.".to_string()
-    } else {
-        format!(
-            "Every shape sized for the scenario by plan's closed form. Off this scale: {}.",
-            off.join("; ")
-        )
-    };
+    let mut caption = "Every shape sized for the scenario by plan's closed form.".to_string();
+    if above > 0 {
+        caption.push_str(&format!(
+            " {above} frontier points above {ycap:.0} $/GB/s-month are left off (the table lists them)."
+        ));
+    }
+    if !off.is_empty() {
+        caption.push_str(&format!(" Off this scale: {}.", off.join("; ")));
+    }
     (chart, caption)
 }
 

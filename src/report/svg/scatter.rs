@@ -100,7 +100,10 @@ impl ScatterChart {
                     .iter()
                     .all(|p| b.2 < p.0 || b.0 > p.2 || b.3 < p.1 || b.1 > p.3)
         };
-        for (_, p) in self.finite() {
+        // Later series first: the caller lists what matters most (the answer) last.
+        let mut labelled: Vec<(usize, &(f64, f64, Option<String>))> = self.finite().collect();
+        labelled.sort_by_key(|(i, _)| std::cmp::Reverse(*i));
+        for (_, p) in labelled {
             let Some(l) = &p.2 else { continue };
             let (x, y) = (area.px(p.0), area.py(p.1));
             let w = text_width(l, st.size);
