@@ -62,22 +62,28 @@ impl CsvFile {
                     .field(h));
             }
         }
-        // The reader counts only the lines it does not skip as comments; a reader of the
-        // error wants the line in the file.
-        let kept: Vec<usize> = text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.starts_with('#'))
-            .map(|(i, _)| i + 1)
-            .collect();
-        let real = |l: usize| kept.get(l.wrapping_sub(1)).copied().unwrap_or(l);
+        // The reader places the first record after a run of comment lines at the start
+        // of those comments; the line a reader of the error wants is the record's own,
+        // the first line from there that is neither a comment nor blank.
+        let lines: Vec<&str> = text.lines().collect();
+        let line_at = |p: &csv::Position| {
+            let mut l = p.line() as usize;
+            while l >= 1
+                && lines
+                    .get(l - 1)
+                    .is_some_and(|t| t.starts_with('#') || t.trim().is_empty())
+            {
+                l += 1;
+            }
+            l
+        };
         let mut rows = Vec::new();
         for rec in rdr.records() {
             let rec = rec.map_err(|e| {
-                let line = e.position().map(|p| real(p.line() as usize)).unwrap_or(0);
+                let line = e.position().map(line_at).unwrap_or(0);
                 InputError::new(name, format!("malformed row: {e}")).at_line(line)
             })?;
-            let line = rec.position().map(|p| real(p.line() as usize)).unwrap_or(0);
+            let line = rec.position().map(line_at).unwrap_or(0);
             let cells = headers
                 .iter()
                 .zip(rec.iter())
@@ -230,6 +236,11 @@ mod tests {
     #[test]
     fn lines_count_the_comments_a_reader_sees() {
         let f = parse("id,x,source,confidence\n# a comment\n# another\na,1,long source,published\nb,x,long source,published\n").unwrap();
+        let long = format!(
+            "id,x,source,confidence\n# {}\n# b\na,1,long source,published\n",
+            "c".repeat(9000)
+        );
+        assert_eq!(parse(&long).unwrap().rows[0].line, 4);
         assert_eq!(f.rows[0].line, 4);
         assert_eq!(
             f.rows[1].num("x").unwrap_err().to_string(),

@@ -101,7 +101,7 @@ impl ScatterChart {
                     .all(|p| b.2 < p.0 || b.0 > p.2 || b.3 < p.1 || b.1 > p.3)
         };
         // Later series first: the caller lists what matters most (the answer) last.
-        let mut labelled: Vec<(usize, &(f64, f64, Option<String>))> = self.finite().collect();
+        let mut labelled: Vec<_> = self.finite().collect();
         labelled.sort_by_key(|(i, _)| std::cmp::Reverse(*i));
         for (_, p) in labelled {
             let Some(l) = &p.2 else { continue };
