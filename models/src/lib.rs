@@ -7,6 +7,7 @@ pub mod capacity;
 pub mod catalog;
 pub mod cluster;
 pub mod cost;
+pub mod design;
 pub mod durability;
 pub mod error;
 pub mod iopath;

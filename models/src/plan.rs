@@ -539,18 +539,53 @@ fn grown(shape: &Shape, counts: Counts, side: Option<Side>) -> Counts {
     }
 }
 
-/// Plans one candidate.
-pub fn plan_candidate(
+/// A candidate sized in closed form and judged on everything but durability: the first
+/// half of [`plan_candidate`]. `vastplan design` sizes every point of its space this far
+/// and computes nines (the costly absorbing chain) only where the answer needs them.
+pub struct SizedCandidate {
+    pub cap_nodes: u64,
+    pub bandwidth: Option<Counts>,
+    pub why_not: Option<String>,
+    pub counts: Counts,
+    pub growth_steps: u32,
+    e: Evaluated,
+    pub verdicts: Vec<Verdict>,
+}
+
+impl SizedCandidate {
+    pub fn sizing(&self) -> &Sizing {
+        &self.e.sizing
+    }
+    pub fn read_ceiling_bps(&self) -> f64 {
+        self.e.read_ceiling
+    }
+    pub fn write_ceiling_bps(&self) -> f64 {
+        self.e.write_ceiling
+    }
+    /// The pool that binds the read ceiling.
+    pub fn binding(&self) -> &str {
+        &self.e.binding
+    }
+    /// Every verdict judged so far (all but durability) is met and no fixed resource
+    /// binds first.
+    pub fn meets_all_but_durability(&self) -> bool {
+        self.why_not.is_none() && self.verdicts.iter().all(|v| v.met)
+    }
+}
+
+/// Sizes one candidate for targets `t`, grows it while the simulation (if any) misses a
+/// target more devices can fix; durability is judged by [`finish_candidate`].
+pub fn size_candidate(
     cat: &Catalog,
     sc: &Scenario,
     shape: &Shape,
+    t: &Targets,
     o: &PlanOptions,
     file: &str,
     progress: &mut dyn FnMut(f64),
-) -> Result<CandidatePlan, InputError> {
-    let t = targets(cat, sc)?;
-    let fit = counts_for_targets(cat, sc, shape, &t, file)?;
-    let (cap_nodes, bw, mut why_not) = (fit.capacity.storage as u64, fit.bandwidth, fit.why_not);
+) -> Result<SizedCandidate, InputError> {
+    let fit = counts_for_targets(cat, sc, shape, t, file)?;
+    let (cap_nodes, bw, why_not) = (fit.capacity.storage as u64, fit.bandwidth, fit.why_not);
     let base = fit.capacity;
     let mut counts = bw.unwrap_or(base);
     // CNodes decode rebuilds: when the durability target needs a faster rebuild than the
@@ -566,7 +601,7 @@ pub fn plan_candidate(
     }
     let mut steps = 0;
     let mut e = evaluate_at(cat, sc, shape, counts, o, file, progress)?;
-    let mut verdicts = judge(&t, &e);
+    let mut verdicts = judge(t, &e);
     // Grow while the simulation misses a target that more devices can fix: the side
     // whose resource binds (CNodes or DBoxes), by a quarter each step.
     while why_not.is_none()
@@ -576,8 +611,51 @@ pub fn plan_candidate(
         steps += 1;
         counts = grown(shape, counts, e.binding_class.and_then(Side::of));
         e = evaluate_at(cat, sc, shape, counts, o, file, progress)?;
-        verdicts = judge(&t, &e);
+        verdicts = judge(t, &e);
     }
+    Ok(SizedCandidate {
+        cap_nodes,
+        bandwidth: bw,
+        why_not,
+        counts,
+        growth_steps: steps,
+        e,
+        verdicts,
+    })
+}
+
+/// Plans one candidate.
+pub fn plan_candidate(
+    cat: &Catalog,
+    sc: &Scenario,
+    shape: &Shape,
+    o: &PlanOptions,
+    file: &str,
+    progress: &mut dyn FnMut(f64),
+) -> Result<CandidatePlan, InputError> {
+    let t = targets(cat, sc)?;
+    let sized = size_candidate(cat, sc, shape, &t, o, file, progress)?;
+    finish_candidate(cat, sc, shape, &t, sized)
+}
+
+/// The second half of [`plan_candidate`]: durability at the sized counts, the verdicts
+/// and the row.
+pub fn finish_candidate(
+    cat: &Catalog,
+    sc: &Scenario,
+    shape: &Shape,
+    t: &Targets,
+    sized: SizedCandidate,
+) -> Result<CandidatePlan, InputError> {
+    let SizedCandidate {
+        cap_nodes,
+        bandwidth: bw,
+        mut why_not,
+        counts,
+        growth_steps: steps,
+        e,
+        mut verdicts,
+    } = sized;
     let nodes = counts.storage as u64;
     // Durability at the planned size under the scenario's failure rates, on the one
     // rebuild model every command shares (the simulation's measured rebuild rate is

@@ -2,6 +2,7 @@
 
 pub mod benchplan;
 pub mod calibrate;
+pub mod design;
 pub mod durability;
 pub mod flows;
 pub mod merge;
@@ -46,6 +47,9 @@ pub enum Command {
     Size(size::SizeArgs),
     /// Per-resource demand vs capacity, the binding resource, and the network knee.
     Netcheck(netcheck::NetcheckArgs),
+    /// The storage server to ask for: search a space of hypothetical nodes for the
+    /// scenario, the frontier, the cheapest that meets every target, what each part is worth.
+    Design(design::DesignArgs),
     /// Simulate one candidate of a scenario under load (checkpoints, failures, growth).
     Simulate(simulate::SimulateArgs),
     /// Storage nodes, TB and GB/s per GPU as a GPU fleet grows.
@@ -83,7 +87,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     let mut out = crate::output::stdout();
     let cal = cli.calibration.clone();
     let dir = datasets_dir(cli.datasets.clone());
-    let load = || load_calibrated(&dir, cal.as_deref());
+    let load_with = |extra: &[PathBuf]| load_calibrated(&dir, extra, cal.as_deref());
+    let load = || load_with(&[]);
     let cal_name = cal.as_ref().map(|p| p.display().to_string());
     let result = match cli.command {
         // Flow instances and sweep outputs need no catalog, so a calibration would change
@@ -96,7 +101,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Shapes(a) => shapes::run(&load()?, &a, &mut out),
         Command::Size(a) => size::run(load()?, &a, &mut out),
         Command::Netcheck(a) => netcheck::run(load()?, &a, &mut out),
-        Command::Plan(a) => plan::run(load()?, &a, &mut out),
+        Command::Plan(a) => plan::run(load_with(&a.shapes)?, &a, &mut out),
+        Command::Design(a) => design::run(load()?, &dir, &a, &mut out),
         Command::Ratio(a) => ratio::run(load()?, &a, &mut out),
         Command::Simulate(a) => simulate::run(load()?, &a, &mut out),
         Command::Durability(a) => durability::run(load()?, &a, &mut out),
@@ -246,11 +252,13 @@ pub fn apply_scenario(
 
 /// The catalog with a calibration file's measured numbers applied, if one is given (`run`
 /// says so on stderr, since every table and report after it rests on those numbers).
+/// The catalog (plus the server rows of `extra`, `plan --shapes`), calibrated if asked.
 fn load_calibrated(
     dir: &std::path::Path,
+    extra: &[PathBuf],
     calibration: Option<&std::path::Path>,
 ) -> Result<Catalog, CliError> {
-    let mut c = load(dir)?;
+    let mut c = load_with(dir, extra)?;
     if let Some(p) = calibration {
         let cal = vastplan_models::poc::calibration::load(p)?;
         let file = p.display().to_string();
@@ -311,14 +319,15 @@ pub(crate) fn check_flag(
     Ok(Some(x * scale))
 }
 
-fn load(dir: &std::path::Path) -> Result<Catalog, CliError> {
+/// The catalog plus the server rows of `extra` (`plan --shapes`).
+fn load_with(dir: &std::path::Path, extra: &[PathBuf]) -> Result<Catalog, CliError> {
     if !dir.is_dir() {
         return Err(CliError::input(format!(
             "datasets directory {} not found (use --datasets DIR or VASTPLAN_DATASETS)",
             dir.display()
         )));
     }
-    Ok(Catalog::load(dir)?)
+    Ok(Catalog::load_with(dir, extra)?)
 }
 
 /// `--datasets`, else `$VASTPLAN_DATASETS`, else `./datasets`, else the datasets

@@ -56,10 +56,23 @@ pub struct PlanArgs {
     /// the least-confident input), not just those that fit 120 columns.
     #[arg(long)]
     pub wide: bool,
+    /// Also plan the server rows of FILE (baremetal_dpu.csv's columns, e.g. written by
+    /// `vastplan design --emit-shape`) as candidates (repeatable).
+    #[arg(long = "shapes", value_name = "FILE")]
+    pub shapes: Vec<PathBuf>,
 }
 
 pub fn run(mut cat: Catalog, a: &PlanArgs, out: &mut dyn Write) -> Result<(), CliError> {
-    let (sc, file) = apply_scenario(&mut cat, &a.scenario)?;
+    let (mut sc, file) = apply_scenario(&mut cat, &a.scenario)?;
+    // Rows of --shapes files join the scenario's candidates.
+    for p in &a.shapes {
+        let from = format!("{}:", p.display());
+        for s in cat.shapes.iter().filter(|s| s.origin.starts_with(&from)) {
+            if !sc.candidates.contains(&s.id) {
+                sc.candidates.push(s.id.clone());
+            }
+        }
+    }
     apply_sets(&mut cat, &a.sets)?;
     if let Some(d) = a.days {
         if !(d.is_finite() && d > 0.0 && d <= MAX_DAYS) {

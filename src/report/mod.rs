@@ -34,6 +34,7 @@
 //! assert_eq!(html.matches("<svg").count(), 1);
 //! ```
 
+pub mod design_report;
 pub mod escape;
 pub mod format;
 pub mod html;

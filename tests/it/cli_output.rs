@@ -68,6 +68,7 @@ fn table_commands() -> Vec<Vec<String>> {
         v(&["durability", "--shape", "vast-df3120-gen6", "--nodes", "20"]),
         v(&["durability", "--shape", "L96as_v5", "--nodes", "100"]),
         v(&["validate"]),
+        v(&["design", &scenario("ukmo")]),
     ]
 }
 
@@ -121,6 +122,8 @@ const TEXTUAL: &[&str] = &[
     "recommended_low",
     "recommended_high",
     "changes_recommendation",
+    "dpu",
+    "drive",
 ];
 
 /// A plain number a spreadsheet reads as one: no unit, no currency, no thousands
@@ -193,6 +196,7 @@ fn every_csv_has_snake_case_headers_and_plain_numbers() {
     csv(&["durability", "--shape", "vast-df3120-gen6", "--nodes", "20"]);
     csv(&["durability", "--shape", "L96as_v5", "--nodes", "100"]);
     csv(&["plan", &wave, "--days", "0.5"]);
+    csv(&["design", &scenario("ukmo")]);
 
     let d = tmp("csv_files");
     let out = d.to_str().unwrap();

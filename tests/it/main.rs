@@ -7,6 +7,7 @@ mod common;
 
 mod bad_input;
 mod cli_bad_input;
+mod cli_design;
 mod cli_durability;
 mod cli_flows;
 mod cli_netcheck;

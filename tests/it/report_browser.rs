@@ -464,3 +464,45 @@ fn plan_report_fits_1280_px_and_prints() {
     let pages = text.matches("/Type /Page").count() - text.matches("/Type /Pages").count();
     assert!(pages >= 3, "the PDF has {pages} pages");
 }
+
+/// `vastplan design`'s page: the frontier chart reaches the DOM with its points beside
+/// today's shapes, no console errors, and the page fits 1280 px with no label cut off or
+/// on top of another.
+#[test]
+fn design_page_renders_and_fits_1280_px() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report_browser_design");
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    let (code, _, err) = crate::common::vastplan(&[
+        "design",
+        "datasets/scenarios/ukmo.toml",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let html_path = dir.join("design.html");
+    let png = dir.join("design.png");
+    let (status, dom, log) = run_chromium(&dir, &html_path, &png);
+    assert!(status.success(), "chromium: {log}");
+    let console: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains(":CONSOLE") || l.contains("Uncaught"))
+        .collect();
+    assert!(
+        console.is_empty(),
+        "console messages:\n{}",
+        console.join("\n")
+    );
+    assert_eq!(dom.matches("<svg").count(), 1, "the frontier chart");
+    assert!(
+        dom.matches("class=\"point series-0\"").count() > 5,
+        "frontier points"
+    );
+    assert!(dom.contains("class=\"point series-1\""), "catalog points");
+    assert!(dom.contains("class=\"point series-2\""), "the ask");
+    assert!(dom.contains("<h1>The ask — ukmo</h1>"));
+    check_screenshot(&png);
+    let html = fs::read_to_string(&html_path).unwrap();
+    let verdict = layout_verdict(&dir, &html, &dir.join("probe.png"));
+    assert_eq!(verdict, "LAYOUT-OK", "design page at 1280 px:\n{verdict}");
+}

@@ -283,6 +283,21 @@ mod tests {
     }
 
     #[test]
+    fn lines_count_the_comments_a_reader_sees() {
+        let f = parse("id,x,source,confidence\n# a comment\n# another\na,1,long source,published\nb,x,long source,published\n").unwrap();
+        let long = format!(
+            "id,x,source,confidence\n# {}\n# b\na,1,long source,published\n",
+            "c".repeat(9000)
+        );
+        assert_eq!(parse(&long).unwrap().rows[0].line, 4);
+        assert_eq!(f.rows[0].line, 4);
+        assert_eq!(
+            f.rows[1].num("x").unwrap_err().to_string(),
+            "t.csv:5: field `x`: not a number: \"x\""
+        );
+    }
+
+    #[test]
     fn short_source_key_is_rejected() {
         let f = parse("id,x,source,confidence\na,1,A4,published\n").unwrap();
         assert!(f.rows[0].param("x").is_err());

@@ -14,6 +14,7 @@ pub mod rules;
 mod vast_hw;
 mod workloads;
 
+pub use dpus::{server_shape, Dpu, ServerParts, ServerRow, NO_DPU};
 pub use gpu_vms::GpuVm;
 pub use workloads::{LlmModel, TrainingWorkload};
 
@@ -275,6 +276,10 @@ pub struct Catalog {
     /// The folder the catalog was read from, for error messages.
     #[serde(skip)]
     pub dir: std::path::PathBuf,
+    /// DPUs and CNode budgets, to build bare-metal server shapes after loading
+    /// (`vastplan design`).
+    #[serde(skip)]
+    pub server_parts: ServerParts,
 }
 
 /// The row of `items` whose id is `id`, or an error listing the ids `file` does have.
@@ -299,6 +304,15 @@ pub const ASSUMPTIONS: &str = "assumptions";
 
 impl Catalog {
     pub fn load(dir: &Path) -> Result<Catalog, InputError> {
+        Catalog::load_with(dir, &[])
+    }
+
+    /// The catalog in `dir` plus the server rows of each file in `extra_servers`
+    /// (`baremetal_dpu.csv`'s columns, e.g. a shape `vastplan design --emit-shape` wrote).
+    pub fn load_with(
+        dir: &Path,
+        extra_servers: &[std::path::PathBuf],
+    ) -> Result<Catalog, InputError> {
         let assumptions = prices::load_assumptions(&dir.join("assumptions.csv"))?;
         let mut price_book = prices::PriceBook::load(&dir.join("prices.csv"))?;
         let mut shapes = Vec::new();
@@ -309,13 +323,18 @@ impl Catalog {
             &mut price_book,
         )?);
         shapes.extend(vast_hw::load_shapes(&dir.join("vast_shapes.csv"), &hw)?);
-        let dpu_rows = dpus::load_dpus(&dir.join("dpus.csv"))?;
+        let server_parts = ServerParts {
+            dpus: dpus::load_dpus(&dir.join("dpus.csv"))?,
+            cnode_budgets: vast_hw::cnode_budgets(&hw)?,
+        };
         shapes.extend(dpus::load_shapes(
             &dir.join("baremetal_dpu.csv"),
-            &dpu_rows,
-            &hw,
+            &server_parts,
             &mut price_book,
         )?);
+        for extra in extra_servers {
+            shapes.extend(dpus::load_shapes(extra, &server_parts, &mut price_book)?);
+        }
         shapes.extend(blob::load(&dir.join("azure_blob.csv"), &mut price_book)?);
         let gpu_vms = gpu_vms::load(&dir.join("azure_gpu_vms.csv"))?;
         let workloads = workloads::load_training(&dir.join("workloads_mlperf.csv"))?;
@@ -359,7 +378,7 @@ impl Catalog {
             what: "a share of one",
             ..pos
         };
-        for (id, d) in &dpu_rows {
+        for (id, d) in &server_parts.dpus {
             let p = |k: &str| &d.params[k];
             check(
                 "dpus.csv",
@@ -459,6 +478,7 @@ impl Catalog {
             models,
             assumptions,
             dir: dir.to_path_buf(),
+            server_parts,
         })
     }
 

@@ -195,6 +195,27 @@ pub fn protocol_reference(
     ])
 }
 
+/// A CNode's measured read and write budget, as the shape fields that carry them.
+pub type CnodeBudget = [(&'static str, Param); 2];
+
+/// The measured read and write budget of every CNode, by id: what a server row naming
+/// it as `protocol_reference` scales by its vCPUs.
+pub fn cnode_budgets(
+    hw: &BTreeMap<String, Component>,
+) -> Result<BTreeMap<String, CnodeBudget>, InputError> {
+    let mut out = BTreeMap::new();
+    for (id, c) in hw.iter().filter(|(_, c)| c.kind == ComponentKind::Cnode) {
+        out.insert(
+            id.clone(),
+            [
+                (f::REFERENCE_CNODE_READ_BPS, c.p("read_gbps")?.scaled(1e9)),
+                (f::REFERENCE_CNODE_WRITE_BPS, c.p("write_gbps")?.scaled(1e9)),
+            ],
+        );
+    }
+    Ok(out)
+}
+
 fn positive(r: &Row, k: &str) -> Result<Param, InputError> {
     let p = r.param(k)?;
     if p.value <= 0.0 {

@@ -231,29 +231,53 @@ pub fn cluster_spec(
                 Some(v) => (v, "per-server network override".to_string()),
                 None => p(f::NETWORK_BPS)?,
             };
-            // The DPU carries Azure's host networking: the path runs at the least of its
-            // ports and each SDN function it must perform (named, overridable limits).
             let mut best = Limit::new(ports, format!("DPU ports {pb}"));
-            for name in ["dpu_sdn_encap_gbps", "dpu_sdn_acl_gbps", "dpu_crypto_gbps"] {
-                let (g, gb) = a(name)?;
-                if gbps(g) < best.bytes_per_s {
-                    best = Limit::new(gbps(g), format!("DPU function {gb}"));
+            // A server with a DPU: the DPU carries Azure's host networking, so the path
+            // runs at the least of its ports and each SDN function it must perform
+            // (named, overridable limits), and every network byte also crosses its PCIe
+            // link to the host's drives. Without one (a designed server with a plain
+            // NIC) the SDN runs on host cores, which the design took off its vCPUs.
+            if shape.param(f::DPU_PCIE_BPS).is_some() {
+                for name in ["dpu_sdn_encap_gbps", "dpu_sdn_acl_gbps", "dpu_crypto_gbps"] {
+                    let (g, gb) = a(name)?;
+                    if gbps(g) < best.bytes_per_s {
+                        best = Limit::new(gbps(g), format!("DPU function {gb}"));
+                    }
                 }
-            }
-            // Every network byte also crosses the DPU's PCIe link to the host's drives.
-            let (pcie, pcb) = p(f::DPU_PCIE_BPS)?;
-            if pcie < best.bytes_per_s {
-                best = Limit::new(pcie, format!("DPU host PCIe {pcb}"));
+                let (pcie, pcb) = p(f::DPU_PCIE_BPS)?;
+                if pcie < best.bytes_per_s {
+                    best = Limit::new(pcie, format!("DPU host PCIe {pcb}"));
+                }
+            } else {
+                best = Limit::new(ports, format!("server NIC {pb}"));
             }
             node.nic_tx = Some(best.clone());
             node.nic_rx = Some(best.clone());
-            node.line_rate = Some(Limit::new(ports, format!("DPU ports {pb}")));
-            let (qr, qrb) = a("qlc_drive_read_bps")?;
-            let (qw, qwb) = a("qlc_drive_write_bps")?;
-            let (drives, db) = p(f::DRIVES_PER_NODE)?;
-            node.media_read = Some(Limit::new(qr * drives, format!("{db} x {qrb}")));
-            node.media_write = Some(Limit::new(qw * drives, format!("{db} x {qwb}")));
-            let (v, vb) = a("dpu_host_vcpus")?;
+            let port_name = if shape.param(f::DPU_PCIE_BPS).is_some() {
+                "DPU ports"
+            } else {
+                "server NIC"
+            };
+            node.line_rate = Some(Limit::new(ports, format!("{port_name} {pb}")));
+            // A designed server states its drives' media rate; the shipped rows assume
+            // the catalog's QLC drive.
+            if shape.param(f::NVME_READ_BPS).is_some() {
+                let (r, rb) = p(f::NVME_READ_BPS)?;
+                let (w, wb) = p(f::NVME_WRITE_BPS)?;
+                node.media_read = Some(Limit::new(r, format!("server NVMe read {rb}")));
+                node.media_write = Some(Limit::new(w, format!("server NVMe write {wb}")));
+            } else {
+                let (qr, qrb) = a("qlc_drive_read_bps")?;
+                let (qw, qwb) = a("qlc_drive_write_bps")?;
+                let (drives, db) = p(f::DRIVES_PER_NODE)?;
+                node.media_read = Some(Limit::new(qr * drives, format!("{db} x {qrb}")));
+                node.media_write = Some(Limit::new(qw * drives, format!("{db} x {qwb}")));
+            }
+            let (v, vb) = if shape.param(f::VCPUS).is_some() {
+                p(f::VCPUS)?
+            } else {
+                a("dpu_host_vcpus")?
+            };
             let (pr, pw) = per_vcpu_budget(v, &vb)?;
             node.protocol_read = Some(pr);
             node.protocol_write = Some(pw);

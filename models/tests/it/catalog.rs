@@ -117,6 +117,11 @@ fn every_csv_row_has_a_source_and_confidence() {
                 "kv_heads",
                 "head_dim",
                 "kv_dtype_bytes",
+                "model",
+                "form_factor",
+                "capacity_tb",
+                "watts",
+                "usd_per_tb",
             ],
         )
         .unwrap();

@@ -3,6 +3,7 @@
 
 mod catalog;
 mod catalog_fuzz;
+mod design;
 mod durability_props;
 mod properties;
 mod scenario_fuzz;

@@ -13,6 +13,7 @@ mod frame;
 mod hbar;
 mod line;
 mod multiples;
+mod scatter;
 pub mod ticks;
 mod tornado;
 
@@ -22,6 +23,7 @@ pub use dist::{CdfChart, Histogram, Sample};
 pub use hbar::{HBarChart, HBarPanel, HBarRow};
 pub use line::{LineChart, Series};
 pub use multiples::{Panel, SmallMultiples};
+pub use scatter::{ScatterChart, ScatterSeries};
 pub use tornado::{TornadoBar, TornadoChart};
 
 /// Anything that renders to a standalone `<svg>` element.
