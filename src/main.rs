@@ -30,19 +30,22 @@ fn main() -> ExitCode {
         Err(e) => {
             // Bad input is one line: clap's first line names the flag; the usage block
             // after it is what `--help` is for.
+            // A headline ending in a colon ("required arguments were not provided:") is
+            // continued by the indented lines under it, which name the flags.
             let text = e.render().to_string();
-            let first = text
-                .lines()
-                .find(|l| !l.trim().is_empty())
-                .unwrap_or("error: bad arguments");
+            let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+            let mut first = lines.next().unwrap_or("error: bad arguments").to_string();
+            if first.ends_with(':') {
+                let more: Vec<&str> = lines
+                    .take_while(|l| l.starts_with(' '))
+                    .map(str::trim)
+                    .collect();
+                first = format!("{first} {}", more.join(", "));
+            }
             eprintln!("{first} (see --help)");
             return ExitCode::from(2);
         }
     };
-    if vastplan::output::stdout_missing() {
-        eprintln!("error: standard output is closed: the results would be lost");
-        return ExitCode::from(2);
-    }
     match vastplan::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         // The reader of our output went away (`| head`): it has what it wanted, and a

@@ -62,20 +62,6 @@ pub fn stdout_failed() -> Option<&'static str> {
     STDOUT_FAILED.get().map(String::as_str)
 }
 
-/// True when the process was started with its standard output closed (`>&-`): the
-/// standard library then drops every write silently, so a command would "succeed" with
-/// its answer lost.
-pub fn stdout_missing() -> bool {
-    #[cfg(target_os = "linux")]
-    {
-        !Path::new("/proc/self/fd/1").exists()
-    }
-    #[cfg(not(target_os = "linux"))]
-    {
-        false
-    }
-}
-
 fn note<T>(r: io::Result<T>) -> io::Result<T> {
     if let Err(e) = &r {
         if e.kind() == io::ErrorKind::BrokenPipe {

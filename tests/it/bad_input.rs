@@ -84,7 +84,7 @@ fn counts_and_values_beyond_the_model_are_refused_not_wrapped_or_hung() {
             "--afr",
             "1e308",
         ],
-        &["durability_drive_afr"],
+        &["--afr"],
     );
     refused(
         &[
