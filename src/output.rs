@@ -19,10 +19,19 @@ pub fn write_atomic_with(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<(), CliError> {
+    let cannot = |e: io::Error| CliError::input(format!("cannot write {}: {e}", path.display()));
+    // A device or a pipe (`--out /dev/stdout`, `/dev/full`) is written in place: renaming
+    // a temporary file over it would replace the device with a file.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        let mut w = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(cannot)?;
+        return fill(&mut w).and_then(|()| w.flush()).map_err(cannot);
+    }
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let cannot = |e: io::Error| CliError::input(format!("cannot write {}: {e}", path.display()));
     let written = std::fs::File::create(&tmp).and_then(|f| {
         let mut w = io::BufWriter::new(f);
         fill(&mut w)?;

@@ -115,7 +115,12 @@ pub fn run(mut catalog: Catalog, a: &DurabilityArgs, out: &mut dyn Write) -> Res
     };
     check_counts(shape, Some(a.nodes), a.cnodes)?;
     let counts = counts_for(shape, a.nodes, a.cnodes);
-    let cand: Candidate = candidate(c, shape, counts, &o)?;
+    // The cluster's size is the flag the user gave.
+    let cand: Candidate =
+        candidate(c, shape, counts, &o).map_err(|e| match e.field.as_deref() {
+            Some("nodes") => CliError::input(format!("--nodes: {}", e.message)),
+            _ => e.into(),
+        })?;
     let mut rows = Vec::new();
     let mut push = |model: String, input: DurabilityInput| -> Result<(), CliError> {
         let output = evaluate(&input)?;

@@ -52,13 +52,10 @@ pub fn run(args: FlowsArgs) -> Result<(), CliError> {
         }
     }
 
-    let mut out: Box<dyn Write> = match &args.out {
-        Some(p) => Box::new(std::io::BufWriter::new(std::fs::File::create(p).map_err(
-            |e| CliError::input(format!("{}: cannot create: {e}", p.display())),
-        )?)),
-        None => Box::new(std::io::BufWriter::new(crate::output::stdout())),
-    };
-    let mut w = csv::Writer::from_writer(&mut out);
+    // Results are made whole first: a file is then written at once (naming the path if
+    // that fails), standard output streamed.
+    let mut buf = Vec::new();
+    let mut w = csv::Writer::from_writer(&mut buf);
     let csv_err = |e: csv::Error| CliError::Internal(format!("writing results: {e}"));
     w.write_record(["id", "start_s", "finish_s"])
         .map_err(csv_err)?;
@@ -77,8 +74,15 @@ pub fn run(args: FlowsArgs) -> Result<(), CliError> {
     }
     w.flush()?;
     drop(w);
-    out.flush()?;
-    Ok(())
+    match &args.out {
+        Some(p) => crate::output::write_atomic(p, &buf),
+        None => {
+            let mut out = crate::output::stdout();
+            out.write_all(&buf)?;
+            out.flush()?;
+            Ok(())
+        }
+    }
 }
 
 /// A CSV file opened with its header checked: the column index of each required field.

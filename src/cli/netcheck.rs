@@ -125,7 +125,8 @@ pub fn run(mut c: Catalog, a: &NetcheckArgs, out: &mut dyn Write) -> Result<(), 
     super::check_counts(&shape, Some(u64::from(a.nodes)), a.cnodes)?;
     // Checked even without --clients: a misspelt id is a mistake either way.
     let client_vm = a.client_vm.as_deref().unwrap_or("ND96isr_H100_v5");
-    c.gpu_vm(client_vm)?;
+    c.gpu_vm(client_vm)
+        .map_err(|e| CliError::input(format!("--client-vm: {}", e.message)))?;
     if a.clients == 0 && a.client_vm.is_some() {
         super::warn(&format!(
             "--client-vm {client_vm} has no effect without --clients N"

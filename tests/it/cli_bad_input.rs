@@ -185,6 +185,25 @@ fn an_output_that_cannot_be_written_is_an_error_not_a_silent_success() {
     let e = stderr(&full);
     assert_eq!(full.status.code(), Some(2), "{e}");
     assert!(e.starts_with("error: cannot write standard output"), "{e}");
+    // A device named as the output file is written in place (a temporary file renamed
+    // over it would replace the device), and its failure names the path.
+    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/flows");
+    let o = Command::new(bin)
+        .args(["flows", "--links", &format!("{examples}/links.csv")])
+        .args([
+            "--flows",
+            &format!("{examples}/flows.csv"),
+            "--out",
+            "/dev/full",
+        ])
+        .output()
+        .unwrap();
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{e}");
+    assert!(e.starts_with("error: cannot write /dev/full"), "{e}");
+    use std::os::unix::fs::FileTypeExt;
+    let kind = std::fs::metadata("/dev/full").unwrap().file_type();
+    assert!(kind.is_char_device(), "/dev/full is no longer a device");
 }
 
 #[test]

@@ -417,6 +417,9 @@ impl Sim<'_> {
                 .incidents
                 .iter()
                 .zip(&self.input.topology.incidents)
+                // An incident after the last simulated instant never happened: no row
+                // (the scenario warns about it).
+                .filter(|(s, _)| s.started.is_some())
                 .map(|(s, inc)| {
                     let (r0, b0, g0) = s.at_start;
                     let (r1, b1, g1) = if s.ended.is_some() {
