@@ -235,6 +235,22 @@ fn scenario_values_that_were_silently_accepted() {
         &["plan", &p99, "--no-sim"],
         "field `targets.checkpoint_p99_s`",
     );
+    let half = write(
+        "half.toml",
+        format!("{text}\n[network]\nhot_cnode_fraction = 0.25\n"),
+    );
+    refused(
+        &["plan", &half, "--no-sim"],
+        "field `network.hot_cnode_fraction`",
+    );
+    let share = write(
+        "share.toml",
+        format!("{text}\n[network]\nhot_cnode_fraction = 0.5\nhot_connection_share = 0.2\n"),
+    );
+    refused(
+        &["plan", &share, "--no-sim"],
+        "field `network.hot_connection_share`",
+    );
     // An incident after the last day never happens: said, as for a late tranche.
     let late = write(
         "late.toml",

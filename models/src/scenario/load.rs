@@ -311,6 +311,35 @@ fn validate(file: &str, text: &str, sc: &Scenario) -> Result<(), InputError> {
                 return Err(err(k, "must be at least 1"));
             }
         }
+        match (n.hot_cnode_fraction, n.hot_connection_share) {
+            (None, None) => {}
+            (Some(f), Some(s)) => {
+                if !(f.is_finite() && f > 0.0 && f < 1.0) {
+                    return Err(err(
+                        "network.hot_cnode_fraction",
+                        &format!("must be between 0 and 1 (exclusive), got {f}"),
+                    ));
+                }
+                if !(s.is_finite() && s >= f && s < 1.0) {
+                    return Err(err(
+                        "network.hot_connection_share",
+                        &format!("must be at least hot_cnode_fraction ({f}) and below 1, got {s}"),
+                    ));
+                }
+            }
+            (Some(_), None) => {
+                return Err(err(
+                    "network.hot_cnode_fraction",
+                    "give hot_connection_share with it: the share of traffic the hot ones carry",
+                ))
+            }
+            (None, Some(_)) => {
+                return Err(err(
+                    "network.hot_connection_share",
+                    "give hot_cnode_fraction with it: the fraction of CNodes that are hot",
+                ))
+            }
+        }
     }
     Ok(())
 }

@@ -220,6 +220,16 @@ pub struct Network {
     /// Leaf switches per storage rack, every device homed to each (absent: 2, the
     /// mirrored pair, for VAST's own hardware and DPU servers; 1 for cloud VMs).
     pub leaves_per_rack: Option<u32>,
+    /// Uneven client connections (simulation only; absent: every client spreads its
+    /// traffic evenly over the serving CNodes or VMs): this fraction of them, the first
+    /// by index, ... A finite transfer (a checkpoint, a restore) then waits on the hot
+    /// ones; steady reads are independent streams under max-min sharing, so a saturated
+    /// cluster still fills its cold CNodes (a job whose reads are coupled across its
+    /// connections is not modelled).
+    pub hot_cnode_fraction: Option<f64>,
+    /// ... carries this share of every client's traffic (at least the fraction; given
+    /// together with it).
+    pub hot_connection_share: Option<f64>,
 }
 
 /// What a scripted incident hits.

@@ -61,6 +61,9 @@ type Route = Vec<(ResourceId, f64)>;
 /// A class of serving CNodes (converged: nodes).
 struct Server {
     count: u64,
+    /// Share of each client's traffic per device relative to an even spread (1 unless
+    /// connections are skewed).
+    weight: f64,
     serve: [Route; 3],
 }
 
@@ -102,6 +105,7 @@ impl Topology {
             input.spec.topology.nodes_per_rack,
         );
         devices.expand = input.topology.expand;
+        devices.hot = input.topology.skew.map_or(0, |k| k.hot_of(devices.compute));
         Topology {
             devices,
             res: HashMap::new(),
@@ -182,6 +186,10 @@ fn serving_part(class: ResourceClass, dir: Direction, cost: f64) -> f64 {
         (NodeNicRx | StorageUplinkRx, Direction::Write) => cost.min(1.0),
         _ => 0.0,
     }
+}
+
+fn purpose_is_steady(p: Purpose) -> bool {
+    matches!(p, Purpose::SteadyRead | Purpose::SteadyWrite)
 }
 
 /// Sorts a route and merges repeated resources.
@@ -347,6 +355,12 @@ impl Sim<'_> {
         let mut spread: [Route; 3] = Default::default();
         let mut global: [Route; 3] = Default::default();
         let mut servers = Vec::new();
+        let d = &self.topo.devices;
+        let (w_hot, w_cold) = self
+            .input
+            .topology
+            .skew
+            .map_or((1.0, 1.0), |k| k.weights(d.hot, d.compute));
         for (a, rc) in self.topo.rack_classes.iter().enumerate() {
             let m = rc.multiplicity() as u64;
             let up_compute: u64 = rc
@@ -407,6 +421,7 @@ impl Sim<'_> {
                 }
                 servers.push(Server {
                     count: dc.per_rack as u64 * m,
+                    weight: if dc.hot { w_hot } else { w_cold },
                     serve,
                 });
             }
@@ -520,6 +535,20 @@ impl Sim<'_> {
         let parts: &[ClientPart] = if parts.is_empty() { &fallback } else { parts };
         let total_servers: u64 = self.topo.servers.iter().map(|s| s.count).sum();
         let total_vms: u64 = parts.iter().map(|p| p.vms).sum();
+        // Clients' connections may favour some servers (skew); rebuilds spread evenly.
+        let weight = |srv: &Server| {
+            if job.is_some() || purpose_is_steady(purpose) {
+                srv.weight
+            } else {
+                1.0
+            }
+        };
+        let weighted_servers: f64 = self
+            .topo
+            .servers
+            .iter()
+            .map(|s| s.count as f64 * weight(s))
+            .sum();
         if total_servers == 0 || total_vms == 0 || cap == Some(0.0) || self.unavailable >= 1.0 {
             self.lflows[id.0 as usize].held += size;
             return;
@@ -528,7 +557,8 @@ impl Sim<'_> {
         for part in parts {
             for srv in &self.topo.servers {
                 let mult = part.vms * srv.count;
-                let frac = mult as f64 / (total_vms * total_servers) as f64;
+                // (Written so that an even spread, weight 1, rounds as it always has.)
+                let frac = mult as f64 * weight(srv) / (total_vms as f64 * weighted_servers);
                 let piece = if size.is_finite() { size * frac } else { size };
                 if piece <= 0.0 {
                     continue;
@@ -547,8 +577,10 @@ impl Sim<'_> {
                     .with_weights(weights)
                     .with_multiplicity(u32::try_from(mult).unwrap_or(u32::MAX).max(1));
                 if let Some(c) = cap {
-                    spec =
-                        spec.with_cap(c * streams as f64 / total_vms as f64 / total_servers as f64);
+                    // Per stream: the VM's cap times this server's share, over its streams.
+                    spec = spec.with_cap(
+                        c * streams as f64 / total_vms as f64 * weight(srv) / weighted_servers,
+                    );
                 }
                 specs.push(spec);
             }

@@ -72,6 +72,9 @@ pub struct DevClass {
     pub state: DevState,
     /// Devices of this class in each rack of the class.
     pub per_rack: u32,
+    /// Among the first `Devices::hot` serving devices, which take more of every client's
+    /// traffic (uneven connections).
+    pub hot: bool,
     /// Stable identity for resource keys.
     pub key: String,
 }
@@ -104,6 +107,8 @@ pub struct Devices {
     pub storage: u32,
     pub per_rack: u32,
     pub expand: bool,
+    /// The first `hot` serving devices (CNodes; converged: nodes) are hot (0: even).
+    pub hot: u32,
     pub dev: BTreeMap<(SideKey, u32), DevState>,
     pub rack: BTreeMap<u32, RackState>,
 }
@@ -138,6 +143,7 @@ impl Devices {
             storage: if disaggregated { storage } else { compute },
             per_rack: per_rack.max(1),
             expand: false,
+            hot: 0,
             dev: BTreeMap::new(),
             rack: BTreeMap::new(),
         }
@@ -252,7 +258,7 @@ impl Devices {
         // racks and is re-classed on every failure).
         let mut by_key: HashMap<ClassKey, usize> = HashMap::new();
         // Untouched racks differ only in their device counts: their class by the counts.
-        let mut plain_class: BTreeMap<(u32, u32), usize> = BTreeMap::new();
+        let mut plain_class: BTreeMap<(u32, u32, u32), usize> = BTreeMap::new();
         for r in 0..self.racks() {
             let nc = self.in_rack(SideKey::Compute, r).1;
             let ns = if self.disaggregated {
@@ -262,32 +268,50 @@ impl Devices {
             };
             let rs = self.rack_state(r);
             let plain = !self.expand && !touched.contains(&r);
-            if let Some(&k) = plain.then(|| plain_class.get(&(nc, ns))).flatten() {
+            let (c0, _) = self.in_rack(SideKey::Compute, r);
+            let hot_here = self.hot.saturating_sub(c0).min(nc);
+            if let Some(&k) = plain
+                .then(|| plain_class.get(&(nc, ns, hot_here)))
+                .flatten()
+            {
                 out[k].racks.push(r);
                 continue;
             }
             let mut members: Vec<Member> = Vec::new();
             for &side in self.sides() {
                 let (start, n) = self.in_rack(side, r);
+                let is_hot = |i: u32| side == SideKey::Compute && i < self.hot;
                 if plain {
-                    if n > 0 {
-                        members.push(Member::new(side, None, DevState::Up, n));
+                    // Hot devices (the first ones) before the rest, as they are indexed.
+                    let hot = if side == SideKey::Compute {
+                        hot_here
+                    } else {
+                        0
+                    };
+                    for (count, hot) in [(hot, true), (n - hot, false)] {
+                        if count > 0 {
+                            members.push(Member::new(side, None, DevState::Up, count, hot));
+                        }
                     }
                     continue;
                 }
                 if self.expand {
                     for i in start..start + n {
-                        members.push(Member::new(side, Some(i), self.state(side, i), 1));
+                        let st = self.state(side, i);
+                        members.push(Member::new(side, Some(i), st, 1, is_hot(i)));
                     }
                     continue;
                 }
-                let mut groups: BTreeMap<StateKey, (DevState, u32)> = BTreeMap::new();
+                let mut groups: BTreeMap<(bool, StateKey), (DevState, u32)> = BTreeMap::new();
                 for i in start..start + n {
                     let st = self.state(side, i);
-                    groups.entry(StateKey::of(st)).or_insert((st, 0)).1 += 1;
+                    groups
+                        .entry((!is_hot(i), StateKey::of(st)))
+                        .or_insert((st, 0))
+                        .1 += 1;
                 }
-                for (st, c) in groups.into_values() {
-                    members.push(Member::new(side, None, st, c));
+                for ((cold, _), (st, c)) in groups {
+                    members.push(Member::new(side, None, st, c, !cold));
                 }
             }
             let key = ClassKey {
@@ -310,7 +334,7 @@ impl Devices {
                 }
             };
             if plain {
-                plain_class.insert((nc, ns), k);
+                plain_class.insert((nc, ns, hot_here), k);
             }
         }
         out
@@ -343,15 +367,17 @@ struct Member {
     device: Option<u32>,
     state: StateKey,
     count: u32,
+    hot: bool,
 }
 
 impl Member {
-    fn new(side: SideKey, device: Option<u32>, st: DevState, count: u32) -> Self {
+    fn new(side: SideKey, device: Option<u32>, st: DevState, count: u32, hot: bool) -> Self {
         Member {
             side,
             device,
             state: StateKey::of(st),
             count,
+            hot,
         }
     }
 
@@ -362,14 +388,16 @@ impl Member {
             StateKey::Degraded(b) => DevState::Degraded(f64::from_bits(b)),
         };
         let side = self.side;
+        let hot = if self.hot { ":hot" } else { "" };
         let key = match self.device {
-            Some(i) => format!("{side:?}#{i}:{}", state.key()),
-            None => format!("{side:?}:{}", state.key()),
+            Some(i) => format!("{side:?}#{i}:{}{hot}", state.key()),
+            None => format!("{side:?}:{}{hot}", state.key()),
         };
         DevClass {
             side: side.side(),
             state,
             per_rack: self.count,
+            hot: self.hot,
             key,
         }
     }

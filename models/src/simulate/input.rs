@@ -183,6 +183,8 @@ pub struct TopologyInput {
     /// Simulate every rack and device on its own (no symmetry reduction): for the
     /// differential test and the expanded benchmark.
     pub expand: bool,
+    /// Uneven client connections over the serving devices (absent: even).
+    pub skew: Option<Skew>,
     pub incidents: Vec<Incident>,
     /// Leaf switches per storage rack, each device homed to all of them (VAST: a mirrored
     /// pair): a lost leaf leaves (n − 1)/n of the rack's network.
@@ -196,10 +198,41 @@ pub struct TopologyInput {
     pub node_loses_data: bool,
 }
 
+/// A share of every client's traffic that lands on a fraction of the serving devices
+/// (CNodes; converged: the nodes), the first ones by index: a hot spot from uneven
+/// connection placement, with the rest spread evenly over the others.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Skew {
+    pub hot_fraction: f64,
+    pub hot_share: f64,
+}
+
+impl Skew {
+    /// Hot devices of `n` serving ones: the fraction rounded, at least one, and at least
+    /// one device left cold (0 when there are fewer than two).
+    pub fn hot_of(&self, n: u32) -> u32 {
+        if n < 2 {
+            return 0;
+        }
+        ((self.hot_fraction * n as f64).round() as u32).clamp(1, n - 1)
+    }
+
+    /// Traffic per hot and per cold device relative to an even spread, for `hot` of `n`
+    /// devices: `hot × w_hot + (n − hot) × w_cold = n`.
+    pub fn weights(&self, hot: u32, n: u32) -> (f64, f64) {
+        if hot == 0 || hot >= n {
+            return (1.0, 1.0);
+        }
+        let f = hot as f64 / n as f64;
+        (self.hot_share / f, (1.0 - self.hot_share) / (1.0 - f))
+    }
+}
+
 impl Default for TopologyInput {
     fn default() -> Self {
         TopologyInput {
             expand: false,
+            skew: None,
             incidents: Vec::new(),
             leaves_per_rack: 1,
             spine_planes: 2,

@@ -25,7 +25,7 @@ mod result;
 mod sim;
 
 pub use input::{
-    CheckpointPlan, FailurePlan, Incident, IncidentKind, SimInput, SteadyDemand, Target,
+    CheckpointPlan, FailurePlan, Incident, IncidentKind, SimInput, Skew, SteadyDemand, Target,
     TopologyInput, Training, TrancheEvent,
 };
 pub use result::{IncidentResult, SeriesPoint, SimResult};

@@ -2,7 +2,7 @@
 //! the one place where scenario assumptions meet the catalog.
 
 use super::input::{
-    CheckpointPlan, FailurePlan, Incident, IncidentKind, SimInput, SteadyDemand, Target,
+    CheckpointPlan, FailurePlan, Incident, IncidentKind, SimInput, Skew, SteadyDemand, Target,
     TopologyInput, Training, TrancheEvent,
 };
 use crate::catalog::{field as f, Catalog, Shape};
@@ -64,6 +64,8 @@ pub fn net_options(sc: &Scenario) -> NetOptions {
         clients_per_rack: None,
         transport: None,
         leaves_per_rack: None,
+        hot_cnode_fraction: None,
+        hot_connection_share: None,
     });
     NetOptions {
         oversubscription: n.oversubscription,
@@ -412,8 +414,15 @@ pub fn topology(
             cnode: i.cnode,
         });
     }
+    let skew = sc.network.as_ref().and_then(|n| {
+        Some(Skew {
+            hot_fraction: n.hot_cnode_fraction?,
+            hot_share: n.hot_connection_share?,
+        })
+    });
     Ok(TopologyInput {
         expand: false,
+        skew,
         incidents,
         leaves_per_rack: leaves,
         spine_planes: 2,

@@ -218,3 +218,70 @@ fn incident_targets_out_of_range_are_input_errors() {
     let bad = text.replace("kind = \"leaf\"", "kind = \"meteor\"");
     assert!(parse_scenario("lf.toml", &bad).is_err());
 }
+
+/// One job's synchronous llama3-70b checkpoints on 11 DBoxes and 8 CNodes (its 64 GPUs
+/// read little), with the `[network]` section given.
+fn checkpointing(network: &str) -> SimInput {
+    let toml = format!(
+        r#"
+name = "t"
+description = "t"
+seed = 3
+candidates = ["vast-df3120-gen6"]
+[request]
+logical_pb = 2
+workload_class = "ai-training"
+[clients]
+gpu_vm = "ND96isr_H100_v5"
+gpus = 512
+workload = "resnet50-h100"
+reading_fraction = 0.01
+sessions_per_client = 8
+[checkpoint]
+model = "llama3-70b"
+bytes_per_param = 14
+interval_minutes = 30
+mode = "sync"
+jobs = 1
+{network}
+[simulation]
+days = 0.1
+sample_interval_s = 60
+"#
+    );
+    let sc = parse_scenario("t.toml", &toml).unwrap();
+    input_of(&sc, "vast-df3120-gen6", Some((11, Some(8))))
+}
+
+#[test]
+fn skewed_connections_make_a_checkpoint_wait_on_the_hot_cnodes() {
+    let even = run(&checkpointing(""));
+    // 2 of 8 CNodes take half of every client's bytes: twice an even share each. The
+    // CNode write budget, paid by the serving CNode alone, binds: the hot pair writes its
+    // half in twice the even time while the cold six finish theirs in two thirds of it.
+    let skewed = run(&checkpointing(
+        "[network]\nhot_cnode_fraction = 0.25\nhot_connection_share = 0.5",
+    ));
+    let ratio = skewed.checkpoint_max_s.unwrap() / even.checkpoint_max_s.unwrap();
+    assert!(rel(ratio, 2.0) < 0.01, "skewed/even checkpoint = {ratio}");
+    // A share equal to the fraction is an even spread.
+    let flat = run(&checkpointing(
+        "[network]\nhot_cnode_fraction = 0.25\nhot_connection_share = 0.25",
+    ));
+    assert!(
+        rel(
+            flat.checkpoint_max_s.unwrap(),
+            even.checkpoint_max_s.unwrap()
+        ) < 1e-6
+    );
+}
+
+#[test]
+fn reduced_run_equals_the_expanded_one_under_skew() {
+    let inp = checkpointing("[network]\nhot_cnode_fraction = 0.3\nhot_connection_share = 0.6");
+    let mut exp = inp.clone();
+    exp.topology.expand = true;
+    let r = run(&inp);
+    assert!(r.checkpoints > 0);
+    same(&r, &run(&exp));
+}
