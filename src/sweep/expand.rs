@@ -58,11 +58,15 @@ pub fn expand(
     .try_fold(1u64, |a, n| a.checked_mul(n))
     .filter(|&t| t <= MAX_RUNS);
     if total.is_none() {
-        return Err(InputError::new(
+        let e = InputError::new(
             &spec.file,
             format!("the axes expand to more than {MAX_RUNS} runs; split the sweep"),
         )
-        .field("axes"));
+        .field("axes");
+        return Err(match spec.axes_line {
+            Some(l) => e.at_line(l),
+            None => e,
+        });
     }
     // Every combination of the set axes, first key outermost.
     let mut combos: Vec<Vec<f64>> = vec![Vec::new()];
@@ -148,6 +152,21 @@ mod tests {
         assert_eq!(ids, runs.iter().map(|r| r.id.clone()).collect::<Vec<_>>());
         assert_eq!(runs[5].seed, derive_seed(7, 5));
         assert_eq!(id_width(100_001), 6);
+    }
+
+    #[test]
+    fn a_sweep_too_large_names_its_replicates_line() {
+        let spec = super::super::spec::parse_sweep(
+            "s.toml",
+            "scenario = \"a\"\n[axes]\nshape = \"A\"\nreplicates = 3000000\n",
+            Path::new("."),
+        )
+        .unwrap();
+        let e = expand(&spec, &[], 7).unwrap_err().to_string();
+        assert!(
+            e.starts_with("s.toml:4: field `axes`: the axes expand"),
+            "{e}"
+        );
     }
 
     #[test]

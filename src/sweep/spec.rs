@@ -94,6 +94,9 @@ pub struct SweepSpec {
     /// `[axes.set]`, sorted by key.
     pub sets: Vec<SetAxis>,
     pub replicates: u32,
+    /// Line of `replicates`, else of the `[axes]` header: where a sweep too large to run
+    /// is reported.
+    pub axes_line: Option<usize>,
 }
 
 /// One `[axes.set]` axis: a catalog number (`Catalog::apply_override(id, field, _)`)
@@ -249,6 +252,11 @@ pub fn parse_sweep(file: &str, text: &str, base: &Path) -> Result<SweepSpec, Inp
         drive_afr,
         sets,
         replicates,
+        axes_line: line_of_key(text, "axes.replicates").or_else(|| {
+            text.lines()
+                .position(|l| l.trim() == "[axes]")
+                .map(|i| i + 1)
+        }),
     })
 }
 
