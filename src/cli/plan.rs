@@ -166,7 +166,7 @@ pub fn run(mut cat: Catalog, a: &PlanArgs, out: &mut dyn Write) -> Result<(), Cl
                 .map_err(|e| CliError::Internal(e.to_string()))?
                 .as_bytes(),
         )?;
-        let page = plan_page(
+        let mut page = plan_page(
             &sc,
             &file,
             seed,
@@ -178,6 +178,10 @@ pub fn run(mut cat: Catalog, a: &PlanArgs, out: &mut dyn Write) -> Result<(), Cl
                 sensitivity: sens.as_ref(),
             },
         );
+        // A calibrated answer says so at the top, with what a POC measured.
+        if let Some(c) = super::calibrated_line(&cat) {
+            page.meta("Calibrated", c.trim_start_matches("calibrated: "));
+        }
         write_atomic(&dir.join("report.html"), page.to_html().as_bytes())?;
     }
     if a.quiet {

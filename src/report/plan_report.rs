@@ -973,7 +973,7 @@ fn assumptions_section(page: &mut Page, plans: &[CandidatePlan]) {
     }
     page.section("Assumptions and sources");
     page.paragraph(format!(
-        "The {} inputs the candidates rest on, least confident first. Confidence classes: user (stated in the scenario), hypothetical (a product that does not exist yet), estimate (a reasoned guess), vendor-tool (VAST's sizing tools), derived (computed from sourced figures), published (a public price list or datasheet).",
+        "The {} inputs the candidates rest on, least confident first. Confidence classes: user (stated in the scenario), hypothetical (a product that does not exist yet), estimate (a reasoned guess), vendor-tool (VAST's sizing tools), derived (computed from sourced figures), published (a public price list or datasheet), measured (a proof of concept's result, fitted by `vastplan calibrate`).",
         seen.len()
     ));
     let mut t = Table::new(["Input", "Value", "Confidence", "Source", "Used by"]);

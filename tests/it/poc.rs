@@ -270,6 +270,23 @@ fn round_trip_recovers_perturbed_constants() {
     }
     let md = fs::read_to_string(again.join("benchplan.md")).unwrap();
     assert!(md.contains("Calibrated from"), "{md}");
+    // The proposal's page says it rests on measured numbers, and which.
+    let planned_dir = d.join("calibrated-plan");
+    ok(&[
+        "plan",
+        WAVE,
+        "--no-sim",
+        "--quiet",
+        "--out",
+        planned_dir.to_str().unwrap(),
+        "--calibration",
+        out_file.to_str().unwrap(),
+    ]);
+    let html = fs::read_to_string(planned_dir.join("report.html")).unwrap();
+    assert!(
+        html.contains("Calibrated</dt><dd>measured") && html.contains("client_read_bps"),
+        "the report does not say it is calibrated"
+    );
     // Calibrating a plan made on a calibration starts from it: the same results fit the
     // same numbers, and every prediction already matches ("before" = measured).
     let out2 = d.join("calibration2.toml");
