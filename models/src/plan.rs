@@ -120,6 +120,10 @@ pub struct CandidatePlan {
     pub compute_nodes: u64,
     pub growth_steps: u32,
     pub sizing: Sizing,
+    /// The catalog numbers the bandwidth ceilings rest on (node budgets, protocol
+    /// efficiency, NIC and uplink figures), with values and sources; the sizing's own
+    /// inputs are in `sizing.inputs`.
+    pub performance_inputs: Vec<crate::sizing::Input>,
     pub read_ceiling_bps: f64,
     pub write_ceiling_bps: f64,
     pub binding: String,
@@ -276,6 +280,7 @@ struct Evaluated {
     binding: String,
     binding_class: Option<ResourceClass>,
     inputs: Vec<(String, Confidence)>,
+    input_values: Vec<crate::sizing::Input>,
     sim: Option<SimResult>,
 }
 
@@ -316,6 +321,7 @@ fn evaluate_at(
         read_ceiling: rc.read,
         write_ceiling: wc.write,
         inputs: spec.inputs,
+        input_values: spec.input_values,
         sizing: sized,
         sim,
     })
@@ -723,6 +729,7 @@ pub fn finish_candidate(
         least_confident: least,
         least_confidence: conf,
         sizing: e.sizing,
+        performance_inputs: e.input_values,
         sim: e.sim,
     })
 }

@@ -43,7 +43,7 @@ impl Request {
     }
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Input {
     pub name: String,
     pub value: f64,

@@ -958,7 +958,7 @@ fn assumptions_section(page: &mut Page, plans: &[CandidatePlan]) {
     }
     let mut seen: BTreeMap<(Confidence, &str, String), Use> = BTreeMap::new();
     for p in plans {
-        for i in &p.sizing.inputs {
+        for i in p.sizing.inputs.iter().chain(&p.performance_inputs) {
             let key = (i.confidence, i.name.as_str(), fmt_sig(i.value, 4));
             let u = seen.entry(key).or_insert_with(|| Use {
                 value: i.value,

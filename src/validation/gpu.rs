@@ -33,6 +33,7 @@ const SYSTEM_BPS: f64 = 100e9;
 fn system(bps: f64) -> ClusterSpec {
     ClusterSpec {
         inputs: Vec::new(),
+        input_values: Vec::new(),
         kind: PathKind::AzureBlob,
         protection: Protection {
             buffer_data: 8,

@@ -50,6 +50,7 @@ pub fn rows(cat: &Catalog) -> Result<Vec<Row>, InputError> {
     // The linear budget: one resource, reads cost 1, writes cost R/W of it.
     let spec = ClusterSpec {
         inputs: Vec::new(),
+        input_values: Vec::new(),
         kind: PathKind::VastOwnHardware,
         protection: Protection {
             buffer_data: 8,

@@ -9,7 +9,8 @@ use crate::capacity::EcRules;
 use crate::catalog::{field as f, Catalog, DeploymentKind, Packaging, Shape};
 use crate::error::InputError;
 use crate::iopath::{PathKind, Protection};
-use crate::provenance::Confidence;
+use crate::provenance::Param;
+use crate::sizing::Input;
 use std::cell::RefCell;
 
 /// How clients reach the cluster; it decides the protocol CPU cost per byte.
@@ -104,10 +105,18 @@ pub fn cluster_spec(
     // datasets/assumptions.csv away, and would drown the table.
     // Every input the spec rests on is recorded, so a report can name the least
     // confident one.
-    let used: RefCell<Vec<(String, Confidence)>> = RefCell::new(Vec::new());
+    let used: RefCell<Vec<Input>> = RefCell::new(Vec::new());
+    let note = |name: String, p: &Param| {
+        used.borrow_mut().push(Input {
+            name,
+            value: p.value,
+            source: p.source.clone(),
+            confidence: p.confidence,
+        })
+    };
     let a = |name: &str| {
         cat.assumption(name).map(|p| {
-            used.borrow_mut().push((name.to_string(), p.confidence));
+            note(name.to_string(), p);
             (p.value, format!("{name} ({})", p.confidence))
         })
     };
@@ -115,8 +124,7 @@ pub fn cluster_spec(
         let prm = shape.param(name).ok_or_else(|| {
             InputError::new("catalog", format!("shape {} has no `{name}`", shape.id)).field(name)
         })?;
-        used.borrow_mut()
-            .push((format!("{}.{name}", shape.id), prm.confidence));
+        note(format!("{}.{name}", shape.id), prm);
         Ok((
             prm.value,
             format!("{}.{name} ({})", shape.id, prm.confidence),
@@ -335,14 +343,18 @@ pub fn cluster_spec(
     }
     if let Some(id) = &opts.client_vm {
         let g = cat.gpu_vm(id)?;
-        used.borrow_mut()
-            .push((format!("{id}.frontend_mbps"), g.frontend_mbps.confidence));
+        note(format!("{id}.frontend_mbps"), &g.frontend_mbps);
     }
-    let mut inputs = used.into_inner();
-    inputs.sort_by(|x, y| x.1.cmp(&y.1).then(x.0.cmp(&y.0)));
-    inputs.dedup();
+    let mut input_values = used.into_inner();
+    input_values.sort_by(|x, y| x.confidence.cmp(&y.confidence).then(x.name.cmp(&y.name)));
+    input_values.dedup_by(|x, y| x.name == y.name);
+    let inputs = input_values
+        .iter()
+        .map(|i| (i.name.clone(), i.confidence))
+        .collect();
     Ok(ClusterSpec {
         inputs,
+        input_values,
         kind,
         protection,
         node,

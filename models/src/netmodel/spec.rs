@@ -51,6 +51,8 @@ pub struct NodeLimits {
 pub struct ClusterSpec {
     /// The catalog inputs the limits rest on, least confident first.
     pub inputs: Vec<(String, crate::provenance::Confidence)>,
+    /// The same inputs with their values and sources, for a report's list of them.
+    pub input_values: Vec<crate::sizing::Input>,
     pub kind: PathKind,
     pub protection: Protection,
     pub node: NodeLimits,
@@ -255,6 +257,7 @@ mod tests {
     fn ebox_spec() -> ClusterSpec {
         ClusterSpec {
             inputs: Vec::new(),
+            input_values: Vec::new(),
             kind: PathKind::VastEboxVm,
             protection: Protection {
                 buffer_data: 8,
