@@ -125,6 +125,9 @@ pub fn run(
         writeln!(out, "{l}")?;
     }
     terminal_table(&bp).write_text(out, false)?;
+    if bp.rows.iter().any(Prediction::predicted_to_fail) {
+        writeln!(out, "{FAIL_NOTE}")?;
+    }
     writeln!(
         out,
         "wrote {0}/benchplan.md, {0}/benchplan.csv, {0}/{1}",
@@ -195,7 +198,7 @@ fn terminal_table(bp: &BenchPlan) -> Table {
             bound(&r.test, show(m, r.value)),
             format!("{} - {}", short(m, r.low), short(m, r.high)),
             r.binding.clone(),
-            r.criterion.as_ref().map_or("-".into(), |c| show(m, c.min)),
+            success_cell(r),
         ]);
     }
     t
@@ -300,7 +303,8 @@ fn command(t: &PocTest) -> String {
                 _ => "read".to_string(),
             };
             format!(
-                "fio --client=hosts.txt --name={id} --directory={dir} --rw={rw} --bs={bs} \
+                "fio --client=hosts.txt --name={id} --directory={dir} \
+                 --filename_format='$jobname.$clientuid.$jobnum.$filenum' --rw={rw} --bs={bs} \
                  --direct=1 --ioengine=libaio --iodepth={qd} --numjobs={th} --size={size} \
                  --time_based --ramp_time=30 --runtime={dur} --group_reporting \
                  --output-format=json --output={id}.json",
@@ -313,7 +317,7 @@ fn command(t: &PocTest) -> String {
             )
         }
         Tool::Elbencho => format!(
-            "elbencho --hosts $(paste -sd, hosts.txt) --write --direct --threads {th} \
+            "elbencho --hosts $(paste -sd, hosts.txt) --write --mkdirs --direct --threads {th} \
              --files {files} --size {size} --block {bs} --iodepth {qd} --label {id} \
              --csvfile {id}.csv {dir}/{id}",
             th = t.threads_per_client,
@@ -326,12 +330,21 @@ fn command(t: &PocTest) -> String {
         Tool::Mlperf => {
             let w = t.workload.clone().unwrap_or_default();
             let (model, acc) = w.split_once('-').unwrap_or((w.as_str(), "h100"));
+            // Size the dataset (at least five times the clients' memory, MLPerf's rule
+            // against cache hits), generate it, then run on every client host.
+            let mem = t.client_memory_gib.unwrap_or(0);
             format!(
-                "mlpstorage training run --model {model} --accelerator-type {acc} \
-                 --num-accelerators {n} --num-client-hosts {c} --client-host-memory-in-gb 256 \
+                "H=$(paste -sd, hosts.txt)\n\
+                 mlpstorage training datasize --model {model} --accelerator-type {acc} \
+                 --max-accelerators {n} --num-client-hosts {c} --client-host-memory-in-gb {mem}\n\
+                 mlpstorage training datagen --hosts $H --model {model} --num-processes {p} \
+                 --data-dir {dir}/{id}   # with the dataset.num_files_train datasize printed\n\
+                 mlpstorage training run --hosts $H --model {model} --accelerator-type {acc} \
+                 --num-accelerators {n} --num-client-hosts {c} --client-host-memory-in-gb {mem} \
                  --data-dir {dir}/{id} --results-dir results/{id}",
                 n = t.accelerators.unwrap_or(1),
                 c = t.clients,
+                p = t.clients * 8,
                 id = t.id,
             )
         }
@@ -416,12 +429,16 @@ fn markdown(
         let m = t.metric;
         let _ = writeln!(
             s,
-            "| {} | {} | {} | {} x {} | {} | {} | {} | {} | {} - {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} - {} | {} | {} |",
             t.id,
             t.tool.as_str(),
             t.transport.as_str(),
-            t.clients,
-            t.threads_per_client,
+            // MLPerf's processes are its emulated accelerators, spread over the hosts.
+            if t.tool == Tool::Mlperf {
+                format!("{} hosts", t.clients)
+            } else {
+                format!("{} x {}", t.clients, t.threads_per_client)
+            },
             tool_size(t.block_bytes),
             tool_size(t.file_bytes),
             if t.duration_s > 0 {
@@ -433,9 +450,19 @@ fn markdown(
             short(m, r.low),
             short(m, r.high),
             r.binding,
-            r.criterion.as_ref().map_or("-".into(), |c| show(m, c.min)),
+            success_cell(&r),
         );
     }
+    if bp.rows.iter().any(Prediction::predicted_to_fail) {
+        let _ = writeln!(s, "\n{FAIL_NOTE}.");
+    }
+    let _ = writeln!(
+        s,
+        "\nBefore the runs: `fio --server` and `elbencho --service` on every client, and \
+         passwordless ssh with MPI between the clients for MLPerf Storage. The commands and \
+         flags follow the tools' documentation as of 2026 (fio 3.x, elbencho 3.x, mlpstorage \
+         2.x); check them against the installed versions."
+    );
     let _ = writeln!(s, "\n## How to run each test\n");
     let _ = writeln!(
         s,
@@ -458,6 +485,19 @@ fn markdown(
     s
 }
 
+/// The success mark, flagged `!` when the POC as sized is predicted to miss it.
+fn success_cell(r: &Prediction) -> String {
+    match &r.criterion {
+        None => "-".into(),
+        Some(c) if r.predicted_to_fail() => format!("{} !", show(r.test.metric, c.min)),
+        Some(c) => show(r.test.metric, c.min),
+    }
+}
+
+/// The note under a table that flags marks with `!`.
+const FAIL_NOTE: &str =
+    "! predicted to fail: the model predicts less than the mark for the POC as sized";
+
 fn write_test(s: &mut String, r: &Prediction) {
     let t = &r.test;
     let _ = writeln!(s, "### {}\n", t.id);
@@ -466,7 +506,7 @@ fn write_test(s: &mut String, r: &Prediction) {
     if let Some(a) = t.accelerators {
         let _ = writeln!(
             s,
-            "Run with {a} emulated accelerators: the most the POC is predicted to keep at the AU floor."
+            "Run with {a} emulated accelerators: the success count, or the most the POC is predicted to keep at the AU floor if that is more. MLPerf itself passes a run on accelerator utilisation (`train_au_meet_expectation` in `summary.json`); the GB/s is what `calibrate` fits."
         );
     }
     if t.kind == Kind::RebuildUnderLoad {
@@ -474,7 +514,10 @@ fn write_test(s: &mut String, r: &Prediction) {
             s,
             "Fail one storage box (power it off, or remove it from the cluster), wait until the \
              cluster reports the rebuild running, then start the reads: the whole run must fall \
-             inside the rebuild, since fio reports the average over the run. Note the rebuild time."
+             inside the rebuild, since fio reports the average over the run. Note the rebuild time. \
+             On VAST hardware a box powered off keeps its data (degraded reads, no rebuild): fail \
+             drives from the management system instead; on Azure only a deallocated VM loses its \
+             local NVMe. There is no success mark: `plan` sizes for the healthy read target."
         );
     }
     if !t.fits {
@@ -491,6 +534,13 @@ fn write_test(s: &mut String, r: &Prediction) {
             show(t.metric, c.min),
             c.basis
         );
+        if r.predicted_to_fail() {
+            let _ = writeln!(
+                s,
+                "**Predicted to fail**: the model predicts {}, below this mark, for the POC as sized.",
+                show(t.metric, r.value)
+            );
+        }
     }
     let _ = writeln!(s, "\n```\n{}\n```\n", command(t));
     let _ = writeln!(s, "Result file: {}.\n", result_file(t));

@@ -103,6 +103,8 @@ pub struct PocTest {
     pub accelerators: Option<u64>,
     /// MLPerf: the workload id (`workloads_mlperf.csv`).
     pub workload: Option<String>,
+    /// MLPerf: each client VM's memory (GiB), which sets the dataset MLPerf requires.
+    pub client_memory_gib: Option<u64>,
     /// What the test is for, in a sentence.
     pub purpose: String,
 }
@@ -167,6 +169,7 @@ pub fn tests(
         fits: true,
         accelerators: None,
         workload: None,
+        client_memory_gib: None,
         purpose: String::new(),
     };
     let mut out = Vec::new();
@@ -259,6 +262,7 @@ pub fn tests(
         t.threads_per_client = 0;
         t.duration_s = 0;
         t.workload = Some(id.clone());
+        t.client_memory_gib = Some(cat.gpu_vm(&cl.gpu_vm)?.memory_gib.value.round() as u64);
         t.purpose = format!(
             "MLPerf Storage training, {id} ({:.2} MB records, batch {}): accelerators kept at the {:.0} % AU floor",
             w.record_bytes.value / 1e6,
