@@ -450,7 +450,7 @@ fn markdown(
             short(m, r.low),
             short(m, r.high),
             r.binding,
-            success_cell(&r),
+            success_cell(r),
         );
     }
     if bp.rows.iter().any(Prediction::predicted_to_fail) {
