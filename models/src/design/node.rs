@@ -61,9 +61,14 @@ pub fn node(space: &Space, parts: &ServerParts, spec: &Spec) -> Node {
         Some(_) => 0,
         None => (egress / fact("nic_port_gbps")).ceil() as u32,
     };
+    // A VAST node acknowledges writes from its SCM/NVRAM write buffer before migrating
+    // them to QLC: those devices and the boot drive take lanes, money and watts too.
+    let buffers = fact("write_buffer_devices");
     let lanes_used = n * fact("pcie_lanes_per_drive")
         + nics as f64 * fact("nic_pcie_lanes")
-        + dpu.map_or(0.0, |p| p.pcie_lanes.value);
+        + dpu.map_or(0.0, |p| p.pcie_lanes.value)
+        + buffers * fact("write_buffer_pcie_lanes")
+        + fact("boot_pcie_lanes");
     let sdn_cores = match dpu {
         Some(_) => 0.0,
         None => egress / 100.0 * fact("sdn_cores_per_100gbps"),
@@ -78,12 +83,14 @@ pub fn node(space: &Space, parts: &ServerParts, spec: &Spec) -> Node {
         ("drives", drive_usd),
         ("nics", nics as f64 * fact("nic_usd")),
         ("dpu", dpu.map_or(0.0, |p| p.usd.value)),
+        ("write buffer", buffers * fact("write_buffer_device_usd")),
     ];
     let watts_peak = ru * fact("chassis_watts_per_u")
         + cores * fact("cpu_watts_per_core")
         + n * d.watts.value
         + nics as f64 * fact("nic_watts")
-        + dpu.map_or(0.0, |p| p.watts.value);
+        + dpu.map_or(0.0, |p| p.watts.value)
+        + buffers * fact("write_buffer_device_watts");
     let mut infeasible = None;
     let mut no = |why: String| {
         if infeasible.is_none() {

@@ -81,6 +81,11 @@ const PART_FACTS: &[&str] = &[
     "nic_usd",
     "nic_watts",
     "sdn_cores_per_100gbps",
+    "write_buffer_devices",
+    "write_buffer_pcie_lanes",
+    "write_buffer_device_usd",
+    "write_buffer_device_watts",
+    "boot_pcie_lanes",
 ];
 
 impl Space {
