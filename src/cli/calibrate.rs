@@ -74,11 +74,13 @@ pub fn run(
         clients: pf.clients,
         client_vm: pf.client_vm.clone(),
     };
-    let plan_tests: Vec<PocTest> = plan(&cat, &sc, &file, &setup)?
-        .rows
-        .into_iter()
-        .map(|r| r.test)
+    let planned = plan(&cat, &sc, &file, &setup)?.rows;
+    // The plan's success marks, by test, to say whether the POC passed.
+    let marks: std::collections::BTreeMap<String, f64> = planned
+        .iter()
+        .filter_map(|r| r.criterion.as_ref().map(|c| (r.test.id.clone(), c.min)))
         .collect();
+    let plan_tests: Vec<PocTest> = planned.into_iter().map(|r| r.test).collect();
     let mut obs: Vec<Observation> = Vec::new();
     for path in &a.measured {
         let m = formats::read(path)?;
@@ -133,7 +135,10 @@ pub fn run(
         "after",
         "after/measured",
         "fitted",
+        "mark",
+        "passed",
     ]);
+    let mut verdicts: Vec<(String, bool)> = Vec::new();
     for r in &f.rows {
         let m = plan_tests
             .iter()
@@ -151,9 +156,36 @@ pub fn run(
             r.measured
                 .map_or("-".into(), |x| format!("{:.3}", r.after / x)),
             if r.used { "yes" } else { "no" }.into(),
+            marks.get(&r.test).map_or("-".into(), |&x| v(x)),
+            match (marks.get(&r.test), r.measured) {
+                (Some(&min), Some(x)) => {
+                    let ok = x >= min;
+                    verdicts.push((r.test.clone(), ok));
+                    if ok { "PASS" } else { "FAIL" }.into()
+                }
+                _ => "-".into(),
+            },
         ]);
     }
     t.write_text(out, false)?;
+    if !verdicts.is_empty() {
+        let failed: Vec<&str> = verdicts
+            .iter()
+            .filter(|(_, ok)| !ok)
+            .map(|(id, _)| id.as_str())
+            .collect();
+        writeln!(
+            out,
+            "POC verdict: {} of {} success marks met{}",
+            verdicts.len() - failed.len(),
+            verdicts.len(),
+            if failed.is_empty() {
+                String::new()
+            } else {
+                format!("; missed: {}", failed.join(", "))
+            }
+        )?;
+    }
     writeln!(out)?;
     writeln!(out, "fitted (confidence before -> measured):")?;
     let mut p = Table::new(&["input", "before", "after", "was", "identified by"]);
