@@ -196,8 +196,17 @@ fn terminal_table(bp: &BenchPlan) -> Table {
         t.push(vec![
             r.test.id.clone(),
             bound(&r.test, show(m, r.value)),
-            format!("{} - {}", short(m, r.low), short(m, r.high)),
-            r.binding.clone(),
+            // A bytes-only bound has no band and no binding resource worth naming.
+            if r.test.fits {
+                format!("{} - {}", short(m, r.low), short(m, r.high))
+            } else {
+                "-".into()
+            },
+            if r.test.fits {
+                r.binding.clone()
+            } else {
+                "(bytes only)".into()
+            },
             success_cell(r),
         ]);
     }
@@ -356,11 +365,17 @@ fn mount_point(t: &PocTest) -> String {
     format!("/mnt/vast/poc-{}", t.transport.as_str())
 }
 
+/// Mount options. A stock `nconnect` mount goes to one server address; VAST's NFS client
+/// (multipath, NVIDIA's GDS guide documents it for VAST) spreads the mount's connections
+/// over the CNodes' virtual IPs with `remoteports`, which the even spread the plan predicts
+/// assumes.
 fn mount_options(t: &PocTest) -> &'static str {
     match t.transport {
-        Transport::Rdma => "NFS over RDMA: `mount -o proto=rdma,port=20049,vers=3`",
+        Transport::Rdma => {
+            "NFS over RDMA with VAST's multipath client: `mount -o proto=rdma,port=20049,vers=3,nconnect=16,remoteports=<VIP range> <VIP>:/<export>`"
+        }
         Transport::Tcp => {
-            "NFS over TCP with multipath sessions: `mount -o proto=tcp,nconnect=16,vers=3`"
+            "NFS over TCP with VAST's multipath client: `mount -o proto=tcp,vers=3,nconnect=16,remoteports=<VIP range> <VIP>:/<export>` (a stock nconnect mount reaches one server: spread the clients over the VIPs instead)"
         }
     }
 }
