@@ -37,8 +37,18 @@ fn delta(m: &Marginal) -> String {
     } else {
         "-"
     };
+    let licence = m.delta_software_usd_per_month;
+    let split = if licence.abs() >= 0.005 * m.delta_usd_per_month.abs() && licence != 0.0 {
+        format!(
+            " ({}{} of it licence)",
+            if licence >= 0.0 { "+" } else { "-" },
+            fmt_usd_short(licence.abs())
+        )
+    } else {
+        String::new()
+    };
     let mut s = format!(
-        "{}: {sign}{}/month, {} nodes, binds {}{}",
+        "{}: {sign}{}/month{split}, {} nodes, binds {}{}",
         m.change,
         fmt_usd_short(m.delta_usd_per_month.abs()),
         fmt_thousands(m.nodes as i64),

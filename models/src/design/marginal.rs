@@ -24,6 +24,9 @@ pub struct Marginal {
     pub usd_per_month: f64,
     /// Against the recommended node; negative is a saving.
     pub delta_usd_per_month: f64,
+    /// Of that change, the VAST licence's part (the rest is hardware, facility and
+    /// support): a part that adds usable TB mostly moves the licence, not the hardware.
+    pub delta_software_usd_per_month: f64,
     pub usd_per_usable_tb_month: f64,
     pub read_ceiling_bps: f64,
     pub binding: String,
@@ -123,6 +126,7 @@ pub fn marginals(
                     racks: 0,
                     usd_per_month: f64::NAN,
                     delta_usd_per_month: f64::NAN,
+                    delta_software_usd_per_month: f64::NAN,
                     usd_per_usable_tb_month: f64::NAN,
                     read_ceiling_bps: f64::NAN,
                     binding: "-".into(),
@@ -140,6 +144,7 @@ pub fn marginals(
             racks: p.sizing.racks,
             usd_per_month: p.sizing.usd_per_month,
             delta_usd_per_month: p.sizing.usd_per_month - plan.sizing.usd_per_month,
+            delta_software_usd_per_month: p.sizing.cost.software - plan.sizing.cost.software,
             usd_per_usable_tb_month: p.sizing.usd_per_usable_tb_month,
             read_ceiling_bps: p.read_ceiling_bps,
             binding: p.binding.clone(),
