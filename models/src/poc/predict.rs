@@ -423,6 +423,17 @@ fn criterion(
             min: tg.read_bps * scale,
             basis: format!("read target {:.1} GB/s x {pct}", tg.read_bps / 1e9),
         }),
+        // The scenario's simultaneous read and write (no GPU jobs), at the POC's share.
+        Kind::Mix if sc.clients.is_none() && tg.read_bps > 0.0 && tg.write_bps > 0.0 => {
+            Some(Criterion {
+                min: (tg.read_bps + tg.write_bps) * scale,
+                basis: format!(
+                    "read {:.1} + write {:.1} GB/s at once x {pct}",
+                    tg.read_bps / 1e9,
+                    tg.write_bps / 1e9
+                ),
+            })
+        }
         Kind::SeqWrite if tg.write_bps > 0.0 => Some(Criterion {
             min: tg.write_bps * scale,
             basis: format!("write target {:.1} GB/s x {pct}", tg.write_bps / 1e9),

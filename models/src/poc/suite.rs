@@ -207,15 +207,30 @@ pub fn tests(
     rr.fits = false;
     rr.purpose = "small random reads: IOPS (the model bounds them by bytes only)".into();
     out.push(rr);
+    // A stated steady demand (no GPU jobs) reads and writes at once and `plan` sized it as
+    // one mix: the POC runs that mix. Otherwise reads and checkpoints take turns, and a
+    // 70/30 mix only measures the shared budget.
+    let stated = match (&sc.clients, sc.request.read_gbs, sc.request.write_gbs) {
+        (None, Some(r), Some(w)) if r > 0.0 && w > 0.0 => Some(r / (r + w)),
+        _ => None,
+    };
+    let share = stated.unwrap_or(0.7);
+    let pct = (share * 100.0).round();
     let mut mix = base(
-        "mix-70-30".into(),
+        format!("mix-{pct:.0}-{:.0}", 100.0 - pct),
         Kind::Mix,
         Tool::Fio,
         main,
         Metric::TotalBps,
     );
-    mix.read_share = 0.7;
-    mix.purpose = "70 % reads, 30 % writes at once: the shared read/write budget".into();
+    mix.read_share = share;
+    mix.purpose = match stated {
+        Some(_) => format!(
+            "{pct:.0} % reads, {:.0} % writes at once: the scenario's own mix, which `plan` sized as one",
+            100.0 - pct
+        ),
+        None => "70 % reads, 30 % writes at once: the shared read/write budget".into(),
+    };
     out.push(mix);
     if let Some(ck) = &sc.checkpoint {
         let m = cat.model(&ck.model)?;
