@@ -524,6 +524,13 @@ fn write_test(s: &mut String, r: &Prediction) {
             "Run with {a} emulated accelerators: the success count, or the most the POC is predicted to keep at the AU floor if that is more. MLPerf itself passes a run on accelerator utilisation (`train_au_meet_expectation` in `summary.json`); the GB/s is what `calibrate` fits."
         );
     }
+    if t.kind == Kind::CheckpointBurst {
+        let _ = writeln!(
+            s,
+            "Each thread writes at least a minute's worth at the predicted rate (a shorter burst \
+             measures start-up); the mark is the POC's share of one checkpoint within its target time."
+        );
+    }
     if t.kind == Kind::RebuildUnderLoad {
         let _ = writeln!(
             s,

@@ -357,6 +357,16 @@ pub fn plan(
                 .map_or(0, |c| (c.min / step.demand_at_floor()).round() as u64);
             t.accelerators = Some(step.max_accelerators(p.value).max(wanted));
         }
+        if t.kind == Kind::CheckpointBurst {
+            // The POC's share of a checkpoint can be a second's writing at scale, which
+            // measures start-up, not the write path: each thread writes at least a minute's
+            // worth at the predicted rate, in whole blocks (the mark stays the share's rate).
+            let streams = f64::from(t.clients * t.threads_per_client).max(1.0);
+            let minute = p.value * MIN_BURST_S / streams;
+            let block = t.block_bytes.max(1) as f64;
+            let bytes = (t.file_bytes as f64).max((minute / block).ceil() * block);
+            t.file_bytes = bytes as u64;
+        }
         let (low, high) = band(cat, sc, file, setup, t, p.value)?;
         rows.push(Prediction {
             test: t.clone(),
@@ -401,6 +411,9 @@ pub fn percent(x: f64) -> String {
     };
     format!("{p:.d$} %")
 }
+
+/// Shortest checkpoint burst a POC runs, seconds at the predicted rate.
+const MIN_BURST_S: f64 = 60.0;
 
 /// The scenario's target for a test, scaled to the POC. Only tests over the scenario's
 /// transport have one; the other transport's tests are there to separate parameters.
