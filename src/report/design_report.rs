@@ -122,7 +122,21 @@ pub fn ask_lines(d: &Design, space: &Space, n: &Node, p: &CandidatePlan) -> Vec<
                 if n.nics > 0 {
                     format!(", {} x 400G NIC (PCIe Gen5 x16 each)", n.nics)
                 } else {
-                    " through the DPU".into()
+                    // Through a DPU the node sends at the least of its ports and the SDN
+                    // functions it carries: name the function when it binds, since that
+                    // rate, not the ports, is what the ask must get from the DPU.
+                    let least = p
+                        .performance_inputs
+                        .iter()
+                        .filter(|i| i.name.starts_with("dpu_"))
+                        .min_by(|a, b| a.value.total_cmp(&b.value));
+                    match least {
+                        Some(i) if i.value < n.spec.egress_gbps as f64 => format!(
+                            " through the DPU; it sends at most {} Gbps, its {} ({}): the rate to ask of the DPU",
+                            i.value, i.name, i.confidence
+                        ),
+                        _ => " through the DPU".into(),
+                    }
                 }
             ),
             why: no("100 Gbps more egress"),
