@@ -194,28 +194,32 @@ impl Area {
             return;
         }
         for r in refs.iter().filter(|r| r.value.is_finite()) {
-            let x = self.px(r.value);
-            c.line(
-                x,
-                self.top,
-                x,
-                self.bottom,
-                REF_COLOUR,
-                2.0,
-                Some("7 5"),
-                "ref",
-            );
-            let mut st = TextStyle::new(TICK_SIZE, Anchor::Middle);
-            st.halo = true;
-            st.fill = REF_COLOUR;
-            // Above the plot, in the gap kept free for it, so it never sits on the data;
-            // shifted inwards near the edges so it is not cut off.
+            // Above the plot, in the gap kept free for it, so it never sits on the data.
             let label = truncate(&r.label, 40);
-            let half = text_width(&label, TICK_SIZE) / 2.0;
-            let tx = x.clamp(PAD + half, WIDTH - PAD - half);
-            c.text(tx, self.top - 6.0, &st, &label);
+            let x = self.px(r.value);
+            vertical_ref(c, x, (self.top, self.bottom), &label, PAD, self.top - 6.0);
         }
     }
+}
+
+/// A dashed vertical reference line at `x` over `span` (top, bottom), its label centred
+/// on it at `label_y` and shifted inwards near the edges (no further left than `left`)
+/// so that it is not cut off.
+pub(crate) fn vertical_ref(
+    c: &mut Canvas,
+    x: f64,
+    span: (f64, f64),
+    label: &str,
+    left: f64,
+    label_y: f64,
+) {
+    c.line(x, span.0, x, span.1, REF_COLOUR, 2.0, Some("7 5"), "ref");
+    let mut st = TextStyle::new(TICK_SIZE, Anchor::Middle);
+    st.halo = true;
+    st.fill = REF_COLOUR;
+    let half = text_width(label, TICK_SIZE) / 2.0;
+    let tx = x.clamp(left + half, WIDTH - PAD - half);
+    c.text(tx, label_y, &st, label);
 }
 
 /// A pixel box something was drawn in; reference labels avoid these.

@@ -10,7 +10,7 @@ use super::canvas::{
     colour, text_width, truncate, truncate_middle, wrap_words, Anchor, Canvas, TextStyle, GRID,
     MUTED, WIDTH,
 };
-use super::frame::{fit_ticks, TickFit};
+use super::frame::{fit_ticks, vertical_ref, TickFit};
 use super::{Axis, Chart, RefLine};
 
 const PAD: f64 = 16.0;
@@ -21,7 +21,6 @@ const SUB_SIZE: f64 = 14.0;
 const TICK_SIZE: f64 = 14.0;
 const LEGEND_SIZE: f64 = 15.0;
 const LEGEND_ROW: f64 = 24.0;
-const REF_COLOUR: &str = "#333333";
 
 /// One row: a name (first line) with an optional muted second line, a value per series
 /// (`NaN`: none), and an optional label after the bar (the stack's total, say).
@@ -348,23 +347,8 @@ impl HBarChart {
         // Reference lines over the bars, their labels above the rows so they never sit on
         // a bar; a label that would run off the side is shifted inwards.
         for r in self.x_refs.iter().filter(|r| r.value.is_finite()) {
-            let x = px(r.value);
-            c.line(
-                x,
-                rows_top - 4.0,
-                x,
-                rows_bottom,
-                REF_COLOUR,
-                2.0,
-                Some("7 5"),
-                "ref",
-            );
-            let mut st = TextStyle::new(TICK_SIZE, Anchor::Middle);
-            st.halo = true;
-            st.fill = REF_COLOUR;
-            let half = text_width(&r.label, TICK_SIZE) / 2.0;
-            let tx = x.clamp(lay.left + half, WIDTH - PAD - half);
-            c.text(tx, rows_top - 8.0, &st, &r.label);
+            let span = (rows_top - 4.0, rows_bottom);
+            vertical_ref(c, px(r.value), span, &r.label, lay.left, rows_top - 8.0);
         }
         for (x, y, mut st, text) in labels {
             st.halo = true;
