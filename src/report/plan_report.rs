@@ -135,6 +135,16 @@ fn ranked(plans: &[CandidatePlan]) -> Vec<&CandidatePlan> {
     v
 }
 
+/// A candidate's bar row: named by its shape, its device counts below.
+fn candidate_row(p: &CandidatePlan, values: Vec<f64>, end_label: Option<String>) -> HBarRow {
+    HBarRow {
+        label: p.shape.clone(),
+        sublabel: devices(p),
+        values,
+        end_label,
+    }
+}
+
 /// Builds the report page.
 pub fn plan_page(
     sc: &Scenario,
@@ -515,11 +525,12 @@ fn cost_section(page: &mut Page, plans: &[CandidatePlan]) {
         .iter()
         .map(|(n, _)| n.to_string())
         .collect();
-    let row = |p: &CandidatePlan| HBarRow {
-        label: p.shape.clone(),
-        sublabel: devices(p),
-        values: p.sizing.cost.parts().iter().map(|(_, v)| *v).collect(),
-        end_label: Some(fmt_usd_short(p.sizing.usd_per_month)),
+    let row = |p: &CandidatePlan| {
+        candidate_row(
+            p,
+            p.sizing.cost.parts().iter().map(|(_, v)| *v).collect(),
+            Some(fmt_usd_short(p.sizing.usd_per_month)),
+        )
     };
     let mut by_cost: Vec<&CandidatePlan> = plans.iter().collect();
     by_cost.sort_by(|a, b| a.sizing.usd_per_month.total_cmp(&b.sizing.usd_per_month));
@@ -622,16 +633,17 @@ fn cost_section(page: &mut Page, plans: &[CandidatePlan]) {
         title: String::new(),
         rows: ranked(plans)
             .into_iter()
-            .map(|p| HBarRow {
-                label: p.shape.clone(),
-                sublabel: devices(p),
-                values: vec![p.sizing.racks as f64],
-                end_label: Some(format!(
-                    "{} racks, {} kW ({}-bound)",
-                    p.sizing.racks,
-                    fmt_thousands(p.sizing.kw_facility.round() as i64),
-                    p.sizing.rack_bound.as_str()
-                )),
+            .map(|p| {
+                candidate_row(
+                    p,
+                    vec![p.sizing.racks as f64],
+                    Some(format!(
+                        "{} racks, {} kW ({}-bound)",
+                        p.sizing.racks,
+                        fmt_thousands(p.sizing.kw_facility.round() as i64),
+                        p.sizing.rack_bound.as_str()
+                    )),
+                )
             })
             .collect(),
     });
@@ -704,12 +716,7 @@ fn bandwidth_section(page: &mut Page, t: &Targets, plans: &[CandidatePlan]) {
                 if simulated {
                     values.push(p.sim.as_ref().map_or(f64::NAN, |s| s.read_gbs_mean * 1e9));
                 }
-                HBarRow {
-                    label: p.shape.clone(),
-                    sublabel: devices(p),
-                    values,
-                    end_label: None,
-                }
+                candidate_row(p, values, None)
             })
             .collect(),
     });
@@ -734,11 +741,12 @@ fn bandwidth_section(page: &mut Page, t: &Targets, plans: &[CandidatePlan]) {
             title: String::new(),
             rows: ranked(plans)
                 .into_iter()
-                .map(|p| HBarRow {
-                    label: p.shape.clone(),
-                    sublabel: devices(p),
-                    values: vec![p.usd_per_gbs_month],
-                    end_label: Some(fmt_usd_short(p.usd_per_gbs_month)),
+                .map(|p| {
+                    candidate_row(
+                        p,
+                        vec![p.usd_per_gbs_month],
+                        Some(fmt_usd_short(p.usd_per_gbs_month)),
+                    )
                 })
                 .collect(),
         });
@@ -785,18 +793,19 @@ fn under_load_section(page: &mut Page, t: &Targets, plans: &[CandidatePlan]) {
             title: String::new(),
             rows: sims
                 .iter()
-                .map(|(p, s)| HBarRow {
-                    label: p.shape.clone(),
-                    sublabel: devices(p),
-                    values: vec![
-                        s.checkpoint_p50_s.unwrap_or(f64::NAN),
-                        s.checkpoint_p99_s.unwrap_or(f64::NAN),
-                        s.checkpoint_max_s.unwrap_or(f64::NAN),
-                    ],
-                    end_label: Some(format!(
-                        "{} ckpts, {} over",
-                        s.checkpoints, s.checkpoint_overruns
-                    )),
+                .map(|(p, s)| {
+                    candidate_row(
+                        p,
+                        vec![
+                            s.checkpoint_p50_s.unwrap_or(f64::NAN),
+                            s.checkpoint_p99_s.unwrap_or(f64::NAN),
+                            s.checkpoint_max_s.unwrap_or(f64::NAN),
+                        ],
+                        Some(format!(
+                            "{} ckpts, {} over",
+                            s.checkpoints, s.checkpoint_overruns
+                        )),
+                    )
                 })
                 .collect(),
         });
