@@ -207,18 +207,9 @@ pub fn grouped(v: f64) -> String {
     format!("{sign}{out}")
 }
 
-/// Money in compact form: $12.3M, $456k, $789.
+/// Money in compact form: $12.3M, $456k, $789 (the decision text's form).
 pub fn money(v: f64) -> String {
-    let a = v.abs();
-    if a >= 1e9 {
-        format!("${:.2}B", v / 1e9)
-    } else if a >= 1e6 {
-        format!("${:.2}M", v / 1e6)
-    } else if a >= 1e3 {
-        format!("${:.1}k", v / 1e3)
-    } else {
-        format!("${v:.0}")
-    }
+    vastplan_models::plan::usd(v)
 }
 
 #[cfg(test)]
