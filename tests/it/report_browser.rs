@@ -348,7 +348,6 @@ fn every_bundled_scenario_report_fits_1280_px() {
 /// Runs chromium once with a deadline; returns its exit status and stderr.
 fn chromium_with(args: &[String], dir: &Path) -> (std::process::ExitStatus, String) {
     use std::process::{Command, Stdio};
-    use std::time::{Duration, Instant};
     let err_path = dir.join("chromium-print.log");
     let mut child = Command::new(crate::common::chromium())
         .args([
@@ -370,18 +369,7 @@ fn chromium_with(args: &[String], dir: &Path) -> (std::process::ExitStatus, Stri
         .stderr(fs::File::create(&err_path).unwrap())
         .spawn()
         .expect("chromium starts");
-    let deadline = Instant::now() + Duration::from_secs(90);
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("chromium did not finish within 90 s");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let status = crate::common::wait_for_chromium(&mut child);
     (status, fs::read_to_string(&err_path).unwrap_or_default())
 }
 

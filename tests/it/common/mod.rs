@@ -112,18 +112,7 @@ pub fn run_chromium(
                 bin.display()
             )
         });
-    let deadline = Instant::now() + Duration::from_secs(90);
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("chromium did not finish within 90 s");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let status = wait_for_chromium(&mut child);
     let dom = fs::read_to_string(&out_path).unwrap();
     let log = fs::read_to_string(&err_path).unwrap();
     (status, dom, log)
@@ -209,4 +198,21 @@ pub fn stdout(o: &std::process::Output) -> String {
 
 pub fn stderr(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Waits for a headless chromium, killing it (and failing the test) after 90 s: a hung
+/// browser must not hang the suite.
+pub fn wait_for_chromium(child: &mut std::process::Child) -> std::process::ExitStatus {
+    let deadline = Instant::now() + Duration::from_secs(90);
+    loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            return s;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("chromium did not finish within 90 s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
