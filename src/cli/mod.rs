@@ -304,13 +304,8 @@ pub(crate) fn check_flag(
     let Some(x) = v else { return Ok(None) };
     let rule = vastplan_models::catalog::rules::rule(field);
     if rule.check(x * scale).is_err() {
-        let in_flag_units = vastplan_models::catalog::rules::Rule {
-            min: rule.min / scale,
-            max: rule.max / scale,
-            integer: rule.integer && scale == 1.0,
-            ..rule
-        };
-        let why = in_flag_units
+        let why = rule
+            .in_units(scale)
             .check(x)
             .err()
             .unwrap_or_else(|| format!("{x} is out of range"));

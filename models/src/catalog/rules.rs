@@ -119,6 +119,18 @@ pub fn show(v: f64) -> String {
 }
 
 impl Rule {
+    /// The same rule for a value written in other units (`value × scale` is the field's
+    /// unit), so that an error quotes the bounds as the user wrote the number. A count
+    /// stays whole only in its own units.
+    pub fn in_units(self, scale: f64) -> Rule {
+        Rule {
+            min: self.min / scale,
+            max: self.max / scale,
+            integer: self.integer && scale == 1.0,
+            ..self
+        }
+    }
+
     /// `Err(why)` when `v` breaks the rule.
     pub fn check(&self, v: f64) -> Result<(), String> {
         let low_ok = if self.min_inclusive {
@@ -156,13 +168,7 @@ pub fn check_param(
     };
     match p.cell.as_deref() {
         Some(c) if c.scale > 0.0 && c.scale.is_finite() => {
-            let in_file_units = Rule {
-                min: rule.min / c.scale,
-                max: rule.max / c.scale,
-                integer: rule.integer && c.scale == 1.0,
-                ..rule
-            };
-            let why = in_file_units.check(c.raw).err().unwrap_or(why);
+            let why = rule.in_units(c.scale).check(c.raw).err().unwrap_or(why);
             Err(crate::error::InputError::new(&c.file, why)
                 .at_line(c.line)
                 .field(c.column.as_str()))
