@@ -13,10 +13,9 @@ use std::path::PathBuf;
 use vastplan_models::catalog::rules::show;
 use vastplan_models::plan::CandidatePlan;
 use vastplan_models::proposal::{plan_scenario, Proposal, ProposalOptions};
-use vastplan_models::scenario::{line_of_key, warnings, MAX_DAYS};
+use vastplan_models::scenario::{warnings, MAX_DAYS};
 use vastplan_models::sensitivity::{Ranges, Sensitivity};
 use vastplan_models::Catalog;
-use vastplan_models::InputError;
 
 #[derive(Args, Debug)]
 pub struct PlanArgs {
@@ -121,14 +120,8 @@ pub fn run(mut cat: Catalog, a: &PlanArgs, out: &mut dyn Write) -> Result<(), Cl
     .map_err(|e| {
         // Sizing errors speak of "the request": point at the scenario's request line.
         if e.file == "request" {
-            let mut ie = InputError::new(&file, e.message.clone()).field("request.logical_pb");
-            if let Some(l) = std::fs::read_to_string(&a.scenario)
-                .ok()
-                .and_then(|t| line_of_key(&t, "request.logical_pb"))
-            {
-                ie = ie.at_line(l);
-            }
-            ie
+            let key = "request.logical_pb";
+            sc.error_at(&file, key, key, e.message.clone())
         } else {
             e
         }

@@ -252,11 +252,8 @@ pub fn parse_sweep(file: &str, text: &str, base: &Path) -> Result<SweepSpec, Inp
         drive_afr,
         sets,
         replicates,
-        axes_line: line_of_key(text, "axes.replicates").or_else(|| {
-            text.lines()
-                .position(|l| l.trim() == "[axes]")
-                .map(|i| i + 1)
-        }),
+        // `replicates`, else the table it would be in.
+        axes_line: vastplan_models::scenario::KeyLines::of(text).line_of("axes.replicates"),
     })
 }
 
