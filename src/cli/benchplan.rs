@@ -56,20 +56,9 @@ pub fn run(
     let (sc, file) = apply_scenario(&mut cat, &a.scenario)?;
     apply_sets(&mut cat, &a.sets)?;
     let shape = cat.shape(&a.shape)?.clone();
-    for (flag, v) in [
-        ("--nodes", a.nodes),
-        ("--cnodes", a.cnodes),
-        ("--clients", a.clients),
-    ] {
-        if v == Some(0) {
-            return Err(CliError::input(format!("{flag} must be at least 1")));
-        }
-    }
-    if a.cnodes.is_some() && !shape.is_disaggregated() {
-        return Err(CliError::input(format!(
-            "--cnodes: {} is converged (each node serves protocols and holds data); give --nodes only",
-            shape.id
-        )));
+    super::check_counts(&shape, a.nodes.map(u64::from), a.cnodes)?;
+    if a.clients == Some(0) {
+        return Err(CliError::input("--clients must be at least 1"));
     }
     let client_vm = sc
         .clients
