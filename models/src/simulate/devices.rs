@@ -260,7 +260,7 @@ impl Devices {
         // Untouched racks differ only in their device counts: their class by the counts.
         let mut plain_class: BTreeMap<(u32, u32, u32), usize> = BTreeMap::new();
         for r in 0..self.racks() {
-            let nc = self.in_rack(SideKey::Compute, r).1;
+            let (c0, nc) = self.in_rack(SideKey::Compute, r);
             let ns = if self.disaggregated {
                 self.in_rack(SideKey::Storage, r).1
             } else {
@@ -268,7 +268,6 @@ impl Devices {
             };
             let rs = self.rack_state(r);
             let plain = !self.expand && !touched.contains(&r);
-            let (c0, _) = self.in_rack(SideKey::Compute, r);
             let hot_here = self.hot.saturating_sub(c0).min(nc);
             if let Some(&k) = plain
                 .then(|| plain_class.get(&(nc, ns, hot_here)))
