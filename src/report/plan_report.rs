@@ -390,10 +390,16 @@ fn request_section(page: &mut Page, sc: &Scenario, drr_used: Option<f64>) {
     for tr in &sc.tranches {
         d.push((
             format!("Day {}", tr.day),
-            format!(
-                "{}: +{} nodes, +{} GPUs",
-                tr.label, tr.add_nodes, tr.add_gpus
-            ),
+            match &tr.shape {
+                Some(id) => format!(
+                    "{}: +{} nodes of {id}, +{} GPUs",
+                    tr.label, tr.add_nodes, tr.add_gpus
+                ),
+                None => format!(
+                    "{}: +{} nodes, +{} GPUs",
+                    tr.label, tr.add_nodes, tr.add_gpus
+                ),
+            },
         ));
     }
     if let Some(n) = &sc.network {

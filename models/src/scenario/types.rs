@@ -187,6 +187,11 @@ pub struct Tranche {
     pub add_nodes: u32,
     #[serde(default)]
     pub add_gpus: u32,
+    /// Catalog shape of the added nodes (absent: the candidate's own), for a cluster
+    /// that grows with a newer generation. It must move bytes the same way: the same
+    /// deployment kind and packaging.
+    #[serde(default)]
+    pub shape: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]

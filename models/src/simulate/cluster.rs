@@ -32,8 +32,10 @@
 //! to the CNode that receives the write, and a partial last rack has a whole rack's uplinks
 //! for fewer devices (the closed form averages over racks).
 
-use super::devices::{client_classes, ClientClass, DevState, Devices, RackClass, SideKey};
-use super::input::SimInput;
+use super::devices::{
+    client_classes, ClientClass, DevClass, DevState, Devices, RackClass, SideKey,
+};
+use super::input::{Generation, SimInput};
 use super::sim::{share, Direction, Ev, Purpose, Sim};
 use crate::cluster::{Counts, Side};
 use crate::iopath::ResourceClass;
@@ -92,6 +94,10 @@ pub(super) struct Topology {
     clients: Vec<Vec<ClientPart>>,
     /// Storage devices whose data is lost and being rebuilt (down until rebuilt).
     pub(super) rebuilding: BTreeSet<u32>,
+    /// Shapes tranches brought that are not the candidate's: generation `k` is
+    /// `generations[k - 1]`, and `gen_pools[k - 1]` its devices' pools.
+    pub(super) generations: Vec<Generation>,
+    gen_pools: Vec<Vec<Pool>>,
     /// Bumped whenever the classes are rebuilt.
     pub(super) gen: u64,
 }
@@ -120,7 +126,29 @@ impl Topology {
             global: Default::default(),
             clients: Vec::new(),
             rebuilding: BTreeSet::new(),
+            generations: Vec::new(),
+            gen_pools: Vec::new(),
             gen: 0,
+        }
+    }
+
+    /// Capacity of one device of generation `gen` on pool `p`'s class.
+    fn capacity(&self, p: &Pool, gen: u16) -> f64 {
+        match gen {
+            0 => p.capacity,
+            g => self.gen_pools[g as usize - 1]
+                .iter()
+                .find(|q| q.class == p.class)
+                .map_or(p.capacity, |q| q.capacity),
+        }
+    }
+
+    /// Raw capacity of one device of generation `gen` over the candidate's: the share of
+    /// the data (and so of the striped bytes) it holds relative to them.
+    pub(super) fn data_weight(&self, gen: u16) -> f64 {
+        match gen {
+            0 => 1.0,
+            g => self.generations[g as usize - 1].data_weight,
         }
     }
 
@@ -251,7 +279,11 @@ impl Sim<'_> {
         } else {
             Counts::converged(self.serving(SideKey::Compute))
         };
-        self.topo.pools = self.input.spec.pools(counts, self.client_vms(self.gpus));
+        let vms = self.client_vms(self.gpus);
+        self.topo.pools = self.input.spec.pools(counts, vms);
+        self.topo.gen_pools = (self.topo.generations.iter())
+            .map(|g| g.spec.pools(counts, vms))
+            .collect();
         self.topo.rack_classes = self.topo.devices.classes();
         self.topo.gen += 1;
         let job_vms: Vec<u32> = (0..self.jobs.len())
@@ -288,7 +320,11 @@ impl Sim<'_> {
                                 continue;
                             }
                             let net = if is_network(p.class) { rc.network } else { 1.0 };
-                            let cap = p.capacity * d.per_rack as f64 * m * d.state.factor() * net;
+                            let cap = self.topo.capacity(p, d.gen)
+                                * d.per_rack as f64
+                                * m
+                                * d.state.factor()
+                                * net;
                             let key = format!("{:?}|{}|{}", p.class, rc.key, d.key);
                             let r = self.resource(now, key, cap);
                             by.entry(p.class).or_default().push(r);
@@ -331,13 +367,29 @@ impl Sim<'_> {
     pub(super) fn degraded_fraction(&self) -> f64 {
         let per_node = self.input.drive_used_bytes * self.input.drives_per_node as f64;
         let d = &self.topo.devices;
-        let stored = per_node * d.storage.max(1) as f64;
-        let down = d.storage.saturating_sub(d.serving(SideKey::Storage));
-        let outage = down.saturating_sub(self.topo.rebuilding.len() as u32);
+        let (stored, outage) = if self.topo.generations.is_empty() {
+            let down = d.storage.saturating_sub(d.serving(SideKey::Storage));
+            let outage = down.saturating_sub(self.topo.rebuilding.len() as u32);
+            (per_node * d.storage.max(1) as f64, outage as f64 * per_node)
+        } else {
+            // Devices being rebuilt count in `lost_bytes` already.
+            let mut by_gen = d.by_gen(SideKey::Storage);
+            for &i in &self.topo.rebuilding {
+                let g = &mut by_gen[d.gen_of(SideKey::Storage, i) as usize];
+                g[1] = g[1].saturating_sub(1);
+            }
+            let (mut stored, mut outage) = (0.0, 0.0);
+            for (g, [total, down]) in by_gen.into_iter().enumerate() {
+                let bytes = self.node_bytes_of(g as u16);
+                stored += total as f64 * bytes;
+                outage += down as f64 * bytes;
+            }
+            (stored, outage)
+        };
         if stored <= 0.0 {
             0.0
         } else {
-            ((self.lost_bytes + outage as f64 * per_node) / stored).clamp(0.0, 1.0)
+            ((self.lost_bytes + outage) / stored).clamp(0.0, 1.0)
         }
     }
 
@@ -349,8 +401,44 @@ impl Sim<'_> {
             Direction::Write => p.write_cost,
             Direction::Rebuild => p.rebuild_cost,
         };
-        let n_c = self.serving(SideKey::Compute) as f64;
-        let n_s = self.serving(SideKey::Storage) as f64;
+        let disaggregated = self.input.disaggregated;
+        let topo = &self.topo;
+        // Striped bytes land on a device in proportion to the data it holds: with one
+        // generation that is one share per serving device; with several, each device's
+        // raw capacity over the candidate's. CNodes apart from the data share evenly.
+        let holds_data = |d: &DevClass| d.side == Side::Storage || !disaggregated;
+        let weight_of = |d: &DevClass, m: u64| {
+            let n = d.per_rack as f64 * m as f64;
+            if holds_data(d) {
+                n * topo.data_weight(d.gen)
+            } else {
+                n
+            }
+        };
+        let (n_c, n_s) = if topo.generations.is_empty() {
+            (
+                self.serving(SideKey::Compute) as f64,
+                self.serving(SideKey::Storage) as f64,
+            )
+        } else {
+            let mut sums = [0.0f64; 2];
+            for rc in &topo.rack_classes {
+                let m = rc.multiplicity() as u64;
+                for d in rc.devices.iter().filter(|d| d.state != DevState::Down) {
+                    let w = weight_of(d, m);
+                    if d.side == Side::Compute {
+                        sums[0] += w;
+                    }
+                    if holds_data(d) {
+                        sums[1] += w;
+                    }
+                }
+            }
+            (
+                sums[0].max(f64::MIN_POSITIVE),
+                sums[1].max(f64::MIN_POSITIVE),
+            )
+        };
         let pools = self.topo.pools.clone();
         let mut spread: [Route; 3] = Default::default();
         let mut global: [Route; 3] = Default::default();
@@ -363,11 +451,11 @@ impl Sim<'_> {
             .map_or((1.0, 1.0), |k| k.weights(d.hot, d.compute));
         for (a, rc) in self.topo.rack_classes.iter().enumerate() {
             let m = rc.multiplicity() as u64;
-            let up_compute: u64 = rc
+            let up_compute: f64 = rc
                 .devices
                 .iter()
                 .filter(|d| d.side == Side::Compute && d.state != DevState::Down)
-                .map(|d| d.per_rack as u64 * m)
+                .map(|d| weight_of(d, m))
                 .sum();
             for p in &pools {
                 let side = Side::of(p.class);
@@ -376,7 +464,7 @@ impl Sim<'_> {
                     for d in DIRS {
                         let c = cost(p, d);
                         let rest = c - serving_part(p.class, d, c);
-                        spread[dir_index(d)].push((r, rest * up_compute as f64 / n_c));
+                        spread[dir_index(d)].push((r, rest * up_compute / n_c));
                     }
                     continue;
                 }
@@ -386,7 +474,7 @@ impl Sim<'_> {
                     if !holds || dc.state == DevState::Down {
                         continue;
                     }
-                    let n = dc.per_rack as f64 * m as f64;
+                    let n = weight_of(dc, m);
                     let r = self.topo.res[&format!("{:?}|{}|{}", p.class, rc.key, dc.key)];
                     for d in DIRS {
                         let c = cost(p, d);
@@ -739,20 +827,30 @@ impl Sim<'_> {
     pub(super) fn tranche(&mut self, s: &mut Scheduler<Ev>, i: usize) {
         let now = s.now();
         let t = &self.input.tranches[i];
+        let of_shape = match &t.generation {
+            Some(g) => format!(" ({} x {})", t.add_nodes, g.shape),
+            None => String::new(),
+        };
         self.stats.tranches.push(format!(
-            "day {:.1}: {}",
+            "day {:.1}: {}{of_shape}",
             now.as_secs_f64() / 86_400.0,
             t.label
         ));
+        if let Some(g) = &t.generation {
+            let k = u16::try_from(self.topo.generations.len() + 1).expect("fewer tranches");
+            let d = &mut self.topo.devices;
+            let storage = d.key_of(SideKey::Storage);
+            d.gens.push((storage, d.storage, k));
+            if self.input.disaggregated {
+                d.gens.push((SideKey::Compute, d.compute, k));
+            }
+            self.topo.generations.push(g.clone());
+        }
         let d = &mut self.topo.devices;
         if self.input.disaggregated {
             d.storage += t.add_nodes;
             // A tranche of storage keeps the cluster's CNode-to-DBox ratio.
-            let (s0, c0) = (
-                self.input.nodes.max(1) as u64,
-                self.input.compute_nodes as u64,
-            );
-            d.compute += u32::try_from((t.add_nodes as u64 * c0).div_ceil(s0)).unwrap_or(u32::MAX);
+            d.compute += super::resolve::added_cnodes(t.add_nodes, self.input.counts());
         } else {
             d.compute += t.add_nodes;
             d.storage = d.compute;

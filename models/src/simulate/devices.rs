@@ -75,6 +75,9 @@ pub struct DevClass {
     /// Among the first `Devices::hot` serving devices, which take more of every client's
     /// traffic (uneven connections).
     pub hot: bool,
+    /// Generation: 0 for the candidate's shape, `k` for the k-th other shape a tranche
+    /// brought ([`Devices::gens`]).
+    pub gen: u16,
     /// Stable identity for resource keys.
     pub key: String,
 }
@@ -111,6 +114,10 @@ pub struct Devices {
     pub hot: u32,
     pub dev: BTreeMap<(SideKey, u32), DevState>,
     pub rack: BTreeMap<u32, RackState>,
+    /// Where each later generation begins: (side, first device index, generation), in
+    /// the order tranches added them. Devices join at the end, so a generation is one
+    /// run of indices on each side.
+    pub gens: Vec<(SideKey, u32, u16)>,
 }
 
 /// [`Side`] with an order, for map keys.
@@ -146,7 +153,62 @@ impl Devices {
             hot: 0,
             dev: BTreeMap::new(),
             rack: BTreeMap::new(),
+            gens: Vec::new(),
         }
+    }
+
+    /// Generation of device `i` of `side` (0: the candidate's shape).
+    pub fn gen_of(&self, side: SideKey, i: u32) -> u16 {
+        let side = self.key_of(side);
+        self.gens
+            .iter()
+            .rev()
+            .find(|&&(s, start, _)| s == side && i >= start)
+            .map_or(0, |g| g.2)
+    }
+
+    /// Devices of `side` per generation: all of them, and those down (`[total, down]`
+    /// for each generation in order).
+    pub fn by_gen(&self, side: SideKey) -> Vec<[u32; 2]> {
+        let side = self.key_of(side);
+        let total = match side {
+            SideKey::Compute => self.compute,
+            SideKey::Storage => self.storage,
+        };
+        let n = self.gens.iter().map(|g| g.2 as usize).max().unwrap_or(0) + 1;
+        let mut out = vec![[0u32; 2]; n];
+        let mut bounds: Vec<(u32, u16)> = vec![(0, 0)];
+        bounds.extend(self.gens.iter().filter(|g| g.0 == side).map(|g| (g.1, g.2)));
+        for (k, &(start, g)) in bounds.iter().enumerate() {
+            let end = bounds.get(k + 1).map_or(total, |b| b.0).min(total);
+            out[g as usize][0] += end.saturating_sub(start);
+        }
+        for i in self.down(side) {
+            out[self.gen_of(side, i) as usize][1] += 1;
+        }
+        out
+    }
+
+    /// Indices of the devices of `side` that are down, by rack or by themselves.
+    pub fn down(&self, side: SideKey) -> Vec<u32> {
+        let side = self.key_of(side);
+        let total = match side {
+            SideKey::Compute => self.compute,
+            SideKey::Storage => self.storage,
+        };
+        let mut out = BTreeSet::new();
+        for (&r, rs) in &self.rack {
+            if rs.power_down || rs.network <= 0.0 {
+                let (start, n) = self.in_rack(side, r);
+                out.extend(start..start + n);
+            }
+        }
+        for (&(s, i), st) in &self.dev {
+            if s == side && *st == DevState::Down && i < total {
+                out.insert(i);
+            }
+        }
+        out.into_iter().collect()
     }
 
     /// The side a device of `side` is kept under (converged: always compute).
@@ -267,7 +329,17 @@ impl Devices {
                 nc
             };
             let rs = self.rack_state(r);
-            let plain = !self.expand && !touched.contains(&r);
+            // A rack holding a later generation is grouped device by device like a
+            // touched one (its devices differ from the counts alone).
+            let newest = self.sides().iter().map(|&side| {
+                let (start, n) = self.in_rack(side, r);
+                if n == 0 {
+                    0
+                } else {
+                    self.gen_of(side, start + n - 1)
+                }
+            });
+            let plain = !self.expand && !touched.contains(&r) && newest.max() == Some(0);
             let hot_here = self.hot.saturating_sub(c0).min(nc);
             if let Some(&k) = plain
                 .then(|| plain_class.get(&(nc, ns, hot_here)))
@@ -289,7 +361,7 @@ impl Devices {
                     };
                     for (count, hot) in [(hot, true), (n - hot, false)] {
                         if count > 0 {
-                            members.push(Member::new(side, None, DevState::Up, count, hot));
+                            members.push(Member::new(side, None, DevState::Up, count, hot, 0));
                         }
                     }
                     continue;
@@ -297,20 +369,21 @@ impl Devices {
                 if self.expand {
                     for i in start..start + n {
                         let st = self.state(side, i);
-                        members.push(Member::new(side, Some(i), st, 1, is_hot(i)));
+                        let g = self.gen_of(side, i);
+                        members.push(Member::new(side, Some(i), st, 1, is_hot(i), g));
                     }
                     continue;
                 }
-                let mut groups: BTreeMap<(bool, StateKey), (DevState, u32)> = BTreeMap::new();
+                let mut groups: BTreeMap<(bool, u16, StateKey), (DevState, u32)> = BTreeMap::new();
                 for i in start..start + n {
                     let st = self.state(side, i);
                     groups
-                        .entry((!is_hot(i), StateKey::of(st)))
+                        .entry((!is_hot(i), self.gen_of(side, i), StateKey::of(st)))
                         .or_insert((st, 0))
                         .1 += 1;
                 }
-                for ((cold, _), (st, c)) in groups {
-                    members.push(Member::new(side, None, st, c, !cold));
+                for ((cold, g, _), (st, c)) in groups {
+                    members.push(Member::new(side, None, st, c, !cold, g));
                 }
             }
             let key = ClassKey {
@@ -367,16 +440,25 @@ struct Member {
     state: StateKey,
     count: u32,
     hot: bool,
+    gen: u16,
 }
 
 impl Member {
-    fn new(side: SideKey, device: Option<u32>, st: DevState, count: u32, hot: bool) -> Self {
+    fn new(
+        side: SideKey,
+        device: Option<u32>,
+        st: DevState,
+        count: u32,
+        hot: bool,
+        gen: u16,
+    ) -> Self {
         Member {
             side,
             device,
             state: StateKey::of(st),
             count,
             hot,
+            gen,
         }
     }
 
@@ -388,15 +470,22 @@ impl Member {
         };
         let side = self.side;
         let hot = if self.hot { ":hot" } else { "" };
+        // Generation 0 keeps the keys it always had.
+        let gen = if self.gen > 0 {
+            format!(":g{}", self.gen)
+        } else {
+            String::new()
+        };
         let key = match self.device {
-            Some(i) => format!("{side:?}#{i}:{}{hot}", state.key()),
-            None => format!("{side:?}:{}{hot}", state.key()),
+            Some(i) => format!("{side:?}#{i}:{}{hot}{gen}", state.key()),
+            None => format!("{side:?}:{}{hot}{gen}", state.key()),
         };
         DevClass {
             side: side.side(),
             state,
             per_rack: self.count,
             hot: self.hot,
+            gen: self.gen,
             key,
         }
     }

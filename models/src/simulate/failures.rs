@@ -58,7 +58,14 @@ impl Sim<'_> {
         {
             return;
         }
-        let drives = nodes as f64 * self.input.drives_per_node as f64;
+        let drives = if self.topo.generations.is_empty() {
+            nodes as f64 * self.input.drives_per_node as f64
+        } else {
+            let by_gen = self.topo.devices.by_gen(SideKey::Storage);
+            (by_gen.iter().enumerate())
+                .map(|(g, n)| n[0] as f64 * self.drives_of(g as u16) as f64)
+                .sum()
+        };
         let drive_rate = drives * f.drive_afr / SECONDS_PER_YEAR;
         let node_rate = nodes as f64 * f.node_loss_per_year / SECONDS_PER_YEAR;
         if let Some(old) = self.drive_event.take() {
@@ -73,8 +80,28 @@ impl Sim<'_> {
             exp_delay(&mut self.node_rng, node_rate).map(|d| s.schedule_in(d, Ev::NodeLoss));
     }
 
-    fn node_bytes(&self) -> f64 {
-        self.input.drive_used_bytes * self.input.drives_per_node as f64
+    fn drives_of(&self, gen: u16) -> u32 {
+        match gen {
+            0 => self.input.drives_per_node,
+            g => self.topo.generations[g as usize - 1].drives_per_node,
+        }
+    }
+
+    /// Stored bytes on one drive of a device of generation `gen`.
+    fn drive_bytes_of(&self, gen: u16) -> f64 {
+        match gen {
+            0 => self.input.drive_used_bytes,
+            g => self.topo.generations[g as usize - 1].drive_used_bytes,
+        }
+    }
+
+    /// Stored bytes on one storage device of generation `gen`: what its loss rebuilds.
+    pub(super) fn node_bytes_of(&self, gen: u16) -> f64 {
+        self.drive_bytes_of(gen) * self.drives_of(gen) as f64
+    }
+
+    fn gen_of(&self, i: u32) -> u16 {
+        self.topo.devices.gen_of(SideKey::Storage, i)
     }
 
     /// A storage device that is up, drawn at random (a few tries; `None` if every try
@@ -95,9 +122,9 @@ impl Sim<'_> {
         self.drive_event = None;
         self.stats.drive_failures += 1;
         // The drive belongs to a device; its rebuild reads from all the others alike, so
-        // which one only matters to the record.
-        let _device = self.pick_up_device();
-        self.begin_rebuild(now, self.input.drive_used_bytes, None, None);
+        // which one only matters for how much it held (its generation's drives).
+        let gen = self.pick_up_device().map_or(0, |i| self.gen_of(i));
+        self.begin_rebuild(now, self.drive_bytes_of(gen), None, None);
         self.schedule_failures(s);
     }
 
@@ -121,7 +148,7 @@ impl Sim<'_> {
         self.topo.devices.dev.insert((key, i), DevState::Down);
         self.topo.rebuilding.insert(i);
         self.repool(now);
-        self.begin_rebuild(now, self.node_bytes(), Some(i), incident);
+        self.begin_rebuild(now, self.node_bytes_of(self.gen_of(i)), Some(i), incident);
     }
 
     pub(super) fn begin_rebuild(
@@ -227,7 +254,9 @@ impl Sim<'_> {
         match inc.kind {
             IncidentKind::Drive => {
                 self.stats.drive_failures += 1;
-                self.begin_rebuild(now, self.input.drive_used_bytes, None, Some(k));
+                // The drive is in the incident's target device.
+                let bytes = self.drive_bytes_of(self.gen_of(target));
+                self.begin_rebuild(now, bytes, None, Some(k));
                 ends_by_rebuild = true;
             }
             IncidentKind::Node if topo.node_loses_data && !inc.cnode => {

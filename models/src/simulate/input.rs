@@ -61,6 +61,29 @@ pub struct TrancheEvent {
     pub add_nodes: u32,
     /// GPUs added (as client VMs of the scenario's kind).
     pub add_gpus: u32,
+    /// The added nodes' shape when it is not the candidate's (a newer generation).
+    pub generation: Option<Generation>,
+}
+
+/// Storage devices of another shape than the candidate's that join in a tranche: a
+/// cluster of mixed generations. Same deployment kind and packaging, so a byte costs the
+/// same resources; what differs is each device's capacity on them, its drives, and the
+/// share of the data it holds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Generation {
+    /// Catalog id of the shape.
+    pub shape: String,
+    /// Its ceilings: per-device capacities of every pool class.
+    pub spec: ClusterSpec,
+    /// Drives in one of its storage devices.
+    pub drives_per_node: u32,
+    /// Stored bytes on one of its drives: the candidate's fill level on its drive size.
+    pub drive_used_bytes: f64,
+    /// Raw bytes of one of its storage devices over one of the candidate's. Data is
+    /// spread in proportion to raw capacity (every drive filled to the same level, which
+    /// is where VAST's choice of the emptiest SSDs for new stripes leads), and so are the
+    /// media and east-west bytes of reading and writing it.
+    pub data_weight: f64,
 }
 
 /// Everything one simulation run needs, resolved from a scenario, a shape and a size.

@@ -25,8 +25,8 @@ mod result;
 mod sim;
 
 pub use input::{
-    CheckpointPlan, FailurePlan, Incident, IncidentKind, SimInput, Skew, SteadyDemand, Target,
-    TopologyInput, Training, TrancheEvent,
+    CheckpointPlan, FailurePlan, Generation, Incident, IncidentKind, SimInput, Skew, SteadyDemand,
+    Target, TopologyInput, Training, TrancheEvent,
 };
 pub use result::{IncidentResult, SeriesPoint, SimResult};
 pub use sim::{run, run_with_progress};

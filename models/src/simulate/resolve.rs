@@ -2,13 +2,13 @@
 //! the one place where scenario assumptions meet the catalog.
 
 use super::input::{
-    CheckpointPlan, FailurePlan, Incident, IncidentKind, SimInput, Skew, SteadyDemand, Target,
-    TopologyInput, Training, TrancheEvent,
+    CheckpointPlan, FailurePlan, Generation, Incident, IncidentKind, SimInput, Skew, SteadyDemand,
+    Target, TopologyInput, Training, TrancheEvent,
 };
 use crate::catalog::{field as f, Catalog, Shape};
 use crate::cluster::Counts;
 use crate::error::InputError;
-use crate::netmodel::{cluster_spec, NetOptions};
+use crate::netmodel::{cluster_spec, ClusterSpec, NetOptions};
 use crate::provenance::{Confidence, Param};
 use crate::scenario::Scenario;
 use crate::sizing::{min_counts, nodes_for_capacity, size_at, Request, Sizing};
@@ -285,6 +285,33 @@ pub fn sim_input_with(
         };
     let drive_used = (stored / (drives * nodes as f64)).min(shape.value(f::DRIVE_BYTES));
     let topology = topology(cat, sc, shape, &spec, counts, file)?;
+    let tranches: Vec<TrancheEvent> = sc
+        .tranches
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let generation = match &t.shape {
+                Some(id) if id != &shape.id => Some(generation(
+                    cat,
+                    sc,
+                    shape,
+                    &spec,
+                    (i, id),
+                    (nodes, drr_v, &net),
+                    drive_used,
+                    file,
+                )?),
+                _ => None,
+            };
+            Ok(TrancheEvent {
+                at: SimTime::from_secs_f64(t.day * 86_400.0),
+                label: t.label.clone(),
+                add_nodes: t.add_nodes,
+                add_gpus: t.add_gpus,
+                generation,
+            })
+        })
+        .collect::<Result<_, InputError>>()?;
     Ok(SimInput {
         spec,
         nodes,
@@ -307,21 +334,71 @@ pub fn sim_input_with(
             rebuild_cap: fl.rebuild_cap_gbs.map(|g| g * 1e9),
             rebuild_streams: fl.rebuild_streams,
         }),
-        tranches: sc
-            .tranches
-            .iter()
-            .map(|t| TrancheEvent {
-                at: SimTime::from_secs_f64(t.day * 86_400.0),
-                label: t.label.clone(),
-                add_nodes: t.add_nodes,
-                add_gpus: t.add_gpus,
-            })
-            .collect(),
+        tranches,
         duration: SimDuration::from_secs_f64(days * 86_400.0),
         sample_interval: SimDuration::from_secs_f64(sample_s),
         seed: seed.unwrap_or(sc.seed),
         topology,
     })
+}
+
+/// The devices of tranche `i`'s shape `id` as a [`Generation`] of a cluster of
+/// `shape`. Refused, at the tranche's `shape` line, when the shape is unknown or moves a
+/// byte over other resources (another deployment kind or packaging): mixing those is two
+/// clusters, not two generations of one.
+#[allow(clippy::too_many_arguments)]
+fn generation(
+    cat: &Catalog,
+    sc: &Scenario,
+    shape: &Shape,
+    spec: &ClusterSpec,
+    (i, id): (usize, &str),
+    (nodes, drr, net): (u32, f64, &NetOptions),
+    drive_used: f64,
+    file: &str,
+) -> Result<Generation, InputError> {
+    let err =
+        |msg: String| sc.error_at(file, &format!("tranches[{i}].shape"), "tranches.shape", msg);
+    let g = cat
+        .shape(id)
+        .map_err(|_| err(format!("tranche {}: unknown shape `{id}`", i + 1)))?;
+    if g.kind != shape.kind || g.is_disaggregated() != shape.is_disaggregated() {
+        return Err(err(format!(
+            "tranche {}: `{id}` ({:?}) cannot join a cluster of `{}` ({:?}): a tranche adds nodes of the same deployment kind and packaging",
+            i + 1,
+            g.kind,
+            shape.id,
+            shape.kind
+        )));
+    }
+    let gspec = cluster_spec(cat, g, nodes, drr, net)?;
+    let classes = |s: &ClusterSpec| -> Vec<_> {
+        s.pools(crate::cluster::Counts::new(nodes, nodes), 1)
+            .iter()
+            .map(|p| p.class)
+            .collect()
+    };
+    if classes(&gspec) != classes(spec) {
+        return Err(err(format!(
+            "tranche {}: `{id}` moves bytes over other resources than `{}` (a DPU or a network the other lacks); plan it as its own cluster",
+            i + 1,
+            shape.id
+        )));
+    }
+    let raw = |s: &Shape| s.value(f::DRIVES_PER_NODE) * s.value(f::DRIVE_BYTES);
+    Ok(Generation {
+        shape: id.to_string(),
+        spec: gspec,
+        drives_per_node: g.value(f::DRIVES_PER_NODE) as u32,
+        drive_used_bytes: drive_used / shape.value(f::DRIVE_BYTES) * g.value(f::DRIVE_BYTES),
+        data_weight: raw(g) / raw(shape),
+    })
+}
+
+/// CNodes a tranche of `add` DBoxes brings: the cluster's CNode-to-DBox ratio, rounded up.
+pub(super) fn added_cnodes(add: u32, counts: Counts) -> u32 {
+    let (s0, c0) = (counts.storage.max(1) as u64, counts.compute as u64);
+    u32::try_from((add as u64 * c0).div_ceil(s0)).unwrap_or(u32::MAX)
 }
 
 /// Racks, leaves, repair times and the scripted incidents of a run.
@@ -356,7 +433,6 @@ pub fn topology(
         _ => cat.assumption("vast_box_outage_hours")?.value,
     };
     let per_rack = spec.topology.nodes_per_rack.max(1);
-    let racks = counts.compute.max(1).div_ceil(per_rack);
     let mut incidents = Vec::new();
     for (k, i) in sc.incidents.iter().enumerate() {
         let kind = match i.kind {
@@ -367,11 +443,21 @@ pub fn topology(
             S::Spine => IncidentKind::Spine,
             S::Degrade => IncidentKind::Degrade,
         };
+        // Devices that tranches added before the incident can be its target.
+        let (mut storage, mut compute) = (counts.storage, counts.compute);
+        for t in sc.tranches.iter().filter(|t| t.day < i.day) {
+            storage = storage.saturating_add(t.add_nodes);
+            compute = if shape.is_disaggregated() {
+                compute.saturating_add(added_cnodes(t.add_nodes, counts))
+            } else {
+                storage
+            };
+        }
         let n = match kind {
-            IncidentKind::Rack | IncidentKind::Leaf => racks,
+            IncidentKind::Rack | IncidentKind::Leaf => compute.max(1).div_ceil(per_rack),
             IncidentKind::Spine => 1,
-            _ if i.cnode => counts.compute,
-            _ => counts.storage,
+            _ if i.cnode => compute,
+            _ => storage,
         };
         let target = match &i.target {
             TargetSpec::Index(x) => {

@@ -285,3 +285,141 @@ fn reduced_run_equals_the_expanded_one_under_skew() {
     assert!(r.checkpoints > 0);
     same(&r, &run(&exp));
 }
+
+/// Eight L96s_v4 VMs asked for more reads and writes than they carry, joined by eight
+/// more nodes on day 0.05: of the same shape, or (`shape` given) of another.
+fn growing(shape: Option<&str>, incidents: &str) -> SimInput {
+    let shape = shape.map_or(String::new(), |s| format!("shape = \"{s}\""));
+    let toml = format!(
+        r#"
+name = "t"
+description = "t"
+seed = 9
+candidates = ["L96s_v4"]
+[request]
+logical_pb = 0.1
+workload_class = "hpc"
+read_gbs = 400
+write_gbs = 50
+[network]
+nodes_per_rack = 6
+[[tranches]]
+day = 0.05
+label = "newer"
+add_nodes = 8
+{shape}
+{incidents}
+[simulation]
+days = 0.2
+sample_interval_s = 600
+"#
+    );
+    let sc = parse_scenario("t.toml", &toml).unwrap();
+    input_of(&sc, "L96s_v4", Some((8, None)))
+}
+
+/// Mean client reads from day 0.1 on, GB/s.
+fn late_reads(r: &SimResult) -> f64 {
+    let late: Vec<f64> = r
+        .series
+        .iter()
+        .filter(|p| p.time_s >= 0.1 * 86_400.0)
+        .map(|p| p.read_gbs)
+        .collect();
+    late.iter().sum::<f64>() / late.len() as f64
+}
+
+#[test]
+fn a_generation_identical_to_the_candidate_is_the_plain_tranche() {
+    let plain = growing(None, "");
+    let mut twin = plain.clone();
+    // The candidate's own shape, passed as if it were another generation: every
+    // capacity, drive and data share through the generation's path instead.
+    twin.tranches[0].generation = Some(vastplan_models::simulate::Generation {
+        shape: "L96s_v4-twin".into(),
+        spec: plain.spec.clone(),
+        drives_per_node: plain.drives_per_node,
+        drive_used_bytes: plain.drive_used_bytes,
+        data_weight: 1.0,
+    });
+    let (a, b) = (run(&plain), run(&twin));
+    same(&a, &b);
+    // The tranche doubled the cluster and so (about) its saturated reads.
+    assert!(
+        late_reads(&a) > 1.8 * a.series[0].read_gbs,
+        "{}",
+        late_reads(&a)
+    );
+}
+
+#[test]
+fn a_newer_generation_carries_more_and_reduces_exactly() {
+    let plain = run(&growing(None, ""));
+    let inp = growing(Some("L128aos_v5"), "");
+    let g = inp.tranches[0].generation.as_ref().expect("another shape");
+    // Lsv5's 92.2 TB of NVMe against Lsv4's 23.0: each new VM holds four times the data.
+    assert!(
+        rel(g.data_weight, 92.16 / 23.04) < 0.01,
+        "{}",
+        g.data_weight
+    );
+    let mixed = run(&inp);
+    assert_eq!(
+        mixed.tranches_applied,
+        vec!["day 0.1: newer (8 x L128aos_v5)"]
+    );
+    // Before the tranche the two runs are the same cluster.
+    assert!(rel(mixed.series[0].read_gbs, plain.series[0].read_gbs) < 1e-12);
+    // After it, 150 Gbps VMs carry more than eight more 41 Gbps ones, but not the
+    // 3.7 times their NICs alone would suggest: the striped bytes of the old VMs'
+    // share of the data still leave through the old VMs' NICs.
+    let (p, m) = (late_reads(&plain), late_reads(&mixed));
+    assert!(m > 1.2 * p && m < 3.7 * p, "mixed {m} vs same-shape {p}");
+
+    // The reduction stays exact with two generations, a node outage in each and a slow
+    // new VM.
+    let incidents = r#"
+[[incidents]]
+day = 0.08
+kind = "node"
+target = 2
+duration_hours = 1
+[[incidents]]
+day = 0.09
+kind = "node"
+target = 12
+duration_hours = 1
+[[incidents]]
+day = 0.12
+kind = "degrade"
+target = 10
+capacity_fraction = 0.5
+duration_hours = 1
+"#;
+    let inp = growing(Some("L128aos_v5"), incidents);
+    let mut exp = inp.clone();
+    exp.topology.expand = true;
+    let (a, b) = (run(&inp), run(&exp));
+    assert_eq!(a.incidents.len(), 3);
+    same(&a, &b);
+}
+
+#[test]
+fn a_tranche_shape_that_cannot_join_is_an_input_error() {
+    let cat = Catalog::load(&root().join("datasets")).unwrap();
+    for (shape, says) in [
+        ("L96s_v9", "unknown shape `L96s_v9`"),
+        ("vast-df3120-gen6", "same deployment kind"),
+    ] {
+        let text = format!(
+            "name = \"t\"\ndescription = \"t\"\nseed = 1\ncandidates = [\"L96s_v4\"]\n[request]\nlogical_pb = 1\nworkload_class = \"hpc\"\nread_gbs = 10\n[[tranches]]\nday = 1\nlabel = \"x\"\nadd_nodes = 2\nshape = \"{shape}\"\n[simulation]\ndays = 2\nsample_interval_s = 3600\n"
+        );
+        let sc = parse_scenario("g.toml", &text).unwrap();
+        let s = cat.shape("L96s_v4").unwrap().clone();
+        let sized = sizing(&cat, &sc, &s, None, "g.toml").unwrap();
+        let e = sim_input(&cat, &sc, &s, &sized, None, None, "g.toml").unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("tranches.shape"), "{e}");
+        assert_eq!(e.line, Some(13), "{e}");
+        assert!(e.to_string().contains(says), "{e}");
+    }
+}
