@@ -23,6 +23,7 @@
 //! flows sharing one link are one group, and each completion is O(log n).
 
 use super::indexed_heap::IndexedHeap;
+use super::segment::NO_SEGMENT;
 use super::{FlowId, FlowSpec, ResourceId, DONE_REL_EPS};
 use crate::stats::IntervalSeries;
 use crate::time::{SimDuration, SimTime};
@@ -55,6 +56,8 @@ pub(super) struct Resource {
     pub latency: SimDuration,
     /// Every transferring group crossing here, once per mention in its route.
     pub elems: Vec<Elem>,
+    /// Shared segments crossing here, with their weight here.
+    pub segs: Vec<(u32, f64)>,
     /// Bytes/s carried since the last solve of this resource's component.
     pub load: f64,
     /// Exact instant (s) up to which `bytes` and `busy_s` are banked.
@@ -146,6 +149,8 @@ pub(super) struct FlowRate {
     pub n: f64,
     pub route_off: u32,
     pub route_len: u32,
+    /// Shared segment the group also crosses (`NO_SEGMENT`: none).
+    pub segment: u32,
     /// The resource whose saturation fixed the rate in the last solve (`u32::MAX` for
     /// the cap): checked first when asking whether the rate still holds.
     pub bottleneck: u32,
@@ -172,6 +177,8 @@ pub(super) struct Group {
     /// Transferring members by target (hi part's bits) as (key, flow, generation), with
     /// cancelled ones left behind until they reach the top.
     pub members: BinaryHeap<Reverse<(u64, u32, u32)>>,
+    /// Position in its segment's member list while transferring.
+    pub seg_slot: u32,
 }
 
 /// Per-flow accounting, as of the network's current time.
@@ -216,6 +223,7 @@ fn group_hash(spec: &FlowSpec, cap: f64) -> u64 {
     for k in 0..spec.route.len() {
         mix(spec.weight(k).to_bits());
     }
+    mix(spec.segment.map_or(u64::MAX, |s| s.0 as u64));
     h
 }
 
@@ -290,6 +298,11 @@ pub struct FlowNetwork {
     pub(super) fallbacks: u64,
     /// Tests set this to exercise the fallback fill on every solve.
     pub(super) component_fill_only: bool,
+    pub(super) segments: Vec<super::segment::Segment>,
+    pub(super) free_segments: Vec<u32>,
+    /// Set once a segment is added: whole components are re-filled from then on.
+    pub(super) segments_used: bool,
+    pub(super) comp_segs: Vec<u32>,
 }
 
 impl Default for FlowNetwork {
@@ -356,6 +369,10 @@ impl FlowNetwork {
             rekeys: 0,
             fallbacks: 0,
             component_fill_only: false,
+            segments: Vec::new(),
+            free_segments: Vec::new(),
+            segments_used: false,
+            comp_segs: Vec::new(),
         }
     }
 
@@ -392,6 +409,7 @@ impl FlowNetwork {
             capacity,
             latency,
             elems: Vec::new(),
+            segs: Vec::new(),
             load: 0.0,
             acct_time: self.clock,
             bytes: 0.0,
@@ -474,6 +492,17 @@ impl FlowNetwork {
                 .unwrap_or_else(|| panic!("unknown resource {r:?}"));
             latency = latency + res.latency;
         }
+        if let Some(sg) = spec.segment {
+            let seg = self
+                .segments
+                .get_mut(sg.0 as usize)
+                .filter(|g| g.live && !g.retired)
+                .unwrap_or_else(|| panic!("segment {} is not live", sg.0));
+            seg.refs += 1;
+            for &(r, _) in &seg.entries {
+                latency = latency + self.resources[r as usize].latency;
+            }
+        }
         self.sync(now);
         let group = self.group_for(spec, cap);
         let flow = Flow {
@@ -520,6 +549,7 @@ impl FlowNetwork {
             let fr = &self.rates[g as usize];
             let ks = self.route(g);
             let same = fr.cap.to_bits() == cap.to_bits()
+                && fr.segment == spec.segment.map_or(NO_SEGMENT, |s| s.0)
                 && ks.len() == spec.route.len()
                 && ks
                     .clone()
@@ -546,6 +576,7 @@ impl FlowNetwork {
             n: 0.0,
             route_off,
             route_len: spec.route.len() as u32,
+            segment: spec.segment.map_or(NO_SEGMENT, |s| s.0),
             bottleneck: u32::MAX,
             visit: 0,
             fixed: 0,
@@ -556,6 +587,7 @@ impl FlowNetwork {
             anchor: self.clock,
             pos: Pos::default(),
             members: BinaryHeap::new(),
+            seg_slot: u32::MAX,
         });
         let head = self.group_of.insert(h, g).unwrap_or(u32::MAX);
         self.next_same_hash.push(head);
@@ -573,7 +605,9 @@ impl FlowNetwork {
                 let f = &mut self.flows[fi as usize];
                 f.state = FlowState::Cancelled;
                 f.end = Some(now);
+                let g = f.group;
                 self.latency_due.remove(fi);
+                self.segment_flow_ended(self.rates[g as usize].segment);
                 true
             }
             FlowState::Transferring => {
@@ -586,6 +620,7 @@ impl FlowNetwork {
                 // Its heap entry stays behind, skipped when it reaches the top.
                 self.bank(g);
                 self.change_streams(g, -m);
+                self.segment_flow_ended(self.rates[g as usize].segment);
                 true
             }
         }
@@ -607,6 +642,14 @@ impl FlowNetwork {
         );
         debug_assert!(!self.free.contains(&id.0), "flow {} released twice", id.0);
         self.free.push(id.0);
+    }
+
+    /// Moves the clock to `now`, processing everything due up to it, without taking the
+    /// completions: the next [`advance_to`](Self::advance_to) returns them. For a model
+    /// that reads progress (`remaining`, `flow_stats`) at `now` before it mutates anything:
+    /// those read the network's clock, which only a mutation or an advance moves.
+    pub fn sync_to(&mut self, now: SimTime) {
+        self.sync(now);
     }
 
     /// Flow slots held: live flows plus finished ones not yet released.
@@ -847,7 +890,9 @@ impl FlowNetwork {
             fl.state = FlowState::Done;
             fl.end = Some(at);
             fl.exact_end = self.clock;
+            let g = fl.group;
             self.completed.push(FlowId(f));
+            self.segment_flow_ended(self.rates[g as usize].segment);
         }
     }
 
@@ -885,6 +930,7 @@ impl FlowNetwork {
         self.rates[g as usize].rate = f64::NAN;
         self.due.remove(g);
         let off = self.rates[g as usize].route_off;
+        let seg = self.rates[g as usize].segment;
         if was <= 0.0 {
             for k in self.route(g) {
                 let r = self.route_pool[k] as usize;
@@ -896,8 +942,27 @@ impl FlowNetwork {
                     share,
                 });
             }
+            if seg != NO_SEGMENT {
+                let members = &mut self.segments[seg as usize].members;
+                self.groups[g as usize].seg_slot = members.len() as u32;
+                members.push(g);
+            }
             self.seed_flows.push(g);
         } else if n <= 0.0 {
+            if seg != NO_SEGMENT {
+                let p = self.groups[g as usize].seg_slot as usize;
+                let sgm = &mut self.segments[seg as usize];
+                sgm.members.swap_remove(p);
+                if let Some(&moved) = sgm.members.get(p) {
+                    self.groups[moved as usize].seg_slot = p as u32;
+                }
+                // The segment's resources lose load even if the group's own route is
+                // empty: one of them seeds the re-solve of their component.
+                if let Some(&(r, _)) = sgm.entries.first() {
+                    self.seed_res.push(r);
+                }
+                self.groups[g as usize].seg_slot = u32::MAX;
+            }
             self.rates[g as usize].n = 0.0;
             for k in self.route(g) {
                 let r = self.route_pool[k] as usize;
@@ -932,6 +997,7 @@ impl FlowNetwork {
         let end = ceil_ns(self.clock).unwrap_or(SimTime::MAX);
         let mut first = true;
         let mut dm = 0.0;
+        let mut ended = 0u32;
         while let Some(&Reverse((_, f, generation))) = self.groups[g as usize].members.peek() {
             let fl = &self.flows[f as usize];
             if fl.state != FlowState::Transferring || fl.generation != generation {
@@ -951,10 +1017,14 @@ impl FlowNetwork {
             fl.exact_end = self.clock;
             fl.moved = fl.size;
             dm -= fl.m;
+            ended += 1;
             self.completed.push(FlowId(f));
         }
         if dm != 0.0 {
             self.change_streams(g, dm);
+        }
+        for _ in 0..ended {
+            self.segment_flow_ended(self.rates[g as usize].segment);
         }
     }
 

@@ -26,11 +26,19 @@
 //! current level turns out to have no untouched bottleneck), the fill gives up and the
 //! whole connected component is re-solved from scratch, which needs no assumption.
 //!
+//! A network with shared segments (`segment.rs`) always re-fills whole components: every
+//! flow is active, so nothing needs vouching for. A segment's resources are not re-keyed
+//! when one of its members is fixed: fixing a flow at the current level never lowers
+//! another resource's level (`rem − x·w` over `shares − w` is at least `rem / shares`
+//! when `x` is at most it), so a stale key is a lower bound, corrected when it reaches
+//! the top.
+//!
 //! Comparisons between rates use a relative tolerance of [`TIE`]: a frozen flow within it
 //! of a level counts as equal (a tie, not a violation). Loosening it makes results less
 //! exact; tightening it only pulls in more flows.
 
 use super::network::FlowNetwork;
+use super::segment::NO_SEGMENT;
 use std::cmp::Reverse;
 
 /// Relative tolerance under which two rates count as equal (see the module docs).
@@ -66,7 +74,10 @@ impl FlowNetwork {
             return;
         }
         self.dirty = false;
-        if self.component_fill_only || self.fill_lazily().is_err() {
+        if self.segments_used {
+            // See `segment.rs`: segments are filled whole.
+            self.fill_component();
+        } else if self.component_fill_only || self.fill_lazily().is_err() {
             self.fallbacks += 1;
             self.fill_component();
         }
@@ -95,6 +106,7 @@ impl FlowNetwork {
         }
         self.comp_res.clear();
         self.comp_flows.clear();
+        self.comp_segs.clear();
         self.events.clear();
         self.levels.clear();
         for &r in &self.touched {
@@ -160,6 +172,22 @@ impl FlowNetwork {
                 let f = self.resources[r].elems[e].flow;
                 self.visit_flow(f, gen);
             }
+            for e in 0..self.resources[r].segs.len() {
+                let sg = self.resources[r].segs[e].0;
+                self.visit_segment(sg, gen);
+            }
+        }
+        // Every member of a visited segment is active: its sums start from all of them.
+        for i in 0..self.comp_segs.len() {
+            let sg = self.comp_segs[i] as usize;
+            let mut n = 0.0;
+            for k in 0..self.segments[sg].members.len() {
+                n += self.rates[self.segments[sg].members[k] as usize].n;
+            }
+            let seg = &mut self.segments[sg];
+            seg.active_n = n;
+            seg.active = seg.members.len() as u32;
+            seg.fixed_load = 0.0;
         }
         // The component is closed: no frozen flow to re-examine or pull in, so neither
         // loading nor filling can give up.
@@ -185,6 +213,31 @@ impl FlowNetwork {
                 self.resources[r].visit = gen;
                 self.comp_res.push(r as u32);
             }
+        }
+        let sg = self.rates[f as usize].segment;
+        if sg != NO_SEGMENT {
+            self.visit_segment(sg, gen);
+        }
+    }
+
+    /// BFS step of [`fill_component`](Self::fill_component) through a shared segment:
+    /// its resources and its members join the component.
+    fn visit_segment(&mut self, sg: u32, gen: u32) {
+        if self.segments[sg as usize].visit == gen {
+            return;
+        }
+        self.segments[sg as usize].visit = gen;
+        self.comp_segs.push(sg);
+        for k in 0..self.segments[sg as usize].entries.len() {
+            let r = self.segments[sg as usize].entries[k].0 as usize;
+            if self.resources[r].visit != gen {
+                self.resources[r].visit = gen;
+                self.comp_res.push(r as u32);
+            }
+        }
+        for k in 0..self.segments[sg as usize].members.len() {
+            let f = self.segments[sg as usize].members[k];
+            self.visit_flow(f, gen);
         }
     }
 
@@ -361,11 +414,11 @@ impl FlowNetwork {
     fn requeue_touched(&mut self) {
         for i in 0..self.touched.len() {
             let r = self.touched[i];
-            let res = &mut self.resources[r as usize];
-            res.touched = false;
-            if res.active > 0 {
-                self.levels.set(r, level_key(res.rem / res.shares));
-            } else if res.rem < -OVERLOAD * res.capacity {
+            self.resources[r as usize].touched = false;
+            let (rem, shares, active) = self.rem_shares(r);
+            if active {
+                self.levels.set(r, level_key(rem / shares));
+            } else if rem < -OVERLOAD * self.resources[r as usize].capacity {
                 // Over capacity with only frozen flows: they must make room at once.
                 self.levels.set(r, 0);
             } else {
@@ -411,6 +464,20 @@ impl FlowNetwork {
                     self.fix(id, cap, NO_BOTTLENECK);
                 }
                 KIND_RESOURCE => {
+                    if !self.resources[id as usize].segs.is_empty() {
+                        // Its key may be stale: members of its segments fixed since it
+                        // was keyed raised its level (never lowered it).
+                        let (rem, shares, active) = self.rem_shares(id);
+                        if !active {
+                            self.levels.remove(id);
+                            continue;
+                        }
+                        let now = level_key(rem / shares);
+                        if now > key {
+                            self.levels.set(id, now);
+                            continue;
+                        }
+                    }
                     self.fill_level = self.fill_level.max(lvl);
                     if !self.pull_in_above_water(id)? {
                         self.levels.remove(id);
@@ -450,6 +517,19 @@ impl FlowNetwork {
                 }
             } else if fl.fixed != gen {
                 self.to_fix.push(elem.flow);
+            }
+        }
+        for e in 0..self.resources[ri].segs.len() {
+            let sg = self.resources[ri].segs[e].0 as usize;
+            if self.segments[sg].active == 0 {
+                continue;
+            }
+            for k in 0..self.segments[sg].members.len() {
+                let f = self.segments[sg].members[k];
+                let fl = &self.rates[f as usize];
+                if fl.visit == gen && fl.fixed != gen {
+                    self.to_fix.push(f);
+                }
             }
         }
         if self.above.is_empty() {
@@ -530,6 +610,14 @@ impl FlowNetwork {
                 self.touch(r);
             }
         }
+        let sg = self.rates[f as usize].segment;
+        if sg != NO_SEGMENT {
+            // Its resources are not re-keyed here: their levels only rose.
+            let seg = &mut self.segments[sg as usize];
+            seg.fixed_load += n * x;
+            seg.active_n -= n;
+            seg.active -= 1;
+        }
     }
 
     /// The level `r` vouches for after this fill. A resource that saturated and then
@@ -537,7 +625,13 @@ impl FlowNetwork {
     /// popped again; if it is still full, its level is its fastest flow's rate.
     fn final_level(&self, r: usize) -> f64 {
         let res = &self.resources[r];
-        if res.sat_level.is_finite() || res.elems.is_empty() || res.rem > TIE * res.capacity {
+        if res.sat_level.is_finite()
+            || res.elems.is_empty()
+            || res.rem > TIE * res.capacity
+            || !res.segs.is_empty()
+        {
+            // (A resource of a segment only ever takes part in whole-component fills,
+            // which need no vouching level.)
             return res.sat_level;
         }
         let gen = self.gen;
@@ -558,12 +652,25 @@ impl FlowNetwork {
     /// groups whose rate changed and re-predicts their next completion.
     fn apply(&mut self) {
         let at = self.series_time();
+        for i in 0..self.comp_segs.len() {
+            let sg = self.comp_segs[i] as usize;
+            let mut load = 0.0;
+            for k in 0..self.segments[sg].members.len() {
+                let fr = &self.rates[self.segments[sg].members[k] as usize];
+                load += fr.n * fr.new_rate;
+            }
+            self.segments[sg].load = load;
+        }
         for i in 0..self.comp_res.len() {
             let r = self.comp_res[i] as usize;
             self.settle_resource(r);
             let level = self.final_level(r);
+            let mut load = self.resources[r].new_load;
+            for &(sg, w) in &self.resources[r].segs {
+                load += w * self.segments[sg as usize].load;
+            }
             let res = &mut self.resources[r];
-            res.load = res.new_load;
+            res.load = load;
             res.level = level;
             if let Some(s) = res.series.as_mut() {
                 let util = if res.capacity > 0.0 {

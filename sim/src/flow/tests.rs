@@ -370,6 +370,7 @@ fn instance_of(
                             cap,
                             multiplicity: n,
                             weights,
+                            segment: None,
                         },
                     }
                 })
