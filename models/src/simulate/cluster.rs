@@ -41,7 +41,14 @@ use crate::cluster::{Counts, Side};
 use crate::iopath::ResourceClass;
 use crate::netmodel::Pool;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use vastplan_sim::flow::{FlowId, FlowSpec, FlowState, ResourceId};
+use vastplan_sim::flow::{FlowId, FlowSpec, FlowState, ResourceId, SegmentId};
+
+/// A direction's spread of this many route elements or more is held once, as a shared
+/// segment, instead of in every piece's route. Every piece of a direction carries the same
+/// spread, so an expanded cluster of N devices would otherwise pay pieces × N per change
+/// (N² in all); the segment costs N once. Short spreads (a cluster reduced to a few
+/// classes) stay in the routes, where the lazy fill re-solves less than whole components.
+const SEGMENT_FROM: usize = 64;
 use vastplan_sim::{Scheduler, SimDuration, SimTime};
 
 /// A logical flow: what jobs, rebuilds and the recorder hold on to.
@@ -90,6 +97,9 @@ pub(super) struct Topology {
     pub(super) spine: f64,
     servers: Vec<Server>,
     spread: [Route; 3],
+    /// The spread of each direction as one shared segment of the flow network, when it is
+    /// long (see [`SEGMENT_FROM`]); `spread` is then empty.
+    segments: [Option<SegmentId>; 3],
     global: [Route; 3],
     clients: Vec<Vec<ClientPart>>,
     /// Storage devices whose data is lost and being rebuilt (down until rebuilt).
@@ -123,6 +133,7 @@ impl Topology {
             spine: 1.0,
             servers: Vec::new(),
             spread: Default::default(),
+            segments: [None; 3],
             global: Default::default(),
             clients: Vec::new(),
             rebuilding: BTreeSet::new(),
@@ -544,6 +555,19 @@ impl Sim<'_> {
                 });
             }
         }
+        // Old segments are retired: the flows on them are cancelled and restarted on the
+        // new ones by the caller ([`Sim::reroute_all`]), which frees them.
+        for (seg, route) in self.topo.segments.iter_mut().zip(spread.iter_mut()) {
+            if let Some(old) = seg.take() {
+                self.net.retire_segment(old);
+            }
+            if route.len() >= SEGMENT_FROM {
+                let (ids, ws) = merged(std::mem::take(route));
+                if !ids.is_empty() {
+                    *seg = Some(self.net.add_segment(&ids, &ws));
+                }
+            }
+        }
         self.topo.spread = spread;
         self.topo.global = global;
         self.topo.servers = servers;
@@ -664,6 +688,9 @@ impl Sim<'_> {
                 let mut spec = FlowSpec::new(piece, route)
                     .with_weights(weights)
                     .with_multiplicity(u32::try_from(mult).unwrap_or(u32::MAX).max(1));
+                if let Some(seg) = self.topo.segments[di] {
+                    spec = spec.with_segment(seg);
+                }
                 if let Some(c) = cap {
                     // Per stream: the VM's cap times this server's share, over its streams.
                     spec = spec.with_cap(
@@ -755,6 +782,10 @@ impl Sim<'_> {
     /// the classes, capacities or the degraded share changed. Rates change; nothing is lost
     /// or duplicated.
     pub(super) fn reroute_all(&mut self, now: SimTime) {
+        // Progress is read before anything is mutated: the network's clock must be at
+        // `now` first (an event that changes no capacity, a drive failure, would
+        // otherwise read every flow's bytes as of the last mutation).
+        self.net.sync_to(now);
         self.unavailable = self.unavailable_fraction();
         self.mark_unavailable();
         self.build_routes();
@@ -766,6 +797,10 @@ impl Sim<'_> {
             }
             if let Some(id) = self.jobs[j].checkpoint {
                 let rest = self.lf_remaining(id);
+                if rest <= 0.0 {
+                    // Done at this very instant: its completion is on its way.
+                    continue;
+                }
                 let purpose = self.purpose(id);
                 self.lf_cancel(now, id);
                 let streams = self.job_streams(j);
@@ -773,6 +808,9 @@ impl Sim<'_> {
             }
             if let Some((id, t0)) = self.jobs[j].drain {
                 let rest = self.lf_remaining(id);
+                if rest <= 0.0 {
+                    continue;
+                }
                 self.lf_cancel(now, id);
                 let streams = self.job_streams(j);
                 self.jobs[j].drain = Some((
@@ -785,6 +823,9 @@ impl Sim<'_> {
             if let Some(rb) = &self.rebuilds[i] {
                 let id = rb.flow;
                 let rest = self.lf_remaining(id);
+                if rest <= 0.0 {
+                    continue;
+                }
                 self.lf_cancel(now, id);
                 let nf = self.start_rebuild_flow(now, i, rest);
                 if let Some(rb) = self.rebuilds[i].as_mut() {

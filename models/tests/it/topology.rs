@@ -169,6 +169,14 @@ day = 0.1
 kind = "spine"
 target = 0
 duration_hours = 1
+[[incidents]]
+day = 0.14
+kind = "drive"
+target = 3
+[[incidents]]
+day = 0.17
+kind = "drive"
+target = 11
 [simulation]
 days = 0.2
 sample_interval_s = 300
@@ -179,7 +187,7 @@ sample_interval_s = 300
     exp.topology.expand = true;
     let (a, b) = (run(&inp), run(&exp));
     assert!(a.checkpoints > 0);
-    assert_eq!(a.incidents.len(), 3);
+    assert_eq!(a.incidents.len(), 5);
     same(&a, &b);
 }
 
@@ -422,4 +430,29 @@ fn a_tranche_shape_that_cannot_join_is_an_input_error() {
         assert_eq!(e.line, Some(13), "{e}");
         assert!(e.to_string().contains(says), "{e}");
     }
+}
+
+#[test]
+fn a_failure_mid_checkpoint_keeps_the_bytes_already_written() {
+    // Where the first checkpoint runs, undisturbed.
+    let calm = run(&checkpointing(""));
+    let first = calm.checkpoint_max_s.unwrap();
+    let written = |r: &SimResult| r.series.iter().map(|p| p.write_gbs * 60.0).sum::<f64>();
+    let per_checkpoint = written(&calm) / calm.checkpoints as f64;
+    // A drive fails halfway through it: nothing else happens at that instant, so the
+    // re-route must read each flow's progress at the failure, not at the last change.
+    let day = (1800.0 + first / 2.0) / 86_400.0;
+    let hit = run(&checkpointing(&format!(
+        "[[incidents]]\nday = {day}\nkind = \"drive\"\ntarget = 4"
+    )));
+    assert_eq!(hit.checkpoints, calm.checkpoints);
+    assert!(
+        hit.checkpoint_max_s.unwrap() > first,
+        "the rebuild slows it"
+    );
+    let per = written(&hit) / hit.checkpoints as f64;
+    assert!(
+        rel(per, per_checkpoint) < 1e-6,
+        "{per} GB per checkpoint with the failure vs {per_checkpoint} without"
+    );
 }
