@@ -7,6 +7,8 @@
 //! sampling). Failure sets are `a` whole domains plus `i` single drives, the drives a
 //! uniformly random set among the surviving domains (averaged exactly over how they group
 //! into domains, see [`Placement::stripe_loss`]).
+//! The simulation asks the same model about the failure set it holds (which devices and
+//! racks are down, so nothing to average: [`Placement::loss_with`]; `simulate/layout.rs`).
 //!
 //! Counting: the number of placements is `[x^w] F(x)^N` with the per-domain polynomial
 //! `F(x) = Σ_{c ≤ m} C(g, c) x^c` (choose `c` of the domain's `g` drives). Marking lost
