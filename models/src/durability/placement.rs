@@ -7,6 +7,8 @@
 //! sampling). Failure sets are `a` whole domains plus `i` single drives, the drives a
 //! uniformly random set among the surviving domains (averaged exactly over how they group
 //! into domains, see [`Placement::stripe_loss`]).
+//! The simulation asks the same model about the failure set it holds (which devices and
+//! racks are down, so nothing to average: [`Placement::loss_with`]; `simulate/layout.rs`).
 //!
 //! Counting: the number of placements is `[x^w] F(x)^N` with the per-domain polynomial
 //! `F(x) = Σ_{c ≤ m} C(g, c) x^c` (choose `c` of the domain's `g` drives). Marking lost
@@ -44,6 +46,8 @@ pub struct Placement {
     /// `L^a H^i`, memoised: each is one product away from a smaller one.
     marked: HashMap<(Vec<usize>, usize), Vec<f64>>,
     tails: HashMap<(usize, usize), f64>,
+    /// [`Placement::loss_with`] by (pattern, lost domains).
+    known: HashMap<(Vec<usize>, usize), f64>,
 }
 
 impl Placement {
@@ -94,6 +98,7 @@ impl Placement {
             powers: HashMap::new(),
             marked: HashMap::new(),
             tails: HashMap::new(),
+            known: HashMap::new(),
         };
         p.denominator = p.power(domains)[width];
         p
@@ -150,9 +155,20 @@ impl Placement {
     }
 
     /// Bivariate (x degree ≤ w, y degree saturating at `threshold`) product.
+    ///
+    /// `b` is one domain's polynomial (x degree ≤ m), so only its few nonzero terms are
+    /// visited: the cost is `w · t · nnz(b)`, not `(w · t)^2`, which is what lets the
+    /// simulation ask on every re-route. They are visited in the order the dense loop
+    /// would visit them, so every sum is formed in the same order as before.
     fn mul2(&self, a: &[f64], b: &[f64]) -> Vec<f64> {
         let (w, t) = (self.width, self.threshold);
         let ny = t + 1;
+        let nonzero: Vec<(usize, usize, f64)> = b
+            .iter()
+            .enumerate()
+            .filter(|&(_, &v)| v != 0.0)
+            .map(|(k, &v)| (k / ny, k % ny, v))
+            .collect();
         let mut out = vec![0.0; (w + 1) * ny];
         for ca in 0..=w {
             for ya in 0..ny {
@@ -160,13 +176,11 @@ impl Placement {
                 if va == 0.0 {
                     continue;
                 }
-                for cb in 0..=(w - ca) {
-                    for yb in 0..ny {
-                        let vb = b[cb * ny + yb];
-                        if vb != 0.0 {
-                            out[(ca + cb) * ny + (ya + yb).min(t)] += va * vb;
-                        }
+                for &(cb, yb, vb) in &nonzero {
+                    if cb > w - ca {
+                        break;
                     }
+                    out[(ca + cb) * ny + (ya + yb).min(t)] += va * vb;
                 }
             }
         }
@@ -272,6 +286,31 @@ impl Placement {
         }
         let v = total.clamp(0.0, 1.0);
         self.tails.insert((drives, domains), v);
+        v
+    }
+
+    /// Probability that one stripe is undecodable for one known failure set: `domains`
+    /// whole domains lost and, in other domains, `failed[k]` failed drives each (one entry
+    /// per domain; zeros are ignored, counts above the domain's drives are the whole
+    /// domain). Unlike [`Placement::stripe_loss`] nothing is averaged: the set is given,
+    /// and by symmetry only its shape matters, so the answer is exact for it.
+    pub fn loss_with(&mut self, domains: usize, failed: &[usize]) -> f64 {
+        let mut pattern: Vec<usize> = failed
+            .iter()
+            .filter(|&&e| e > 0)
+            .map(|&e| e.min(self.per_domain))
+            .collect();
+        pattern.sort_unstable_by(|a, b| b.cmp(a));
+        assert!(
+            domains + pattern.len() <= self.domains,
+            "more domains hit than the cluster has"
+        );
+        let key = (pattern, domains);
+        if let Some(&v) = self.known.get(&key) {
+            return v;
+        }
+        let v = self.pattern_loss(&key.0, domains);
+        self.known.insert(key, v);
         v
     }
 

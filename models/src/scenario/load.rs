@@ -470,6 +470,11 @@ fn bounds(sc: &Scenario, err: &dyn Fn(&str, &str) -> InputError) -> Result<(), I
             count("ratio.gpu_counts", *g)?;
         }
     }
+    if let Some(m) = sc.layout.as_ref().and_then(|l| l.strips_per_domain) {
+        // The widest stripe the catalog allows (`vast_max_stripe_width` at most 10,000);
+        // whether the cluster's stripe fits is checked once the cluster is sized.
+        within("layout.strips_per_domain", m as f64, 1.0, 10_000.0)?;
+    }
     if let Some(n) = &sc.network {
         if let Some(o) = n.oversubscription {
             within("network.oversubscription", o, 1.0, 100.0)?;

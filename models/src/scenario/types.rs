@@ -44,6 +44,33 @@ pub struct Scenario {
     pub key_lines: super::KeyLines,
     /// What a candidate must achieve to be `met` (absent fields take stated defaults).
     pub targets: Option<TargetsSpec>,
+    /// Where the strips of a stripe may sit, which decides the data a lost device or
+    /// rack puts out of reach in the simulation (absent: DBox-HA, at most the catalog's
+    /// `vast_strips_per_failure_domain` strips per storage node).
+    pub layout: Option<LayoutSpec>,
+}
+
+/// The unit a stripe layout is built to survive losing.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum FailureDomainSpec {
+    /// A storage node: a DBox, or (converged) an EBox, VM or server.
+    Node,
+    /// A storage rack (VAST rack resiliency: at least 7 racks).
+    Rack,
+}
+
+/// A stripe layout: at most `strips_per_domain` strips of one stripe per failure domain.
+/// Azure Blob candidates keep the provider's own layout and ignore it.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LayoutSpec {
+    /// "node" or "rack".
+    pub failure_domain: FailureDomainSpec,
+    /// Most strips of one stripe in one domain. Absent: for "node" the catalog's
+    /// `vast_strips_per_failure_domain` (DBox-HA: 2); for "rack" the stripe's parity, the
+    /// widest layout that still survives a whole rack. A rack layout takes 1 to the parity.
+    pub strips_per_domain: Option<u32>,
 }
 
 /// A scenario's targets. Every one is optional; `plan` states the default it used.

@@ -36,6 +36,7 @@ use super::devices::{
     client_classes, ClientClass, DevClass, DevState, Devices, RackClass, SideKey,
 };
 use super::input::{Generation, SimInput};
+use super::layout::Stripes;
 use super::sim::{share, Direction, Ev, Purpose, Sim};
 use crate::cluster::{Counts, Side};
 use crate::iopath::ResourceClass;
@@ -108,6 +109,8 @@ pub(super) struct Topology {
     /// `generations[k - 1]`, and `gen_pools[k - 1]` its devices' pools.
     pub(super) generations: Vec<Generation>,
     gen_pools: Vec<Vec<Pool>>,
+    /// Where stripes sit, and what a set of down devices and racks puts out of reach.
+    pub(super) stripes: Stripes,
     /// Bumped whenever the classes are rebuilt.
     pub(super) gen: u64,
 }
@@ -139,6 +142,12 @@ impl Topology {
             rebuilding: BTreeSet::new(),
             generations: Vec::new(),
             gen_pools: Vec::new(),
+            stripes: Stripes::new(
+                input.topology.layout,
+                input.spec.protection.stripe_data,
+                input.spec.protection.stripe_parity,
+                input.drives_per_node,
+            ),
             gen: 0,
         }
     }
@@ -795,16 +804,17 @@ impl Sim<'_> {
                 self.lf_cancel(now, id);
                 self.start_training(now, j);
             }
+            // A flow already done at this very instant is left alone: its completion is
+            // on its way.
             if let Some(id) = self.jobs[j].checkpoint {
                 let rest = self.lf_remaining(id);
-                if rest <= 0.0 {
-                    // Done at this very instant: its completion is on its way.
-                    continue;
+                if rest > 0.0 {
+                    let purpose = self.purpose(id);
+                    self.lf_cancel(now, id);
+                    let streams = self.job_streams(j);
+                    self.jobs[j].checkpoint =
+                        Some(self.start_flow(now, purpose, rest, streams, None));
                 }
-                let purpose = self.purpose(id);
-                self.lf_cancel(now, id);
-                let streams = self.job_streams(j);
-                self.jobs[j].checkpoint = Some(self.start_flow(now, purpose, rest, streams, None));
             }
             if let Some((id, t0)) = self.jobs[j].drain {
                 let rest = self.lf_remaining(id);
@@ -836,31 +846,11 @@ impl Sim<'_> {
     }
 
     /// Share of stripes with more strips out of reach than the code's parity: the data no
-    /// read can reach until a device or rack returns. Stripes of `data + parity` strips
-    /// sit on distinct slots drawn at random (one slot per device; two per DBox under
-    /// DBox-HA, at most two strips per DBox), so the strips of one stripe on down slots are
-    /// hypergeometric.
-    pub(super) fn unavailable_fraction(&self) -> f64 {
-        let pr = &self.input.spec.protection;
-        let (w, p) = (
-            (pr.stripe_data + pr.stripe_parity) as usize,
-            pr.stripe_parity as usize,
-        );
-        let d = &self.topo.devices;
-        let per_dev = if self.input.disaggregated { 2 } else { 1 };
-        let slots = d.storage as usize * per_dev;
-        let down = d.storage.saturating_sub(d.serving(SideKey::Storage)) as usize * per_dev;
-        if w == 0 || down <= p || slots < w {
-            return 0.0;
-        }
-        use crate::durability::code::ln_binom;
-        let total = ln_binom(slots, w);
-        let mut tail = 0.0;
-        for x in (p + 1)..=w.min(down) {
-            let l = ln_binom(down, x) + ln_binom(slots - down, w - x) - total;
-            tail += l.exp();
-        }
-        tail.clamp(0.0, 1.0)
+    /// read can reach until a device or rack returns, under the cluster's stripe layout
+    /// (`layout.rs`: the durability model's placement).
+    pub(super) fn unavailable_fraction(&mut self) -> f64 {
+        let t = &mut self.topo;
+        t.stripes.unavailable(&t.devices)
     }
 
     /// A tranche arrives: storage devices (and, when disaggregated, CNodes in the

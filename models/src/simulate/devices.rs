@@ -120,6 +120,15 @@ pub struct Devices {
     pub gens: Vec<(SideKey, u32, u16)>,
 }
 
+/// What [`Devices::storage_down`] finds.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StorageDown {
+    /// Racks with storage whose devices are all out of reach, ascending.
+    pub racks: Vec<u32>,
+    /// Storage devices down in each other rack.
+    pub devices: BTreeMap<u32, u32>,
+}
+
 /// [`Side`] with an order, for map keys.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SideKey {
@@ -306,6 +315,41 @@ impl Devices {
             }
         }
         total.saturating_sub(down)
+    }
+
+    /// Storage devices out of reach, by rack: the racks that hold storage and have lost
+    /// their power or their only network (every device in them is down), and, in every
+    /// other rack, how many of its storage devices are down on their own.
+    pub fn storage_down(&self) -> StorageDown {
+        let side = self.key_of(SideKey::Storage);
+        let total = match side {
+            SideKey::Compute => self.compute,
+            SideKey::Storage => self.storage,
+        };
+        let mut out = StorageDown::default();
+        for (&r, rs) in &self.rack {
+            if (rs.power_down || rs.network <= 0.0) && self.in_rack(side, r).1 > 0 {
+                out.racks.push(r);
+            }
+        }
+        for (&(s, i), st) in &self.dev {
+            if s == side && *st == DevState::Down && i < total {
+                let r = self.rack_of(side, i);
+                if out.racks.binary_search(&r).is_err() {
+                    *out.devices.entry(r).or_insert(0) += 1;
+                }
+            }
+        }
+        out
+    }
+
+    /// Racks holding at least one storage device (DBoxes are spread over the CNode racks,
+    /// so a small disaggregated cluster may leave the last racks without any).
+    pub fn storage_racks(&self) -> u32 {
+        match self.key_of(SideKey::Storage) {
+            SideKey::Compute => self.racks(),
+            SideKey::Storage => self.racks().min(self.storage),
+        }
     }
 
     /// The rack classes, in order of their first rack.

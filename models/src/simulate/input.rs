@@ -219,6 +219,38 @@ pub struct TopologyInput {
     /// A node incident loses the node's data (cloud VMs lose local NVMe with the host):
     /// it is rebuilt and the node returns when rebuilt.
     pub node_loses_data: bool,
+    /// Where the strips of a stripe may sit: decides which down devices and racks put
+    /// data out of reach (`simulate/layout.rs`).
+    pub layout: StripeLayout,
+}
+
+/// The unit whose loss a stripe layout is built to survive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FailureDomain {
+    /// One storage device: a DBox, or (converged) an EBox, VM or server.
+    Node,
+    /// One storage rack (VAST's rack-level resilience).
+    Rack,
+}
+
+/// At most `strips_per_domain` strips of one stripe in any one failure domain. The
+/// resolver checks that the cluster's stripe fits (`resolve::topology`); an input built
+/// by hand that does not is taken at the tightest limit that holds the stripe.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct StripeLayout {
+    pub domain: FailureDomain,
+    pub strips_per_domain: u32,
+}
+
+impl Default for StripeLayout {
+    /// DBox-HA: at most two strips of a stripe per DBox (or EBox, VM), the catalog's
+    /// default `vast_strips_per_failure_domain`.
+    fn default() -> Self {
+        StripeLayout {
+            domain: FailureDomain::Node,
+            strips_per_domain: crate::capacity::EcRules::VAST.strips_per_domain,
+        }
+    }
 }
 
 /// A share of every client's traffic that lands on a fraction of the serving devices
@@ -261,6 +293,7 @@ impl Default for TopologyInput {
             spine_planes: 2,
             repair: SimDuration::from_secs_f64(4.0 * 3600.0),
             node_loses_data: false,
+            layout: StripeLayout::default(),
         }
     }
 }

@@ -19,14 +19,15 @@ mod devices;
 mod failures;
 mod input;
 mod jobs;
+mod layout;
 mod recorder;
 pub mod resolve;
 mod result;
 mod sim;
 
 pub use input::{
-    CheckpointPlan, FailurePlan, Generation, Incident, IncidentKind, SimInput, Skew, SteadyDemand,
-    Target, TopologyInput, Training, TrancheEvent,
+    CheckpointPlan, FailureDomain, FailurePlan, Generation, Incident, IncidentKind, SimInput, Skew,
+    SteadyDemand, StripeLayout, Target, TopologyInput, Training, TrancheEvent,
 };
 pub use result::{IncidentResult, SeriesPoint, SimResult};
 pub use sim::{run, run_with_progress};

@@ -2,8 +2,8 @@
 //! the one place where scenario assumptions meet the catalog.
 
 use super::input::{
-    CheckpointPlan, FailurePlan, Generation, Incident, IncidentKind, SimInput, Skew, SteadyDemand,
-    Target, TopologyInput, Training, TrancheEvent,
+    CheckpointPlan, FailureDomain, FailurePlan, Generation, Incident, IncidentKind, SimInput, Skew,
+    SteadyDemand, StripeLayout, Target, TopologyInput, Training, TrancheEvent,
 };
 use crate::catalog::{field as f, Catalog, Shape};
 use crate::cluster::Counts;
@@ -514,5 +514,113 @@ pub fn topology(
         spine_planes: 2,
         repair: SimDuration::from_secs_f64(repair_h * 3600.0),
         node_loses_data: cloud_vm,
+        layout: layout(
+            cat,
+            sc,
+            shape,
+            spec,
+            counts,
+            counts.compute.max(1).div_ceil(per_rack),
+            file,
+        )?,
     })
+}
+
+/// Fewest storage racks VAST's rack resiliency takes (kb.vastdata.com rack-resiliency:
+/// "min 7 racks/failure domains"; shared/facts/vast.md §2).
+pub const MIN_LAYOUT_RACKS: u32 = 7;
+
+/// The stripe layout of a run: the scenario's `[layout]`, else DBox-HA at the catalog's
+/// `vast_strips_per_failure_domain`, the rule the durability command and the stripe width
+/// (`EcRules::stripe`) use. A layout the cluster's stripe cannot keep is refused: the
+/// capacity model sizes the stripe by the per-node rule alone and does not narrow it to
+/// a rack layout, so the error says how to narrow it (`vast_max_stripe_width`, which the
+/// capacity follows).
+fn layout(
+    cat: &Catalog,
+    sc: &Scenario,
+    shape: &Shape,
+    spec: &crate::netmodel::ClusterSpec,
+    counts: Counts,
+    racks: u32,
+    file: &str,
+) -> Result<StripeLayout, InputError> {
+    use crate::scenario::FailureDomainSpec;
+    let rules = crate::sizing::ec_rules(cat)?;
+    let (data, parity) = (spec.protection.stripe_data, spec.protection.stripe_parity);
+    let default = StripeLayout {
+        domain: FailureDomain::Node,
+        strips_per_domain: rules.strips_per_domain,
+    };
+    // Blob's layout is the provider's, whatever the scenario asks of VAST candidates.
+    let blob = shape.kind == crate::catalog::DeploymentKind::AzureBlob;
+    let Some(l) = sc.layout.as_ref().filter(|_| !blob && data > 0) else {
+        return Ok(default);
+    };
+    let domain = match l.failure_domain {
+        FailureDomainSpec::Node => FailureDomain::Node,
+        FailureDomainSpec::Rack => FailureDomain::Rack,
+    };
+    let m = l.strips_per_domain.unwrap_or(match domain {
+        FailureDomain::Node => rules.strips_per_domain,
+        FailureDomain::Rack => parity,
+    });
+    let out = StripeLayout {
+        domain,
+        strips_per_domain: m,
+    };
+    let key = if l.strips_per_domain.is_some() {
+        "layout.strips_per_domain"
+    } else {
+        "layout.failure_domain"
+    };
+    let err = |field: &str, m: String| sc.error_at(file, field, field, m);
+    let drives_per_node = shape.value(f::DRIVES_PER_NODE).max(1.0) as u64;
+    let (domains, per_domain, what) = match domain {
+        FailureDomain::Node => (counts.storage, drives_per_node, "storage nodes"),
+        FailureDomain::Rack => {
+            // DBoxes spread over the CNode racks: a small cluster leaves some without.
+            let storage_racks = if shape.is_disaggregated() {
+                racks.min(counts.storage)
+            } else {
+                racks
+            };
+            if storage_racks < MIN_LAYOUT_RACKS {
+                return Err(err(
+                    "layout.failure_domain",
+                    format!(
+                        "a rack layout needs at least {MIN_LAYOUT_RACKS} storage racks (VAST rack resiliency); {} with {} storage nodes and {} per rack spans {storage_racks} (lower network.nodes_per_rack or add nodes)",
+                        shape.id,
+                        counts.storage,
+                        spec.topology.nodes_per_rack.max(1)
+                    ),
+                ));
+            }
+            if m > parity {
+                return Err(err(
+                    "layout.strips_per_domain",
+                    format!(
+                        "a rack layout takes 1 to the parity ({parity}) strips per rack, so that a lost rack leaves every stripe readable; got {m}"
+                    ),
+                ));
+            }
+            (
+                storage_racks,
+                counts.storage as u64 * drives_per_node / storage_racks.max(1) as u64,
+                "storage racks",
+            )
+        }
+    };
+    let width = (data + parity) as u64;
+    let each = (m as u64).min(per_domain);
+    if width > each * domains as u64 {
+        let fits = each * domains as u64;
+        return Err(err(
+            key,
+            format!(
+                "a {data}+{parity} stripe does not fit {domains} {what} at {each} strips each (the stripe width follows the per-node rule only; narrow it with overrides \"assumptions.vast_max_stripe_width\" = {fits} or give more {what})"
+            ),
+        ));
+    }
+    Ok(out)
 }

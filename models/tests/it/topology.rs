@@ -456,3 +456,140 @@ fn a_failure_mid_checkpoint_keeps_the_bytes_already_written() {
         "{per} GB per checkpoint with the failure vs {per_checkpoint} without"
     );
 }
+/// 35 DBoxes behind 7 CNodes, one CNode per rack, a 24+4 stripe (the width narrowed so
+/// that 7 racks at 4 strips each hold it), 256 GPUs reading; rack 2 loses power for two
+/// hours. `layout` is the scenario's `[layout]` section, if any.
+fn rack_power_loss(layout: &str) -> String {
+    format!(
+        r#"
+name = "t"
+description = "t"
+seed = 7
+candidates = ["vast-df3120-gen6"]
+[request]
+logical_pb = 2
+workload_class = "ai-training"
+[clients]
+gpu_vm = "ND96isr_H100_v5"
+gpus = 256
+workload = "unet3d-h100"
+reading_fraction = 0.25
+sessions_per_client = 8
+[network]
+nodes_per_rack = 1
+[overrides]
+"assumptions.vast_max_stripe_width" = 28
+[[incidents]]
+day = 0.1
+kind = "rack"
+target = 2
+duration_hours = 2
+{layout}
+[simulation]
+days = 0.3
+sample_interval_s = 300
+"#
+    )
+}
+
+fn rack_input(layout: &str) -> SimInput {
+    let sc = parse_scenario("t.toml", &rack_power_loss(layout)).unwrap();
+    input_of(&sc, "vast-df3120-gen6", Some((35, Some(7))))
+}
+
+#[test]
+fn a_rack_layout_survives_a_rack_the_default_layout_does_not() {
+    let default = rack_input("");
+    assert_eq!(
+        default.spec.protection.stripe_data + default.spec.protection.stripe_parity,
+        28
+    );
+    let r = run(&default);
+    let i = &r.incidents[0];
+    // Rack 2 holds 5 DBoxes, up to 2 strips each under DBox-HA: more than 4 of some
+    // stripes go with it.
+    assert!(i.data_unavailable, "{i:?}");
+    assert!(
+        r.unavailable_hours > 1.9 && r.unavailable_hours < 2.1,
+        "{}",
+        r.unavailable_hours
+    );
+    // Absent, the limit is the parity: 4 strips per rack, 28 over 7 racks.
+    for m in ["", "strips_per_domain = 4"] {
+        let rack = run(&rack_input(&format!(
+            "[layout]\nfailure_domain = \"rack\"\n{m}"
+        )));
+        let j = &rack.incidents[0];
+        assert!(!j.data_unavailable, "{m}: {j:?}");
+        assert_eq!(rack.unavailable_hours, 0.0, "{m}");
+        // Readers no longer wait on unreachable stripes, only on the rack's lost capacity.
+        assert!(
+            j.read_gbs_during > i.read_gbs_during * 1.05,
+            "{j:?} vs {i:?}"
+        );
+    }
+    // The layout given explicitly as the default is the default, to the bit.
+    let same = run(&rack_input(
+        "[layout]\nfailure_domain = \"node\"\nstrips_per_domain = 2",
+    ));
+    assert_eq!(same.incidents[0].read_gbs_during, i.read_gbs_during);
+    assert_eq!(same.unavailable_hours, r.unavailable_hours);
+}
+
+#[test]
+fn layouts_the_cluster_cannot_keep_are_errors_at_their_line() {
+    let cat = Catalog::load(&root().join("datasets")).unwrap();
+    let s = cat.shape("vast-df3120-gen6").unwrap().clone();
+    let resolve = |text: &str, cnodes: u32| {
+        let sc = parse_scenario("r.toml", text)?;
+        let mut cat = cat.clone();
+        apply_overrides(&mut cat, &sc, "r.toml")?;
+        let counts = vastplan_models::sizing::counts_for(&s, 35, Some(cnodes));
+        let sized = sizing(&cat, &sc, &s, Some(counts), "r.toml")?;
+        sim_input(&cat, &sc, &s, &sized, None, None, "r.toml")
+    };
+    let rack = rack_power_loss("[layout]\nfailure_domain = \"rack\"");
+    let line = |text: &str, key: &str| {
+        text.lines()
+            .position(|l| l.trim_start().starts_with(key))
+            .map(|i| i + 1)
+    };
+    assert!(resolve(&rack, 7).is_ok());
+    // Six racks: fewer than VAST's rack resiliency takes.
+    let e = resolve(&rack, 6).unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("layout.failure_domain"), "{e}");
+    assert_eq!(e.line, line(&rack, "failure_domain"), "{e}");
+    assert!(e.message.contains("at least 7"), "{e}");
+    // More strips per rack than the parity: a lost rack would lose data.
+    let five = rack_power_loss("[layout]\nfailure_domain = \"rack\"\nstrips_per_domain = 5");
+    let e = resolve(&five, 7).unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("layout.strips_per_domain"), "{e}");
+    assert_eq!(e.line, line(&five, "strips_per_domain"), "{e}");
+    // Seven racks at 3 strips hold 21 strips: the 24+4 stripe does not fit.
+    let three = rack_power_loss("[layout]\nfailure_domain = \"rack\"\nstrips_per_domain = 3");
+    let e = resolve(&three, 7).unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("layout.strips_per_domain"), "{e}");
+    assert!(
+        e.message.contains("24+4") && e.message.contains("= 21"),
+        "{e}"
+    );
+    // The unnarrowed stripe (66+4 on 35 DBoxes) fits no 7 racks at the default 4.
+    let wide = rack.replace("\"assumptions.vast_max_stripe_width\" = 28\n", "");
+    let e = resolve(&wide, 7).unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("layout.failure_domain"), "{e}");
+    assert!(e.message.contains("66+4"), "{e}");
+    // Refused at parse: a zero limit, an unknown domain, an unknown key.
+    for (bad, key) in [
+        (
+            "failure_domain = \"node\"\nstrips_per_domain = 0",
+            "layout.strips_per_domain",
+        ),
+        ("failure_domain = \"dbox\"", "layout.failure_domain"),
+        ("failure_domain = \"rack\"\nstrips = 2", "layout.strips"),
+    ] {
+        let text = rack_power_loss(&format!("[layout]\n{bad}"));
+        let e = parse_scenario("r.toml", &text).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some(key), "{e}");
+        assert!(e.line.is_some(), "{e}");
+    }
+}
