@@ -688,6 +688,25 @@ pub fn finish_candidate(
         .map(|v| v.target.label().to_string())
         .collect();
     if why_not.is_none() && !missed.is_empty() {
+        // A simulated mean above the goal still misses when demand outgrew the cluster
+        // during the run (a GPU tranche, a generation whose big boxes hold most data):
+        // say when, or the row reads as a contradiction.
+        let outgrown = (e.sim.as_ref())
+            .and_then(|s| s.headroom_exhausted_day)
+            .filter(|_| {
+                verdicts
+                    .iter()
+                    .any(|v| v.target == Target::ReadGbs && !v.met && v.value >= v.goal)
+            });
+        let missed = missed
+            .iter()
+            .map(|m| match outgrown {
+                Some(d) if m == Target::ReadGbs.label() => {
+                    format!("{m} (demand outgrows the simulated cluster on day {d:.1})")
+                }
+                _ => m.clone(),
+            })
+            .collect::<Vec<_>>();
         why_not = Some(format!(
             "misses {} at {nodes} nodes (binding: {})",
             missed.join(", "),
