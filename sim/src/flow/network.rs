@@ -499,9 +499,7 @@ impl FlowNetwork {
                 .filter(|g| g.live && !g.retired)
                 .unwrap_or_else(|| panic!("segment {} is not live", sg.0));
             seg.refs += 1;
-            for &(r, _) in &seg.entries {
-                latency = latency + self.resources[r as usize].latency;
-            }
+            latency = latency + seg.latency;
         }
         self.sync(now);
         let group = self.group_for(spec, cap);

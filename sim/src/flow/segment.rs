@@ -21,6 +21,7 @@
 
 use super::network::FlowNetwork;
 use super::{ResourceId, SegmentId};
+use crate::time::SimDuration;
 
 /// Marks "no segment" in a group's route.
 pub(super) const NO_SEGMENT: u32 = u32::MAX;
@@ -28,6 +29,8 @@ pub(super) const NO_SEGMENT: u32 = u32::MAX;
 pub(super) struct Segment {
     /// (resource, weight), sorted by resource, each resource once.
     pub entries: Vec<(u32, f64)>,
+    /// Sum of the latencies of the route as given (a resource named twice, twice).
+    pub latency: SimDuration,
     /// Groups of this segment that are transferring.
     pub members: Vec<u32>,
     /// Flows waiting or transferring on it: it is freed when this is 0 and it is retired.
@@ -60,11 +63,13 @@ impl FlowNetwork {
             route.len()
         );
         let mut entries: Vec<(u32, f64)> = Vec::with_capacity(route.len());
+        let mut latency = SimDuration::ZERO;
         for (k, r) in route.iter().enumerate() {
             assert!(
                 (r.0 as usize) < self.resources.len(),
                 "unknown resource {r:?}"
             );
+            latency = latency + self.resources[r.0 as usize].latency;
             let w = weights.get(k).copied().unwrap_or(1.0);
             assert!(
                 w.is_finite() && w > 0.0,
@@ -82,6 +87,7 @@ impl FlowNetwork {
         });
         let seg = Segment {
             entries,
+            latency,
             members: Vec::new(),
             refs: 0,
             retired: false,
@@ -135,6 +141,10 @@ impl FlowNetwork {
             if let Some(p) = segs.iter().position(|e| e.0 == s) {
                 segs.swap_remove(p);
             }
+            // Its last flow has left: every resource it crossed re-solves without it
+            // (once it is gone, the segment no longer links them into one component).
+            self.seed_res.push(r);
+            self.dirty = true;
         }
         self.segments[s as usize].live = false;
         self.free_segments.push(s);

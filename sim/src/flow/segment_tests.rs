@@ -214,3 +214,75 @@ fn a_retired_segment_lives_until_its_last_flow_ends() {
     // The id is reused by the next segment.
     assert_eq!(net.add_segment(&[b], &[]), s);
 }
+
+#[test]
+fn freeing_a_segment_re_solves_every_resource_it_crossed() {
+    // A and B hold a segment; X crosses only the segment, Y only B. When X ends and the
+    // retired segment is freed, B must hand Y all of its capacity.
+    let mut net = FlowNetwork::new();
+    let a = net.add_resource(10.0, SimDuration::ZERO);
+    let b = net.add_resource(10.0, SimDuration::ZERO);
+    let s = net.add_segment(&[a, b], &[]);
+    net.start_flow(SimTime::ZERO, &FlowSpec::new(1.0, vec![]).with_segment(s));
+    let y = net.start_flow(SimTime::ZERO, &FlowSpec::new(100.0, vec![b]));
+    net.retire_segment(s);
+    let mut done = Vec::new();
+    net.drain_into(&mut done);
+    // 5 B/s each until X is done at 0.2 s (Y has moved 1 B), then 99 B at 10 B/s.
+    let end = net.flow_stats(y).exact_end_s.unwrap();
+    assert!((end - 10.1).abs() < 1e-9, "{end}");
+    assert!((net.resource_stats(b).bytes_carried - 101.0).abs() < 1e-6);
+    assert_eq!(net.resource_stats(b).load, 0.0);
+}
+
+#[test]
+fn a_resource_named_twice_in_a_segment_adds_its_latency_twice() {
+    let mut net = FlowNetwork::new();
+    let r = net.add_resource(10.0, SimDuration::from_secs_f64(1e-3));
+    let s = net.add_segment(&[r, r], &[]);
+    let f = net.start_flow(SimTime::ZERO, &FlowSpec::new(1.0, vec![]).with_segment(s));
+    let mut done = Vec::new();
+    net.drain_into(&mut done);
+    // 2 ms of latency, then 1 B at 5 B/s (it consumes twice on r).
+    let end = net.flow_stats(f).exact_end_s.unwrap();
+    assert!((end - 0.202).abs() < 1e-9, "{end}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+
+    /// Every flow starts at once and every segment is retired at once, so segments are
+    /// freed mid-run as their last flows end.
+    #[test]
+    fn segments_retired_mid_run_match_the_oracle(inst in instance()) {
+        let mut net = network(&inst);
+        let ids: Vec<SegmentId> = inst
+            .segments
+            .iter()
+            .map(|s| {
+                let (r, w): (Vec<ResourceId>, Vec<f64>) =
+                    s.iter().map(|&(r, w)| (ResourceId(r), w)).unzip();
+                net.add_segment(&r, &w)
+            })
+            .collect();
+        let (mut with, mut written) = flows(&inst, &ids);
+        for f in with.iter_mut().chain(written.iter_mut()) {
+            f.start = SimTime::ZERO;
+        }
+        let started: Vec<FlowId> =
+            with.iter().map(|f| net.start_flow(SimTime::ZERO, &f.spec)).collect();
+        for &s in &ids {
+            net.retire_segment(s);
+        }
+        let mut done = Vec::new();
+        net.drain_into(&mut done);
+        let resources: Vec<(f64, SimDuration)> =
+            inst.capacities.iter().map(|&c| (c, SimDuration::ZERO)).collect();
+        let want = oracle::simulate_exact(&resources, &written, &[]);
+        for (i, (&id, w)) in started.iter().zip(&want).enumerate() {
+            let g = net.flow_stats(id).exact_end_s;
+            prop_assert!(close(SimTime::ZERO, g, *w), "flow {}: {:?} vs oracle {:?}", i, g, w);
+        }
+        prop_assert_eq!(net.segments_held(), 0);
+    }
+}

@@ -31,7 +31,11 @@
 //! when one of its members is fixed: fixing a flow at the current level never lowers
 //! another resource's level (`rem − x·w` over `shares − w` is at least `rem / shares`
 //! when `x` is at most it), so a stale key is a lower bound, corrected when it reaches
-//! the top.
+//! the top. That argument needs the whole-component fill: it starts every resource at
+//! its full capacity with no frozen flow, so no level is negative and no flow is fixed
+//! above a level still queued (caps are taken at their own level). With frozen flows over
+//! capacity it would not hold, which is one more reason the lazy fill is not used once a
+//! segment has been (the flag stays set for the network's life).
 //!
 //! Comparisons between rates use a relative tolerance of [`TIE`]: a frozen flow within it
 //! of a level counts as equal (a tie, not a violation). Loosening it makes results less
