@@ -109,6 +109,8 @@ pub(super) struct Topology {
     /// `generations[k - 1]`, and `gen_pools[k - 1]` its devices' pools.
     pub(super) generations: Vec<Generation>,
     gen_pools: Vec<Vec<Pool>>,
+    /// Data a device of each generation holds over one of the candidate's (index 0: 1).
+    data_weights: Vec<f64>,
     /// Where stripes sit, and what a set of down devices and racks puts out of reach.
     pub(super) stripes: Stripes,
     /// Bumped whenever the classes are rebuilt.
@@ -142,6 +144,7 @@ impl Topology {
             rebuilding: BTreeSet::new(),
             generations: Vec::new(),
             gen_pools: Vec::new(),
+            data_weights: vec![1.0],
             stripes: Stripes::new(
                 input.topology.layout,
                 input.spec.protection.stripe_data,
@@ -163,13 +166,10 @@ impl Topology {
         }
     }
 
-    /// Raw capacity of one device of generation `gen` over the candidate's: the share of
-    /// the data (and so of the striped bytes) it holds relative to them.
+    /// Data one device of generation `gen` holds over one of the candidate's: its share
+    /// of the striped bytes relative to theirs ([`Sim::spread_data`]).
     pub(super) fn data_weight(&self, gen: u16) -> f64 {
-        match gen {
-            0 => 1.0,
-            g => self.generations[g as usize - 1].data_weight,
-        }
+        self.data_weights.get(gen as usize).copied().unwrap_or(1.0)
     }
 
     /// The one resource of a class kept whole (Blob's account limits).
@@ -196,6 +196,44 @@ fn is_uplink(c: ResourceClass) -> bool {
             | ResourceClass::ClientUplinkTx
             | ResourceClass::ClientUplinkRx
     )
+}
+
+/// Per-device shares `s_g` of a whole for `n[g]` devices of raw capacity `raw[g]`:
+/// proportional to raw capacity, none above `cap`, summing to 1 over the devices (as
+/// close as the cap allows: if every device is capped, each holds `cap`).
+fn water_fill(n: &[f64], raw: &[f64], cap: f64) -> Vec<f64> {
+    let mut capped = vec![false; n.len()];
+    loop {
+        let taken: f64 = (0..n.len())
+            .filter(|&g| capped[g])
+            .map(|g| n[g] * cap)
+            .sum();
+        let free: f64 = (0..n.len())
+            .filter(|&g| !capped[g])
+            .map(|g| n[g] * raw[g])
+            .sum();
+        if free <= 0.0 {
+            return vec![cap; n.len()];
+        }
+        let level = (1.0 - taken).max(0.0) / free;
+        let mut more = false;
+        for g in 0..n.len() {
+            if !capped[g] && n[g] > 0.0 && level * raw[g] > cap {
+                capped[g] = true;
+                more = true;
+            }
+        }
+        if !more {
+            return (0..n.len())
+                .map(|g| if capped[g] { cap } else { level * raw[g] })
+                .collect();
+        }
+    }
+}
+
+/// The write buffer (SCM), the same in every DBox of a kind whatever its capacity tier.
+fn is_buffer(c: ResourceClass) -> bool {
+    matches!(c, ResourceClass::BufferWrite | ResourceClass::BufferRead)
 }
 
 fn is_client(c: ResourceClass) -> bool {
@@ -300,6 +338,9 @@ impl Sim<'_> {
             Counts::converged(self.serving(SideKey::Compute))
         };
         let vms = self.client_vms(self.gpus);
+        if !self.topo.generations.is_empty() {
+            self.spread_data();
+        }
         self.topo.pools = self.input.spec.pools(counts, vms);
         self.topo.gen_pools = (self.topo.generations.iter())
             .map(|g| g.spec.pools(counts, vms))
@@ -382,6 +423,35 @@ impl Sim<'_> {
         }
     }
 
+    /// How the data spreads over generations: every device takes data in proportion to
+    /// its raw capacity (VAST fills the emptiest SSDs first, so in steady state every drive
+    /// is equally full), except that the layout lets one device hold at most
+    /// `strips_per_domain` of a stripe's `width` strips (DBox-HA: 2), which caps its share
+    /// of all data at that fraction; what the capped devices cannot take is water-filled
+    /// over the rest, and their remaining raw capacity is stranded. Steady state, not the
+    /// day of arrival: new boxes come empty and fill with new writes.
+    fn spread_data(&mut self) {
+        let by_gen = self.topo.devices.by_gen(SideKey::Storage);
+        let raw: Vec<f64> = (0..by_gen.len())
+            .map(|g| match g {
+                0 => 1.0,
+                g => self.topo.generations[g - 1].raw_ratio,
+            })
+            .collect();
+        let pr = &self.input.spec.protection;
+        let width = (pr.stripe_data + pr.stripe_parity) as f64;
+        let layout = self.input.topology.layout;
+        let cap = if layout.domain == super::input::FailureDomain::Node && width > 0.0 {
+            (layout.strips_per_domain as f64 / width).min(1.0)
+        } else {
+            1.0
+        };
+        let n: Vec<f64> = by_gen.iter().map(|c| c[0] as f64).collect();
+        let shares = water_fill(&n, &raw, cap);
+        let base = shares.first().copied().filter(|&s| s > 0.0).unwrap_or(1.0);
+        self.topo.data_weights = shares.iter().map(|s| s / base).collect();
+    }
+
     /// Share of stored data currently lost or out of reach: reads of it are decoded on the
     /// fly from the surviving strips.
     pub(super) fn degraded_fraction(&self) -> f64 {
@@ -424,8 +494,10 @@ impl Sim<'_> {
         let disaggregated = self.input.disaggregated;
         let topo = &self.topo;
         // Striped bytes land on a device in proportion to the data it holds: with one
-        // generation that is one share per serving device; with several, each device's
-        // raw capacity over the candidate's. CNodes apart from the data share evenly.
+        // generation that is one share per serving device; with several, each
+        // generation's share of the data ([`Sim::spread_data`]). CNodes apart from the data
+        // share evenly, and so does the write buffer: every DBox has the same SCM, which
+        // takes writes whatever its QLC holds.
         let holds_data = |d: &DevClass| d.side == Side::Storage || !disaggregated;
         let weight_of = |d: &DevClass, m: u64| {
             let n = d.per_rack as f64 * m as f64;
@@ -435,11 +507,9 @@ impl Sim<'_> {
                 n
             }
         };
+        let plain_storage = self.serving(SideKey::Storage) as f64;
         let (n_c, n_s) = if topo.generations.is_empty() {
-            (
-                self.serving(SideKey::Compute) as f64,
-                self.serving(SideKey::Storage) as f64,
-            )
+            (self.serving(SideKey::Compute) as f64, plain_storage)
         } else {
             let mut sums = [0.0f64; 2];
             for rc in &topo.rack_classes {
@@ -494,7 +564,13 @@ impl Sim<'_> {
                     if !holds || dc.state == DevState::Down {
                         continue;
                     }
-                    let n = weight_of(dc, m);
+                    let even = is_buffer(p.class);
+                    let n = if even {
+                        dc.per_rack as f64 * m as f64
+                    } else {
+                        weight_of(dc, m)
+                    };
+                    let n_s = if even { plain_storage } else { n_s };
                     let r = self.topo.res[&format!("{:?}|{}|{}", p.class, rc.key, dc.key)];
                     for d in DIRS {
                         let c = cost(p, d);
@@ -897,5 +973,26 @@ impl Sim<'_> {
         for j in 0..n {
             self.schedule_interrupt(s, j);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::water_fill;
+
+    #[test]
+    fn data_fills_by_raw_capacity_up_to_the_layout_cap() {
+        // One generation: an even share, whatever the cap above it.
+        assert_eq!(water_fill(&[10.0], &[1.0], 0.2), vec![0.1]);
+        // 14 small boxes and 6 eight times larger, 2 strips of 28 each at most: the large
+        // ones are capped at 1/14 and the small ones share the rest.
+        let s = water_fill(&[14.0, 6.0], &[1.0, 8.0], 2.0 / 28.0);
+        assert!((s[1] - 2.0 / 28.0).abs() < 1e-15);
+        assert!((14.0 * s[0] + 6.0 * s[1] - 1.0).abs() < 1e-12);
+        // Below the cap, plain proportion: 8 of 62 per large box.
+        let p = water_fill(&[14.0, 6.0], &[1.0, 8.0], 1.0);
+        assert!((p[1] - 8.0 / 62.0).abs() < 1e-15 && (p[0] - 1.0 / 62.0).abs() < 1e-15);
+        // Too few devices for the cap to hold everything: each holds the cap.
+        assert_eq!(water_fill(&[2.0, 1.0], &[1.0, 2.0], 0.25), vec![0.25; 2]);
     }
 }

@@ -91,13 +91,17 @@ impl Sim<'_> {
     fn drive_bytes_of(&self, gen: u16) -> f64 {
         match gen {
             0 => self.input.drive_used_bytes,
-            g => self.topo.generations[g as usize - 1].drive_used_bytes,
+            g => self.node_bytes_of(g) / self.drives_of(g).max(1) as f64,
         }
     }
 
     /// Stored bytes on one storage device of generation `gen`: what its loss rebuilds.
     pub(super) fn node_bytes_of(&self, gen: u16) -> f64 {
-        self.drive_bytes_of(gen) * self.drives_of(gen) as f64
+        let base = self.input.drive_used_bytes * self.input.drives_per_node as f64;
+        match gen {
+            0 => base,
+            g => base * self.topo.data_weight(g),
+        }
     }
 
     fn gen_of(&self, i: u32) -> u16 {

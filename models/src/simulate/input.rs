@@ -77,13 +77,11 @@ pub struct Generation {
     pub spec: ClusterSpec,
     /// Drives in one of its storage devices.
     pub drives_per_node: u32,
-    /// Stored bytes on one of its drives: the candidate's fill level on its drive size.
-    pub drive_used_bytes: f64,
-    /// Raw bytes of one of its storage devices over one of the candidate's. Data is
-    /// spread in proportion to raw capacity (every drive filled to the same level, which
-    /// is where VAST's choice of the emptiest SSDs for new stripes leads), and so are the
-    /// media and east-west bytes of reading and writing it.
-    pub data_weight: f64,
+    /// Raw bytes of one of its storage devices over one of the candidate's: data spreads
+    /// in proportion to raw capacity, up to what the stripe layout lets one device hold
+    /// (the simulation's `spread_data`), and so do the media and east-west bytes of
+    /// reading and writing it.
+    pub raw_ratio: f64,
 }
 
 /// Everything one simulation run needs, resolved from a scenario, a shape and a size.

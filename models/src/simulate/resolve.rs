@@ -298,7 +298,6 @@ pub fn sim_input_with(
                     &spec,
                     (i, id),
                     (nodes, drr_v, &net),
-                    drive_used,
                     file,
                 )?),
                 _ => None,
@@ -354,21 +353,36 @@ fn generation(
     spec: &ClusterSpec,
     (i, id): (usize, &str),
     (nodes, drr, net): (u32, f64, &NetOptions),
-    drive_used: f64,
     file: &str,
 ) -> Result<Generation, InputError> {
     let err =
         |msg: String| sc.error_at(file, &format!("tranches[{i}].shape"), "tranches.shape", msg);
     let g = cat
         .shape(id)
-        .map_err(|_| err(format!("tranche {}: unknown shape `{id}`", i + 1)))?;
-    if g.kind != shape.kind || g.is_disaggregated() != shape.is_disaggregated() {
+        .map_err(|e| err(format!("tranche {}: {}", i + 1, e.message)))?;
+    let packaging = |s: &Shape| {
+        if s.is_disaggregated() {
+            "CNodes apart from DBoxes"
+        } else {
+            "converged boxes"
+        }
+    };
+    if g.kind != shape.kind {
         return Err(err(format!(
-            "tranche {}: `{id}` ({:?}) cannot join a cluster of `{}` ({:?}): a tranche adds nodes of the same deployment kind and packaging",
+            "tranche {}: `{id}` ({}) cannot join a cluster of `{}` ({}): a tranche adds nodes of the same deployment kind",
             i + 1,
-            g.kind,
+            g.kind.as_str(),
             shape.id,
-            shape.kind
+            shape.kind.as_str()
+        )));
+    }
+    if g.is_disaggregated() != shape.is_disaggregated() {
+        return Err(err(format!(
+            "tranche {}: `{id}` ({}) cannot join a cluster of `{}` ({}): a tranche adds nodes of the same packaging",
+            i + 1,
+            packaging(g),
+            shape.id,
+            packaging(shape)
         )));
     }
     let gspec = cluster_spec(cat, g, nodes, drr, net)?;
@@ -390,8 +404,7 @@ fn generation(
         shape: id.to_string(),
         spec: gspec,
         drives_per_node: g.value(f::DRIVES_PER_NODE) as u32,
-        drive_used_bytes: drive_used / shape.value(f::DRIVE_BYTES) * g.value(f::DRIVE_BYTES),
-        data_weight: raw(g) / raw(shape),
+        raw_ratio: raw(g) / raw(shape),
     })
 }
 
@@ -445,7 +458,8 @@ pub fn topology(
         };
         // Devices that tranches added before the incident can be its target.
         let (mut storage, mut compute) = (counts.storage, counts.compute);
-        for t in sc.tranches.iter().filter(|t| t.day < i.day) {
+        // (A tranche on the incident's day arrives first: tranches are scheduled first.)
+        for t in sc.tranches.iter().filter(|t| t.day <= i.day) {
             storage = storage.saturating_add(t.add_nodes);
             compute = if shape.is_disaggregated() {
                 compute.saturating_add(added_cnodes(t.add_nodes, counts))

@@ -347,8 +347,7 @@ fn a_generation_identical_to_the_candidate_is_the_plain_tranche() {
         shape: "L96s_v4-twin".into(),
         spec: plain.spec.clone(),
         drives_per_node: plain.drives_per_node,
-        drive_used_bytes: plain.drive_used_bytes,
-        data_weight: 1.0,
+        raw_ratio: 1.0,
     });
     let (a, b) = (run(&plain), run(&twin));
     same(&a, &b);
@@ -366,11 +365,7 @@ fn a_newer_generation_carries_more_and_reduces_exactly() {
     let inp = growing(Some("L128aos_v5"), "");
     let g = inp.tranches[0].generation.as_ref().expect("another shape");
     // Lsv5's 92.2 TB of NVMe against Lsv4's 23.0: each new VM holds four times the data.
-    assert!(
-        rel(g.data_weight, 92.16 / 23.04) < 0.01,
-        "{}",
-        g.data_weight
-    );
+    assert!(rel(g.raw_ratio, 92.16 / 23.04) < 0.01, "{}", g.raw_ratio);
     let mixed = run(&inp);
     assert_eq!(
         mixed.tranches_applied,
@@ -416,7 +411,10 @@ duration_hours = 1
 fn a_tranche_shape_that_cannot_join_is_an_input_error() {
     let cat = Catalog::load(&root().join("datasets")).unwrap();
     for (shape, says) in [
-        ("L96s_v9", "unknown shape `L96s_v9`"),
+        (
+            "L96s_v9",
+            "unknown shape id \"L96s_v9\"; did you mean L96s_v4?",
+        ),
         ("vast-df3120-gen6", "same deployment kind"),
     ] {
         let text = format!(
@@ -592,4 +590,34 @@ fn layouts_the_cluster_cannot_keep_are_errors_at_their_line() {
         assert_eq!(e.field.as_deref(), Some(key), "{e}");
         assert!(e.line.is_some(), "{e}");
     }
+}
+
+#[test]
+fn the_mixed_generations_scenario_is_bound_by_its_older_cnodes() {
+    let sc = load_scenario(&root().join("datasets/scenarios/mixed-generations.toml")).unwrap();
+    // The size `simulate` gives it: 14 DBoxes for capacity, 26 CNodes for the reads.
+    let inp = input_of(&sc, "vast-df3015-gen5", Some((14, Some(26))));
+    let (c0, s0) = (inp.compute_nodes as f64, inp.nodes as f64);
+    let r = run(&inp);
+    assert_eq!(r.tranches_applied.len(), 1);
+    // Between the tranche and the incident: clients spread their streams evenly
+    // over the 26 gen5 and 12 gen6 CNodes, so each gets 1/38 of the demand; a gen5 CNode
+    // saturates at its 29 GB/s, a gen6 one serves its share (below its 37 GB/s).
+    let p = r
+        .series
+        .iter()
+        .filter(|p| p.time_s >= 10.5 * 86_400.0 && p.time_s < 12.0 * 86_400.0)
+        .max_by(|a, b| a.read_gbs.total_cmp(&b.read_gbs))
+        .unwrap();
+    let new_cnodes = (6.0 * c0 / s0).ceil();
+    let all = c0 + new_cnodes;
+    let share = p.read_demand_gbs / all;
+    let expect = c0 * share.min(29.0) + new_cnodes * share.min(37.0);
+    // (An hour's sample includes one 21.5 s checkpoint, during which reads stop.)
+    assert!(
+        rel(p.read_gbs, expect) < 0.01,
+        "{} GB/s against {expect}",
+        p.read_gbs
+    );
+    assert!(p.read_gbs > 1.4 * r.series[0].read_gbs);
 }
