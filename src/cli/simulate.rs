@@ -167,16 +167,22 @@ pub fn write_summary(out: &mut dyn Write, cluster: &str, r: &SimResult) -> std::
         r.simulated_s / 86_400.0,
         r.events
     )?;
+    // The closed form sizes the starting cluster; after a tranche it no longer applies.
+    let at_start = if r.tranches_applied.is_empty() {
+        ""
+    } else {
+        " at the start"
+    };
     para(
         out,
         &format!(
-            "read GB/s        delivered {:.1} of {:.1} demanded (closed-form ceiling {:.1}, bound by {})",
+            "read GB/s        delivered {:.1} of {:.1} demanded (closed-form ceiling{at_start} {:.1}, bound by {})",
             r.read_gbs_mean, r.read_demand_gbs_mean, r.closed_form_read_gbs, r.binding_resource
         ),
     )?;
     writeln!(
         out,
-        "write GB/s       {:.1} mean (closed-form ceiling {:.1})",
+        "write GB/s       {:.1} mean (closed-form ceiling{at_start} {:.1})",
         r.write_gbs_mean, r.closed_form_write_gbs
     )?;
     match r.gpu_utilisation {
