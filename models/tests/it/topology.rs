@@ -621,3 +621,97 @@ fn the_mixed_generations_scenario_is_bound_by_its_older_cnodes() {
     );
     assert!(p.read_gbs > 1.4 * r.series[0].read_gbs);
 }
+
+/// A small random cluster with random scripted incidents (and sometimes a tranche of
+/// another generation), from a seed: the reduction must stay exact whatever happens.
+fn random_case(seed: u64) -> (String, SimInput) {
+    use rand::{Rng, SeedableRng};
+    let mut g = rand::rngs::StdRng::seed_from_u64(seed);
+    let disaggregated = g.random_bool(0.5);
+    let (shape, newer) = if disaggregated {
+        ("vast-df3015-gen5", "vast-df3120-gen6")
+    } else {
+        ("L96s_v4", "L128aos_v5")
+    };
+    let mut toml = format!(
+        "name = \"r\"\ndescription = \"r\"\nseed = {seed}\ncandidates = [\"{shape}\"]\n\
+         [request]\nlogical_pb = 0.5\nworkload_class = \"ai-training\"\n\
+         [clients]\ngpu_vm = \"ND96isr_H100_v5\"\ngpus = {}\nworkload = \"unet3d-h100\"\n\
+         reading_fraction = 0.5\nsessions_per_client = 8\n\
+         [checkpoint]\nmodel = \"llama3-70b\"\nbytes_per_param = 14\ninterval_minutes = 15\n\
+         mode = \"{}\"\njobs = 2\n[failures]\ndrive_afr = 20\nnode_loss_per_year = 0\n\
+         [network]\nnodes_per_rack = {}\nclients_per_rack = 3\n",
+        8 * g.random_range(4..24),
+        if g.random_bool(0.5) { "sync" } else { "async" },
+        g.random_range(2..5),
+    );
+    let storage = g.random_range(11..16u32);
+    let compute = if disaggregated {
+        Some(g.random_range(4..9u32))
+    } else {
+        None
+    };
+    let days = 0.15;
+    if g.random_bool(0.6) {
+        toml.push_str(&format!(
+            "[[tranches]]\nday = {}\nlabel = \"t\"\nadd_nodes = {}\nadd_gpus = 16\n{}\n",
+            g.random_range(0.0..days),
+            g.random_range(1..5),
+            if g.random_bool(0.6) {
+                format!("shape = \"{newer}\"")
+            } else {
+                String::new()
+            }
+        ));
+    }
+    let racks = if disaggregated {
+        compute.unwrap()
+    } else {
+        storage
+    };
+    for _ in 0..g.random_range(1..5) {
+        let kinds = ["node", "degrade", "drive", "rack", "leaf", "spine"];
+        let kind = kinds[g.random_range(0..kinds.len())];
+        let target = match kind {
+            "rack" | "leaf" => g.random_range(0..racks.div_ceil(4).max(1)),
+            "spine" => 0,
+            _ => g.random_range(0..storage),
+        };
+        toml.push_str(&format!(
+            "[[incidents]]\nday = {}\nkind = \"{kind}\"\ntarget = {target}\n",
+            g.random_range(0.0..days)
+        ));
+        if kind != "drive" {
+            toml.push_str(&format!("duration_hours = {}\n", g.random_range(0.1..1.5)));
+        }
+        if kind == "degrade" {
+            toml.push_str(&format!(
+                "capacity_fraction = {}\n",
+                g.random_range(0.1..0.9)
+            ));
+        }
+    }
+    toml.push_str(&format!(
+        "[simulation]\ndays = {days}\nsample_interval_s = 120\n"
+    ));
+    let sc = parse_scenario("r.toml", &toml).unwrap_or_else(|e| panic!("{e}\n{toml}"));
+    let inp = input_of(&sc, shape, Some((storage as u64, compute)));
+    (toml, inp)
+}
+
+/// 40 cases by default; `TOPOLOGY_CASES=N` for a soak run (300 pass in 1.5 s, release).
+#[test]
+fn reduced_runs_equal_expanded_ones_on_random_clusters_and_incidents() {
+    let seeds: u64 = std::env::var("TOPOLOGY_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(40);
+    for seed in 0..seeds {
+        let (toml, inp) = random_case(seed);
+        let mut exp = inp.clone();
+        exp.topology.expand = true;
+        let (a, b) = (run(&inp), run(&exp));
+        let same_run = std::panic::catch_unwind(|| same(&a, &b));
+        assert!(same_run.is_ok(), "seed {seed} differs:\n{toml}");
+    }
+}
