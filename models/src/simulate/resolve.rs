@@ -311,6 +311,9 @@ pub fn sim_input_with(
             })
         })
         .collect::<Result<_, InputError>>()?;
+    if topology.layout.domain == FailureDomain::Rack {
+        rack_capacity_after_tranches(sc, shape, &spec, counts, &tranches, file)?;
+    }
     Ok(SimInput {
         spec,
         nodes,
@@ -406,6 +409,83 @@ fn generation(
         drives_per_node: g.value(f::DRIVES_PER_NODE) as u32,
         raw_ratio: raw(g) / raw(shape),
     })
+}
+
+/// VAST's rack resiliency lets racks differ by at most 2x in capacity
+/// (kb.vastdata.com rack-resiliency; shared/facts/vast.md §2). Devices join racks as the
+/// simulation places them, so a tranche of bigger boxes can break that; it is refused at
+/// its `shape` line, naming the two racks. (Only what a generation adds is judged: racks
+/// uneven by their device counts alone, a partial last rack, are the starting layout's
+/// question, not the tranche's.)
+fn rack_capacity_after_tranches(
+    sc: &Scenario,
+    shape: &Shape,
+    spec: &ClusterSpec,
+    counts: Counts,
+    tranches: &[TrancheEvent],
+    file: &str,
+) -> Result<(), InputError> {
+    use super::devices::{Devices, SideKey};
+    let disaggregated = shape.is_disaggregated();
+    let mut d = Devices::new(
+        disaggregated,
+        counts.compute.max(1),
+        counts.storage.max(1),
+        spec.topology.nodes_per_rack,
+    );
+    let mut raw = vec![1.0];
+    for (i, t) in tranches.iter().enumerate() {
+        let storage = d.key_of(SideKey::Storage);
+        if let Some(g) = &t.generation {
+            let k = u16::try_from(raw.len()).unwrap_or(u16::MAX);
+            raw.push(g.raw_ratio);
+            d.gens.push((storage, d.storage, k));
+            if disaggregated {
+                d.gens.push((SideKey::Compute, d.compute, k));
+            }
+        }
+        if disaggregated {
+            d.storage = d.storage.saturating_add(t.add_nodes);
+            d.compute = d.compute.saturating_add(added_cnodes(t.add_nodes, counts));
+        } else {
+            d.compute = d.compute.saturating_add(t.add_nodes);
+            d.storage = d.compute;
+        }
+        if raw.len() == 1 {
+            continue;
+        }
+        // (rack, raw capacity, devices) of every rack holding storage.
+        let per_rack: Vec<(u32, f64, f64)> = (0..d.racks())
+            .map(|r| {
+                let (start, n) = d.in_rack(storage, r);
+                let cap: f64 = (start..start + n)
+                    .map(|x| raw[d.gen_of(storage, x) as usize])
+                    .sum();
+                (r, cap, n as f64)
+            })
+            .filter(|&(_, _, n)| n > 0.0)
+            .collect();
+        let spread = |key: fn(&(u32, f64, f64)) -> f64| {
+            let lo = per_rack.iter().min_by(|a, b| key(a).total_cmp(&key(b)));
+            let hi = per_rack.iter().max_by(|a, b| key(a).total_cmp(&key(b)));
+            lo.zip(hi).map(|(lo, hi)| (lo.0, hi.0, key(hi) / key(lo)))
+        };
+        let by_count = spread(|r| r.2).map_or(1.0, |s| s.2);
+        if let Some((lo, hi, ratio)) = spread(|r| r.1) {
+            if ratio > 2.0f64.max(by_count) * (1.0 + 1e-12) {
+                return Err(sc.error_at(
+                    file,
+                    &format!("tranches[{i}].shape"),
+                    "tranches.shape",
+                    format!(
+                        "tranche {}: with a rack layout, racks may differ by at most 2x in capacity (VAST rack resiliency), but after it rack {hi} holds {ratio:.1}x the raw capacity of rack {lo}",
+                        i + 1
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// CNodes a tranche of `add` DBoxes brings: the cluster's CNode-to-DBox ratio, rounded up.

@@ -715,3 +715,37 @@ fn reduced_runs_equal_expanded_ones_on_random_clusters_and_incidents() {
         assert!(same_run.is_ok(), "seed {seed} differs:\n{toml}");
     }
 }
+
+#[test]
+fn a_tranche_that_unbalances_racks_under_a_rack_layout_is_refused() {
+    // 35 DF-3015s under 7 CNodes, one CNode per rack (5 DBoxes a rack), 24+4 stripes laid
+    // out 4 strips per rack; a tranche adds 7 DBoxes.
+    let scenario = |shape: &str| {
+        format!(
+            "name = \"t\"\ndescription = \"t\"\nseed = 1\ncandidates = [\"vast-df3015-gen5\"]\n\
+             [request]\nlogical_pb = 1\nworkload_class = \"hpc\"\nread_gbs = 50\n\
+             [network]\nnodes_per_rack = 1\n\
+             [layout]\nfailure_domain = \"rack\"\nstrips_per_domain = 4\n\
+             [[tranches]]\nday = 1\nlabel = \"more\"\nadd_nodes = 7\n{shape}\n\
+             [overrides]\n\"assumptions.vast_max_stripe_width\" = 28\n\
+             [simulation]\ndays = 2\nsample_interval_s = 3600\n"
+        )
+    };
+    let cat = Catalog::load(&root().join("datasets")).unwrap();
+    let s = cat.shape("vast-df3015-gen5").unwrap().clone();
+    let build = |text: &str| {
+        let sc = parse_scenario("r.toml", text).unwrap();
+        let mut cat = cat.clone();
+        apply_overrides(&mut cat, &sc, "r.toml").unwrap();
+        let counts = vastplan_models::sizing::counts_for(&s, 35, Some(7));
+        let sized = sizing(&cat, &sc, &s, Some(counts), "r.toml").unwrap();
+        sim_input(&cat, &sc, &s, &sized, None, None, "r.toml")
+    };
+    // The same boxes again: racks stay even.
+    assert!(build(&scenario("")).is_ok());
+    // DF-3120s (8x the raw) land in some racks only.
+    let e = build(&scenario("shape = \"vast-df3120-gen6\"")).unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("tranches.shape"), "{e}");
+    assert_eq!(e.line, Some(18), "{e}");
+    assert!(e.to_string().contains("at most 2x in capacity"), "{e}");
+}
