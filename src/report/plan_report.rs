@@ -732,10 +732,15 @@ fn bandwidth_section(page: &mut Page, t: &Targets, plans: &[CandidatePlan]) {
             format!("demanded {}", fmt_bytes_per_s(t.read_bps)),
         ));
     }
-    page.chart(
-        &bw,
-        "The simulated mean includes checkpoint pauses, restores and rebuilds, and can sit below the demand when GPUs wait on checkpoints rather than reads.",
-    );
+    let grew = plans
+        .iter()
+        .any(|p| (p.sim.as_ref()).is_some_and(|s| !s.tranches_applied.is_empty()));
+    let caption = if grew {
+        "The simulated mean includes checkpoint pauses, restores and rebuilds, and can sit below the demand when GPUs wait on checkpoints rather than reads. The closed-form ceiling is the starting cluster's; the simulated mean also covers what the tranches add, so it can exceed it."
+    } else {
+        "The simulated mean includes checkpoint pauses, restores and rebuilds, and can sit below the demand when GPUs wait on checkpoints rather than reads."
+    };
+    page.chart(&bw, caption);
     if let Some(goal) = t.max_usd_per_gbs_month {
         let mut pp = HBarChart::new(
             "Price-performance",
