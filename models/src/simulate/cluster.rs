@@ -37,50 +37,37 @@ use super::devices::{
 };
 use super::input::{Generation, SimInput};
 use super::layout::Stripes;
-use super::sim::{share, Direction, Ev, Purpose, Sim};
+use super::sim::{share, Direction, Ev, Sim};
 use crate::cluster::{Counts, Side};
 use crate::iopath::ResourceClass;
 use crate::netmodel::Pool;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use vastplan_sim::flow::{FlowId, FlowSpec, FlowState, ResourceId, SegmentId};
+use vastplan_sim::flow::{ResourceId, SegmentId};
+use vastplan_sim::{Scheduler, SimDuration, SimTime};
 
 /// A direction's spread of this many route elements or more is held once, as a shared
 /// segment, instead of in every piece's route. Every piece of a direction carries the same
 /// spread, so an expanded cluster of N devices would otherwise pay pieces × N per change
 /// (N² in all); the segment costs N once. Short spreads (a cluster reduced to a few
 /// classes) stay in the routes, where the lazy fill re-solves less than whole components.
-const SEGMENT_FROM: usize = 64;
-use vastplan_sim::{Scheduler, SimDuration, SimTime};
-
-/// A logical flow: what jobs, rebuilds and the recorder hold on to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub(super) struct Lf(pub(super) u32);
-
-pub(super) struct LogicalFlow {
-    pub(super) purpose: Purpose,
-    pieces: Vec<FlowId>,
-    /// Bytes not handed to any piece (held while reads wait on unavailable data).
-    held: f64,
-    streams: u32,
-    cap: Option<f64>,
-}
+pub(super) const SEGMENT_FROM: usize = 64;
 
 /// Route elements of one direction: (resource, weight per client byte).
-type Route = Vec<(ResourceId, f64)>;
+pub(super) type Route = Vec<(ResourceId, f64)>;
 
 /// A class of serving CNodes (converged: nodes).
-struct Server {
-    count: u64,
+pub(super) struct Server {
+    pub(super) count: u64,
     /// Share of each client's traffic per device relative to an even spread (1 unless
     /// connections are skewed).
-    weight: f64,
-    serve: [Route; 3],
+    pub(super) weight: f64,
+    pub(super) serve: [Route; 3],
 }
 
 /// The VMs of one job in one client class.
-struct ClientPart {
-    vms: u64,
-    route: [Route; 3],
+pub(super) struct ClientPart {
+    pub(super) vms: u64,
+    pub(super) route: [Route; 3],
 }
 
 /// The cluster as the flow network sees it.
@@ -96,13 +83,13 @@ pub(super) struct Topology {
     pub(super) client_res: Vec<BTreeMap<ResourceClass, Vec<ResourceId>>>,
     /// Capacity left on every leaf uplink (spine planes lost reduce it).
     pub(super) spine: f64,
-    servers: Vec<Server>,
-    spread: [Route; 3],
+    pub(super) servers: Vec<Server>,
+    pub(super) spread: [Route; 3],
     /// The spread of each direction as one shared segment of the flow network, when it is
     /// long (see [`SEGMENT_FROM`]); `spread` is then empty.
-    segments: [Option<SegmentId>; 3],
-    global: [Route; 3],
-    clients: Vec<Vec<ClientPart>>,
+    pub(super) segments: [Option<SegmentId>; 3],
+    pub(super) global: [Route; 3],
+    pub(super) clients: Vec<Vec<ClientPart>>,
     /// Storage devices whose data is lost and being rebuilt (down until rebuilt).
     pub(super) rebuilding: BTreeSet<u32>,
     /// Shapes tranches brought that are not the candidate's: generation `k` is
@@ -110,7 +97,7 @@ pub(super) struct Topology {
     pub(super) generations: Vec<Generation>,
     gen_pools: Vec<Vec<Pool>>,
     /// Data a device of each generation holds over one of the candidate's (index 0: 1).
-    data_weights: Vec<f64>,
+    pub(super) data_weights: Vec<f64>,
     /// Where stripes sit, and what a set of down devices and racks puts out of reach.
     pub(super) stripes: Stripes,
     /// Bumped whenever the classes are rebuilt.
@@ -178,7 +165,7 @@ impl Topology {
     }
 }
 
-fn dir_index(d: Direction) -> usize {
+pub(super) fn dir_index(d: Direction) -> usize {
     match d {
         Direction::Read => 0,
         Direction::Write => 1,
@@ -196,39 +183,6 @@ fn is_uplink(c: ResourceClass) -> bool {
             | ResourceClass::ClientUplinkTx
             | ResourceClass::ClientUplinkRx
     )
-}
-
-/// Per-device shares `s_g` of a whole for `n[g]` devices of raw capacity `raw[g]`:
-/// proportional to raw capacity, none above `cap`, summing to 1 over the devices (as
-/// close as the cap allows: if every device is capped, each holds `cap`).
-fn water_fill(n: &[f64], raw: &[f64], cap: f64) -> Vec<f64> {
-    let mut capped = vec![false; n.len()];
-    loop {
-        let taken: f64 = (0..n.len())
-            .filter(|&g| capped[g])
-            .map(|g| n[g] * cap)
-            .sum();
-        let free: f64 = (0..n.len())
-            .filter(|&g| !capped[g])
-            .map(|g| n[g] * raw[g])
-            .sum();
-        if free <= 0.0 {
-            return vec![cap; n.len()];
-        }
-        let level = (1.0 - taken).max(0.0) / free;
-        let mut more = false;
-        for g in 0..n.len() {
-            if !capped[g] && n[g] > 0.0 && level * raw[g] > cap {
-                capped[g] = true;
-                more = true;
-            }
-        }
-        if !more {
-            return (0..n.len())
-                .map(|g| if capped[g] { cap } else { level * raw[g] })
-                .collect();
-        }
-    }
 }
 
 /// The write buffer (SCM), the same in every DBox of a kind whatever its capacity tier.
@@ -274,12 +228,8 @@ fn serving_part(class: ResourceClass, dir: Direction, cost: f64) -> f64 {
     }
 }
 
-fn purpose_is_steady(p: Purpose) -> bool {
-    matches!(p, Purpose::SteadyRead | Purpose::SteadyWrite)
-}
-
 /// Sorts a route and merges repeated resources.
-fn merged(mut r: Route) -> (Vec<ResourceId>, Vec<f64>) {
+pub(super) fn merged(mut r: Route) -> (Vec<ResourceId>, Vec<f64>) {
     r.sort_by_key(|x| x.0);
     let mut ids: Vec<ResourceId> = Vec::with_capacity(r.len());
     let mut ws: Vec<f64> = Vec::with_capacity(r.len());
@@ -423,35 +373,6 @@ impl Sim<'_> {
         }
     }
 
-    /// How the data spreads over generations: every device takes data in proportion to
-    /// its raw capacity (VAST fills the emptiest SSDs first, so in steady state every drive
-    /// is equally full), except that the layout lets one device hold at most
-    /// `strips_per_domain` of a stripe's `width` strips (DBox-HA: 2), which caps its share
-    /// of all data at that fraction; what the capped devices cannot take is water-filled
-    /// over the rest, and their remaining raw capacity is stranded. Steady state, not the
-    /// day of arrival: new boxes come empty and fill with new writes.
-    fn spread_data(&mut self) {
-        let by_gen = self.topo.devices.by_gen(SideKey::Storage);
-        let raw: Vec<f64> = (0..by_gen.len())
-            .map(|g| match g {
-                0 => 1.0,
-                g => self.topo.generations[g - 1].raw_ratio,
-            })
-            .collect();
-        let pr = &self.input.spec.protection;
-        let width = (pr.stripe_data + pr.stripe_parity) as f64;
-        let layout = self.input.topology.layout;
-        let cap = if layout.domain == super::input::FailureDomain::Node && width > 0.0 {
-            (layout.strips_per_domain as f64 / width).min(1.0)
-        } else {
-            1.0
-        };
-        let n: Vec<f64> = by_gen.iter().map(|c| c[0] as f64).collect();
-        let shares = water_fill(&n, &raw, cap);
-        let base = shares.first().copied().filter(|&s| s > 0.0).unwrap_or(1.0);
-        self.topo.data_weights = shares.iter().map(|s| s / base).collect();
-    }
-
     /// Share of stored data currently lost or out of reach: reads of it are decoded on the
     /// fly from the surviving strips.
     pub(super) fn degraded_fraction(&self) -> f64 {
@@ -484,7 +405,7 @@ impl Sim<'_> {
     }
 
     /// Builds each direction's route parts for the current classes and degraded share.
-    fn build_routes(&mut self) {
+    pub(super) fn build_routes(&mut self) {
         let f = self.degraded_fraction();
         let cost = |p: &Pool, d: Direction| match d {
             Direction::Read => (1.0 - f) * p.read_cost + f * p.degraded_read_cost,
@@ -659,268 +580,6 @@ impl Sim<'_> {
         self.topo.clients = clients;
     }
 
-    pub(super) fn direction(purpose: Purpose) -> Direction {
-        match purpose {
-            Purpose::Training(_) | Purpose::Restore(_) | Purpose::SteadyRead => Direction::Read,
-            Purpose::Checkpoint(_) | Purpose::Drain(_) | Purpose::SteadyWrite => Direction::Write,
-            Purpose::Rebuild(_) => Direction::Rebuild,
-        }
-    }
-
-    /// Starts a logical flow of `streams` client streams (per-stream `cap`) carrying
-    /// `size` bytes.
-    pub(super) fn start_flow(
-        &mut self,
-        now: SimTime,
-        purpose: Purpose,
-        size: f64,
-        streams: u32,
-        cap: Option<f64>,
-    ) -> Lf {
-        let flow = LogicalFlow {
-            purpose,
-            pieces: Vec::new(),
-            held: 0.0,
-            streams: streams.max(1),
-            cap,
-        };
-        let id = match self.lflows_free.pop() {
-            Some(i) => {
-                self.lflows[i as usize] = flow;
-                Lf(i)
-            }
-            None => {
-                self.lflows.push(flow);
-                Lf(u32::try_from(self.lflows.len() - 1).expect("more than 2^32 logical flows"))
-            }
-        };
-        self.spawn(now, id, size);
-        id
-    }
-
-    /// Hands `size` bytes of logical flow `id` to one solver flow per (client class,
-    /// serving class) pair.
-    fn spawn(&mut self, now: SimTime, id: Lf, size: f64) {
-        let (purpose, streams, cap) = {
-            let l = &self.lflows[id.0 as usize];
-            (l.purpose, l.streams, l.cap)
-        };
-        let dir = Self::direction(purpose);
-        let di = dir_index(dir);
-        let job = match purpose {
-            Purpose::Training(j)
-            | Purpose::Checkpoint(j)
-            | Purpose::Drain(j)
-            | Purpose::Restore(j) => Some(j),
-            _ => None,
-        };
-        let mut cap = cap;
-        if dir == Direction::Read && matches!(purpose, Purpose::Training(_) | Purpose::SteadyRead) {
-            // Readers wait on the unavailable share of their requests.
-            let u = self.unavailable;
-            cap = cap.map(|c| c * (1.0 - u));
-        }
-        let no_parts = Vec::new();
-        let parts: &Vec<ClientPart> = match job {
-            Some(j) if !self.topo.clients[j].is_empty() => &self.topo.clients[j],
-            _ => &no_parts,
-        };
-        let fallback = [ClientPart {
-            vms: streams as u64,
-            route: Default::default(),
-        }];
-        let parts: &[ClientPart] = if parts.is_empty() { &fallback } else { parts };
-        let total_servers: u64 = self.topo.servers.iter().map(|s| s.count).sum();
-        let total_vms: u64 = parts.iter().map(|p| p.vms).sum();
-        // Clients' connections may favour some servers (skew); rebuilds spread evenly.
-        let weight = |srv: &Server| {
-            if job.is_some() || purpose_is_steady(purpose) {
-                srv.weight
-            } else {
-                1.0
-            }
-        };
-        let weighted_servers: f64 = self
-            .topo
-            .servers
-            .iter()
-            .map(|s| s.count as f64 * weight(s))
-            .sum();
-        if total_servers == 0 || total_vms == 0 || cap == Some(0.0) || self.unavailable >= 1.0 {
-            self.lflows[id.0 as usize].held += size;
-            return;
-        }
-        let mut specs = Vec::new();
-        for part in parts {
-            for srv in &self.topo.servers {
-                let mult = part.vms * srv.count;
-                // (Written so that an even spread, weight 1, rounds as it always has.)
-                let frac = mult as f64 * weight(srv) / (total_vms as f64 * weighted_servers);
-                let piece = if size.is_finite() { size * frac } else { size };
-                if piece <= 0.0 {
-                    continue;
-                }
-                let mut r: Route = Vec::with_capacity(
-                    part.route[di].len() + srv.serve[di].len() + self.topo.spread[di].len() + 2,
-                );
-                r.extend_from_slice(&part.route[di]);
-                r.extend_from_slice(&srv.serve[di]);
-                r.extend_from_slice(&self.topo.spread[di]);
-                r.extend_from_slice(&self.topo.global[di]);
-                let (route, weights) = merged(r);
-                // Each VM keeps one stream to every serving CNode; the job's per-VM cap is
-                // shared over them.
-                let mut spec = FlowSpec::new(piece, route)
-                    .with_weights(weights)
-                    .with_multiplicity(u32::try_from(mult).unwrap_or(u32::MAX).max(1));
-                if let Some(seg) = self.topo.segments[di] {
-                    spec = spec.with_segment(seg);
-                }
-                if let Some(c) = cap {
-                    // Per stream: the VM's cap times this server's share, over its streams.
-                    spec = spec.with_cap(
-                        c * streams as f64 / total_vms as f64 * weight(srv) / weighted_servers,
-                    );
-                }
-                specs.push(spec);
-            }
-        }
-        for spec in specs {
-            let f = self.net.start_flow(now, &spec);
-            self.flows_started += 1;
-            let k = f.0 as usize;
-            if self.piece_owner.len() <= k {
-                self.piece_owner.resize(k + 1, u32::MAX);
-            }
-            self.piece_owner[k] = id.0;
-            self.lflows[id.0 as usize].pieces.push(f);
-        }
-    }
-
-    /// A solver flow completed: returns its logical flow if that is now complete.
-    pub(super) fn piece_done(&mut self, f: FlowId) -> Option<Lf> {
-        let owner = *self.piece_owner.get(f.0 as usize)?;
-        if owner == u32::MAX {
-            return None;
-        }
-        self.piece_owner[f.0 as usize] = u32::MAX;
-        self.finished_pieces.push(f);
-        let l = &mut self.lflows[owner as usize];
-        let before = l.pieces.len();
-        l.pieces.retain(|&p| p != f);
-        (before > 0 && l.pieces.is_empty() && l.held <= 0.0).then_some(Lf(owner))
-    }
-
-    pub(super) fn purpose(&self, id: Lf) -> Purpose {
-        self.lflows[id.0 as usize].purpose
-    }
-
-    pub(super) fn lf_remaining(&mut self, id: Lf) -> f64 {
-        let pieces = self.lflows[id.0 as usize].pieces.clone();
-        let mut rest = self.lflows[id.0 as usize].held;
-        for p in pieces {
-            rest += self.net.remaining(p);
-        }
-        rest
-    }
-
-    /// Cancels a logical flow and frees it and its pieces: `id` must not be used after.
-    pub(super) fn lf_cancel(&mut self, now: SimTime, id: Lf) {
-        let l = &mut self.lflows[id.0 as usize];
-        let pieces = std::mem::take(&mut l.pieces);
-        l.held = 0.0;
-        for p in pieces {
-            self.net.cancel_flow(now, p);
-            self.piece_owner[p.0 as usize] = u32::MAX;
-            self.finished_pieces.push(p);
-        }
-        self.lf_release(id);
-    }
-
-    /// Frees a logical flow that has completed or been cancelled, so that memory stays
-    /// bounded by the flows alive at once however long the run.
-    pub(super) fn lf_release(&mut self, id: Lf) {
-        debug_assert!(self.lflows[id.0 as usize].pieces.is_empty());
-        self.lflows_free.push(id.0);
-    }
-
-    /// Total rate of a logical flow's streams, bytes/s.
-    pub(super) fn lf_rate(&mut self, id: Option<Lf>) -> f64 {
-        let Some(id) = id else { return 0.0 };
-        let pieces = self.lflows[id.0 as usize].pieces.clone();
-        let mut r = 0.0;
-        for p in pieces {
-            if self.net.state(p) == FlowState::Transferring {
-                r += self.net.rate(p);
-            }
-        }
-        r
-    }
-
-    pub(super) fn cancel(&mut self, now: SimTime, id: Option<Lf>) {
-        if let Some(id) = id {
-            self.lf_cancel(now, id);
-        }
-    }
-
-    /// Restarts every live flow with its remaining bytes over the current classes, after
-    /// the classes, capacities or the degraded share changed. Rates change; nothing is lost
-    /// or duplicated.
-    pub(super) fn reroute_all(&mut self, now: SimTime) {
-        // Progress is read before anything is mutated: the network's clock must be at
-        // `now` first (an event that changes no capacity, a drive failure, would
-        // otherwise read every flow's bytes as of the last mutation).
-        self.net.sync_to(now);
-        self.unavailable = self.unavailable_fraction();
-        self.mark_unavailable();
-        self.build_routes();
-        self.start_steady(now);
-        for j in 0..self.jobs.len() {
-            if let Some(id) = self.jobs[j].training.take() {
-                self.lf_cancel(now, id);
-                self.start_training(now, j);
-            }
-            // A flow already done at this very instant is left alone: its completion is
-            // on its way.
-            if let Some(id) = self.jobs[j].checkpoint {
-                let rest = self.lf_remaining(id);
-                if rest > 0.0 {
-                    let purpose = self.purpose(id);
-                    self.lf_cancel(now, id);
-                    let streams = self.job_streams(j);
-                    self.jobs[j].checkpoint =
-                        Some(self.start_flow(now, purpose, rest, streams, None));
-                }
-            }
-            if let Some((id, t0)) = self.jobs[j].drain {
-                let rest = self.lf_remaining(id);
-                if rest <= 0.0 {
-                    continue;
-                }
-                self.lf_cancel(now, id);
-                let streams = self.job_streams(j);
-                self.jobs[j].drain = Some((
-                    self.start_flow(now, Purpose::Drain(j), rest, streams, None),
-                    t0,
-                ));
-            }
-        }
-        for i in 0..self.rebuilds.len() {
-            if let Some(rb) = &self.rebuilds[i] {
-                let id = rb.flow;
-                let rest = self.lf_remaining(id);
-                if rest <= 0.0 {
-                    continue;
-                }
-                self.lf_cancel(now, id);
-                let nf = self.start_rebuild_flow(now, i, rest);
-                if let Some(rb) = self.rebuilds[i].as_mut() {
-                    rb.flow = nf;
-                }
-            }
-        }
-    }
-
     /// Share of stripes with more strips out of reach than the code's parity: the data no
     /// read can reach until a device or rack returns, under the cluster's stripe layout
     /// (`layout.rs`: the durability model's placement).
@@ -973,26 +632,5 @@ impl Sim<'_> {
         for j in 0..n {
             self.schedule_interrupt(s, j);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::water_fill;
-
-    #[test]
-    fn data_fills_by_raw_capacity_up_to_the_layout_cap() {
-        // One generation: an even share, whatever the cap above it.
-        assert_eq!(water_fill(&[10.0], &[1.0], 0.2), vec![0.1]);
-        // 14 small boxes and 6 eight times larger, 2 strips of 28 each at most: the large
-        // ones are capped at 1/14 and the small ones share the rest.
-        let s = water_fill(&[14.0, 6.0], &[1.0, 8.0], 2.0 / 28.0);
-        assert!((s[1] - 2.0 / 28.0).abs() < 1e-15);
-        assert!((14.0 * s[0] + 6.0 * s[1] - 1.0).abs() < 1e-12);
-        // Below the cap, plain proportion: 8 of 62 per large box.
-        let p = water_fill(&[14.0, 6.0], &[1.0, 8.0], 1.0);
-        assert!((p[1] - 8.0 / 62.0).abs() < 1e-15 && (p[0] - 1.0 / 62.0).abs() < 1e-15);
-        // Too few devices for the cap to hold everything: each holds the cap.
-        assert_eq!(water_fill(&[2.0, 1.0], &[1.0, 2.0], 0.25), vec![0.25; 2]);
     }
 }

@@ -2,8 +2,8 @@
 //! now hits a device drawn at random), the scenario's scripted incidents, and the rebuild
 //! flows that follow lost data.
 
-use super::cluster::Lf;
 use super::devices::{DevState, RackState, SideKey};
+use super::flows::Lf;
 use super::input::{IncidentKind, Target};
 use super::sim::{exp_delay, Ev, Purpose, Sim, SECONDS_PER_YEAR};
 use crate::cluster::Counts;

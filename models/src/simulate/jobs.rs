@@ -1,7 +1,7 @@
 //! GPU jobs: training reads, checkpoints (synchronous and drained), restores after
 //! interruptions, and steady demand not tied to GPUs.
 
-use super::cluster::Lf;
+use super::flows::Lf;
 use super::sim::exp_delay;
 use super::sim::{Ev, Purpose, Sim};
 use crate::scenario::CheckpointMode;

@@ -17,6 +17,8 @@
 mod cluster;
 mod devices;
 mod failures;
+mod flows;
+mod generations;
 mod input;
 mod jobs;
 mod layout;

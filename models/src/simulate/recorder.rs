@@ -1,7 +1,7 @@
 //! The recorder: time-weighted signals, histograms and series, and the summary a run ends
 //! with.
 
-use super::cluster::Lf;
+use super::flows::Lf;
 use super::input::TopologyInput;
 use super::jobs::Phase;
 use super::result::IncidentResult;

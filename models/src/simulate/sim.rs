@@ -1,8 +1,9 @@
 //! The simulation's core: the state each part owns, the event loop and the dispatch of
 //! events to the part that handles them.
 
-use super::cluster::{Lf, LogicalFlow, Topology};
+use super::cluster::Topology;
 use super::failures::{IncidentState, Rebuild};
+use super::flows::{Lf, LogicalFlow};
 use super::input::SimInput;
 use super::jobs::{Job, Phase};
 use super::recorder::Stats;
