@@ -3,6 +3,7 @@
 //! 1e-9 of each flow's duration, bytes carried must add up, and a retired segment must be
 //! freed once its flows are done.
 
+use super::tests::{cases, close};
 use super::*;
 use crate::time::{SimDuration, SimTime};
 use proptest::prelude::*;
@@ -112,22 +113,24 @@ fn flows(inst: &Instance, ids: &[SegmentId]) -> (Vec<TimedFlow>, Vec<TimedFlow>)
     (with, written)
 }
 
-fn close(start: SimTime, a: Option<f64>, b: Option<f64>) -> bool {
-    match (a, b) {
-        (None, None) => true,
-        (Some(a), Some(b)) => {
-            let dur = (a.max(b) - start.as_secs_f64()).max(0.0);
-            (a - b).abs() <= 1e-9 * dur + 4.0 * f64::EPSILON * a.abs().max(b.abs())
-        }
-        _ => false,
-    }
+/// The instance's segments, added to `net` in order.
+fn add_segments(net: &mut FlowNetwork, inst: &Instance) -> Vec<SegmentId> {
+    inst.segments
+        .iter()
+        .map(|s| {
+            let (r, w): (Vec<ResourceId>, Vec<f64>) =
+                s.iter().map(|&(r, w)| (ResourceId(r), w)).unzip();
+            net.add_segment(&r, &w)
+        })
+        .collect()
 }
 
-fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(128)
+/// The instance's resources as the oracle takes them.
+fn oracle_resources(inst: &Instance) -> Vec<(f64, SimDuration)> {
+    inst.capacities
+        .iter()
+        .map(|&c| (c, SimDuration::ZERO))
+        .collect()
 }
 
 proptest! {
@@ -136,19 +139,10 @@ proptest! {
     #[test]
     fn a_segment_is_its_pairs_written_into_every_route(inst in instance()) {
         let mut net = network(&inst);
-        let ids: Vec<SegmentId> = inst
-            .segments
-            .iter()
-            .map(|s| {
-                let (r, w): (Vec<ResourceId>, Vec<f64>) =
-                    s.iter().map(|&(r, w)| (ResourceId(r), w)).unzip();
-                net.add_segment(&r, &w)
-            })
-            .collect();
+        let ids = add_segments(&mut net, &inst);
         let (with, written) = flows(&inst, &ids);
         let got = run_batch_exact(&mut net, &with, &inst.changes, |_| {});
-        let resources: Vec<(f64, SimDuration)> =
-            inst.capacities.iter().map(|&c| (c, SimDuration::ZERO)).collect();
+        let resources = oracle_resources(&inst);
         let want = oracle::simulate_exact(&resources, &written, &inst.changes);
         for (i, (g, w)) in got.iter().zip(&want).enumerate() {
             prop_assert!(close(with[i].start, *g, *w), "flow {}: {:?} vs oracle {:?}", i, g, w);
@@ -256,15 +250,7 @@ proptest! {
     #[test]
     fn segments_retired_mid_run_match_the_oracle(inst in instance()) {
         let mut net = network(&inst);
-        let ids: Vec<SegmentId> = inst
-            .segments
-            .iter()
-            .map(|s| {
-                let (r, w): (Vec<ResourceId>, Vec<f64>) =
-                    s.iter().map(|&(r, w)| (ResourceId(r), w)).unzip();
-                net.add_segment(&r, &w)
-            })
-            .collect();
+        let ids = add_segments(&mut net, &inst);
         let (mut with, mut written) = flows(&inst, &ids);
         for f in with.iter_mut().chain(written.iter_mut()) {
             f.start = SimTime::ZERO;
@@ -276,8 +262,7 @@ proptest! {
         }
         let mut done = Vec::new();
         net.drain_into(&mut done);
-        let resources: Vec<(f64, SimDuration)> =
-            inst.capacities.iter().map(|&c| (c, SimDuration::ZERO)).collect();
+        let resources = oracle_resources(&inst);
         let want = oracle::simulate_exact(&resources, &written, &[]);
         for (i, (&id, w)) in started.iter().zip(&want).enumerate() {
             let g = net.flow_stats(id).exact_end_s;

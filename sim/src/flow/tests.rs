@@ -426,7 +426,7 @@ fn build(inst: &Instance) -> FlowNetwork {
 
 /// Exact completion instants agree to 1e-9 of the flow's duration (plus four ulps of the
 /// instant itself, the resolution of an f64 clock at that time).
-fn close(start: SimTime, a: Option<f64>, b: Option<f64>) -> bool {
+pub(super) fn close(start: SimTime, a: Option<f64>, b: Option<f64>) -> bool {
     match (a, b) {
         (None, None) => true,
         (Some(a), Some(b)) => {
@@ -490,7 +490,7 @@ fn matches_the_oracle(inst: &Instance, component_fill_only: bool) -> Result<(), 
 }
 
 /// 128 cases by default; `PROPTEST_CASES` raises it for a soak run.
-fn cases() -> u32 {
+pub(super) fn cases() -> u32 {
     std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|s| s.parse().ok())
