@@ -4,7 +4,8 @@
 //! events, wall time and events per second, and how far apart their answers are (they
 //! must agree: the reduction is exact).
 //!
-//! `cargo run --release --example expanded_scale -- 1000 7` (nodes, days).
+//! `cargo run --release --example expanded_scale -- 1000 7` (nodes, days, and optionally a
+//! seed instead of the scenario's).
 
 use std::path::PathBuf;
 use vastplan_models::scenario::parse_scenario;
@@ -16,6 +17,7 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let nodes: u64 = args.next().map_or(1000, |s| s.parse().expect("nodes"));
     let days: f64 = args.next().map_or(7.0, |s| s.parse().expect("days"));
+    let seed: Option<u64> = args.next().map(|s| s.parse().expect("seed"));
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut cat = Catalog::load(&root.join("datasets")).expect("catalog");
     let file = root.join("datasets/scenarios/exabyte.toml");
@@ -28,22 +30,8 @@ fn main() {
     let shape = cat.shape("L96s_v4").expect("shape").clone();
     let counts = vastplan_models::sizing::counts_for(&shape, nodes, None);
     let sized = sizing(&cat, &sc, &shape, Some(counts), "exabyte.toml").expect("sizing");
-    let mut inp = sim_input(
-        &cat,
-        &sc,
-        &shape,
-        &sized,
-        Some(days),
-        std::env::var("SEED").ok().and_then(|s| s.parse().ok()),
-        "exabyte.toml",
-    )
-    .expect("input");
-    if let Some(s) = std::env::var("SAMPLE_S")
-        .ok()
-        .and_then(|s| s.parse::<f64>().ok())
-    {
-        inp.sample_interval = vastplan_sim::SimDuration::from_secs_f64(s);
-    }
+    let mut inp =
+        sim_input(&cat, &sc, &shape, &sized, Some(days), seed, "exabyte.toml").expect("input");
     let mut results: Vec<SimResult> = Vec::new();
     for expand in [false, true] {
         inp.topology.expand = expand;
@@ -91,22 +79,6 @@ fn main() {
             "first sample apart: t = {} s, read {} vs {}, write {} vs {}",
             p.time_s, p.read_gbs, q.read_gbs, p.write_gbs, q.write_gbs
         );
-        if std::env::var("SAMPLE_S").is_ok() {
-            for (p, q) in a.series.iter().zip(&b.series) {
-                if (p.time_s - 445_700.0).abs() < 400.0 {
-                    println!(
-                        "{} {} {} {} {} {} {}",
-                        p.time_s,
-                        p.read_gbs,
-                        q.read_gbs,
-                        p.write_gbs,
-                        q.write_gbs,
-                        p.rebuilds_active,
-                        q.rebuilds_active
-                    );
-                }
-            }
-        }
     }
     for (what, x, y) in pairs {
         println!(
