@@ -376,27 +376,19 @@ impl Sim<'_> {
     /// Share of stored data currently lost or out of reach: reads of it are decoded on the
     /// fly from the surviving strips.
     pub(super) fn degraded_fraction(&self) -> f64 {
-        let per_node = self.input.drive_used_bytes * self.input.drives_per_node as f64;
         let d = &self.topo.devices;
-        let (stored, outage) = if self.topo.generations.is_empty() {
-            let down = d.storage.saturating_sub(d.serving(SideKey::Storage));
-            let outage = down.saturating_sub(self.topo.rebuilding.len() as u32);
-            (per_node * d.storage.max(1) as f64, outage as f64 * per_node)
-        } else {
-            // Devices being rebuilt count in `lost_bytes` already.
-            let mut by_gen = d.by_gen(SideKey::Storage);
-            for &i in &self.topo.rebuilding {
-                let g = &mut by_gen[d.gen_of(SideKey::Storage, i) as usize];
-                g[1] = g[1].saturating_sub(1);
-            }
-            let (mut stored, mut outage) = (0.0, 0.0);
-            for (g, [total, down]) in by_gen.into_iter().enumerate() {
-                let bytes = self.node_bytes_of(g as u16);
-                stored += total as f64 * bytes;
-                outage += down as f64 * bytes;
-            }
-            (stored, outage)
-        };
+        // Devices being rebuilt count in `lost_bytes` already.
+        let mut by_gen = d.by_gen(SideKey::Storage);
+        for &i in &self.topo.rebuilding {
+            let g = &mut by_gen[d.gen_of(SideKey::Storage, i) as usize];
+            g[1] = g[1].saturating_sub(1);
+        }
+        let (mut stored, mut outage) = (0.0, 0.0);
+        for (g, [total, down]) in by_gen.into_iter().enumerate() {
+            let bytes = self.node_bytes_of(g as u16);
+            stored += total as f64 * bytes;
+            outage += down as f64 * bytes;
+        }
         if stored <= 0.0 {
             0.0
         } else {
@@ -429,27 +421,25 @@ impl Sim<'_> {
             }
         };
         let plain_storage = self.serving(SideKey::Storage) as f64;
-        let (n_c, n_s) = if topo.generations.is_empty() {
-            (self.serving(SideKey::Compute) as f64, plain_storage)
-        } else {
-            let mut sums = [0.0f64; 2];
-            for rc in &topo.rack_classes {
-                let m = rc.multiplicity() as u64;
-                for d in rc.devices.iter().filter(|d| d.state != DevState::Down) {
-                    let w = weight_of(d, m);
-                    if d.side == Side::Compute {
-                        sums[0] += w;
-                    }
-                    if holds_data(d) {
-                        sums[1] += w;
-                    }
+        // Serving CNodes (converged: nodes) and data holders, weighted as above. (A side
+        // with none up has no device whose weight divides by its sum.)
+        let mut sums = [0.0f64; 2];
+        for rc in &topo.rack_classes {
+            let m = rc.multiplicity() as u64;
+            for d in rc.devices.iter().filter(|d| d.state != DevState::Down) {
+                let w = weight_of(d, m);
+                if d.side == Side::Compute {
+                    sums[0] += w;
+                }
+                if holds_data(d) {
+                    sums[1] += w;
                 }
             }
-            (
-                sums[0].max(f64::MIN_POSITIVE),
-                sums[1].max(f64::MIN_POSITIVE),
-            )
-        };
+        }
+        let (n_c, n_s) = (
+            sums[0].max(f64::MIN_POSITIVE),
+            sums[1].max(f64::MIN_POSITIVE),
+        );
         let pools = self.topo.pools.clone();
         let mut spread: [Route; 3] = Default::default();
         let mut global: [Route; 3] = Default::default();
@@ -602,25 +592,13 @@ impl Sim<'_> {
             now.as_secs_f64() / 86_400.0,
             t.label
         ));
-        if let Some(g) = &t.generation {
-            let k = u16::try_from(self.topo.generations.len() + 1).expect("fewer tranches");
-            let d = &mut self.topo.devices;
-            let storage = d.key_of(SideKey::Storage);
-            d.gens.push((storage, d.storage, k));
-            if self.input.disaggregated {
-                d.gens.push((SideKey::Compute, d.compute, k));
-            }
+        let gen = t.generation.as_ref().map(|g| {
             self.topo.generations.push(g.clone());
-        }
-        let d = &mut self.topo.devices;
-        if self.input.disaggregated {
-            d.storage += t.add_nodes;
-            // A tranche of storage keeps the cluster's CNode-to-DBox ratio.
-            d.compute += super::resolve::added_cnodes(t.add_nodes, self.input.counts());
-        } else {
-            d.compute += t.add_nodes;
-            d.storage = d.compute;
-        }
+            u16::try_from(self.topo.generations.len()).expect("fewer tranches")
+        });
+        // A tranche of storage keeps the cluster's CNode-to-DBox ratio.
+        let cnodes = super::resolve::added_cnodes(t.add_nodes, self.input.counts());
+        self.topo.devices.join(t.add_nodes, cnodes, gen);
         let n = self.jobs.len();
         for j in 0..n {
             self.jobs[j].gpus += share(t.add_gpus, n, j);

@@ -166,6 +166,25 @@ impl Devices {
         }
     }
 
+    /// A tranche: `add` storage devices (and, disaggregated, `cnodes` CNodes) join at the
+    /// end, as generation `gen` if they are of another shape.
+    pub fn join(&mut self, add: u32, cnodes: u32, gen: Option<u16>) {
+        if let Some(k) = gen {
+            let storage = self.key_of(SideKey::Storage);
+            self.gens.push((storage, self.storage, k));
+            if self.disaggregated {
+                self.gens.push((SideKey::Compute, self.compute, k));
+            }
+        }
+        if self.disaggregated {
+            self.storage = self.storage.saturating_add(add);
+            self.compute = self.compute.saturating_add(cnodes);
+        } else {
+            self.compute = self.compute.saturating_add(add);
+            self.storage = self.compute;
+        }
+    }
+
     /// Generation of device `i` of `side` (0: the candidate's shape).
     pub fn gen_of(&self, side: SideKey, i: u32) -> u16 {
         let side = self.key_of(side);
@@ -180,10 +199,7 @@ impl Devices {
     /// for each generation in order).
     pub fn by_gen(&self, side: SideKey) -> Vec<[u32; 2]> {
         let side = self.key_of(side);
-        let total = match side {
-            SideKey::Compute => self.compute,
-            SideKey::Storage => self.storage,
-        };
+        let total = self.count(side);
         let n = self.gens.iter().map(|g| g.2 as usize).max().unwrap_or(0) + 1;
         let mut out = vec![[0u32; 2]; n];
         let mut bounds: Vec<(u32, u16)> = vec![(0, 0)];
@@ -201,10 +217,7 @@ impl Devices {
     /// Indices of the devices of `side` that are down, by rack or by themselves.
     pub fn down(&self, side: SideKey) -> Vec<u32> {
         let side = self.key_of(side);
-        let total = match side {
-            SideKey::Compute => self.compute,
-            SideKey::Storage => self.storage,
-        };
+        let total = self.count(side);
         let mut out = BTreeSet::new();
         for (&r, rs) in &self.rack {
             if rs.power_down || rs.network <= 0.0 {
@@ -292,29 +305,16 @@ impl Devices {
 
     /// Devices of `side` that serve (not down).
     pub fn serving(&self, side: SideKey) -> u32 {
-        let side = self.key_of(side);
-        let total = match side {
+        let down = u32::try_from(self.down(side).len()).unwrap_or(u32::MAX);
+        self.count(side).saturating_sub(down)
+    }
+
+    /// Devices of `side`, whatever their state.
+    pub fn count(&self, side: SideKey) -> u32 {
+        match self.key_of(side) {
             SideKey::Compute => self.compute,
             SideKey::Storage => self.storage,
-        };
-        let mut down = 0u32;
-        let mut seen_racks = BTreeSet::new();
-        for (&r, rs) in &self.rack {
-            if rs.power_down || rs.network <= 0.0 {
-                down += self.in_rack(side, r).1;
-                seen_racks.insert(r);
-            }
         }
-        for (&(s, i), st) in &self.dev {
-            if s == side
-                && *st == DevState::Down
-                && i < total
-                && !seen_racks.contains(&self.rack_of(side, i))
-            {
-                down += 1;
-            }
-        }
-        total.saturating_sub(down)
     }
 
     /// Storage devices out of reach, by rack: the racks that hold storage and have lost
@@ -322,10 +322,7 @@ impl Devices {
     /// other rack, how many of its storage devices are down on their own.
     pub fn storage_down(&self) -> StorageDown {
         let side = self.key_of(SideKey::Storage);
-        let total = match side {
-            SideKey::Compute => self.compute,
-            SideKey::Storage => self.storage,
-        };
+        let total = self.count(side);
         let mut out = StorageDown::default();
         for (&r, rs) in &self.rack {
             if (rs.power_down || rs.network <= 0.0) && self.in_rack(side, r).1 > 0 {

@@ -1,6 +1,7 @@
 //! From a scenario, a candidate shape and (optionally) a node count to a [`SimInput`]:
 //! the one place where scenario assumptions meet the catalog.
 
+use super::devices::{Devices, SideKey};
 use super::input::{
     CheckpointPlan, FailureDomain, FailurePlan, Generation, Incident, IncidentKind, SimInput, Skew,
     SteadyDemand, StripeLayout, Target, TopologyInput, Training, TrancheEvent,
@@ -425,10 +426,8 @@ fn rack_capacity_after_tranches(
     tranches: &[TrancheEvent],
     file: &str,
 ) -> Result<(), InputError> {
-    use super::devices::{Devices, SideKey};
-    let disaggregated = shape.is_disaggregated();
     let mut d = Devices::new(
-        disaggregated,
+        shape.is_disaggregated(),
         counts.compute.max(1),
         counts.storage.max(1),
         spec.topology.nodes_per_rack,
@@ -436,21 +435,11 @@ fn rack_capacity_after_tranches(
     let mut raw = vec![1.0];
     for (i, t) in tranches.iter().enumerate() {
         let storage = d.key_of(SideKey::Storage);
-        if let Some(g) = &t.generation {
-            let k = u16::try_from(raw.len()).unwrap_or(u16::MAX);
+        let gen = t.generation.as_ref().map(|g| {
             raw.push(g.raw_ratio);
-            d.gens.push((storage, d.storage, k));
-            if disaggregated {
-                d.gens.push((SideKey::Compute, d.compute, k));
-            }
-        }
-        if disaggregated {
-            d.storage = d.storage.saturating_add(t.add_nodes);
-            d.compute = d.compute.saturating_add(added_cnodes(t.add_nodes, counts));
-        } else {
-            d.compute = d.compute.saturating_add(t.add_nodes);
-            d.storage = d.compute;
-        }
+            u16::try_from(raw.len() - 1).unwrap_or(u16::MAX)
+        });
+        d.join(t.add_nodes, added_cnodes(t.add_nodes, counts), gen);
         if raw.len() == 1 {
             continue;
         }
@@ -537,21 +526,21 @@ pub fn topology(
             S::Degrade => IncidentKind::Degrade,
         };
         // Devices that tranches added before the incident can be its target.
-        let (mut storage, mut compute) = (counts.storage, counts.compute);
+        let mut d = Devices::new(
+            shape.is_disaggregated(),
+            counts.compute.max(1),
+            counts.storage.max(1),
+            per_rack,
+        );
         // (A tranche on the incident's day arrives first: tranches are scheduled first.)
         for t in sc.tranches.iter().filter(|t| t.day <= i.day) {
-            storage = storage.saturating_add(t.add_nodes);
-            compute = if shape.is_disaggregated() {
-                compute.saturating_add(added_cnodes(t.add_nodes, counts))
-            } else {
-                storage
-            };
+            d.join(t.add_nodes, added_cnodes(t.add_nodes, counts), None);
         }
         let n = match kind {
-            IncidentKind::Rack | IncidentKind::Leaf => compute.max(1).div_ceil(per_rack),
+            IncidentKind::Rack | IncidentKind::Leaf => d.racks(),
             IncidentKind::Spine => 1,
-            _ if i.cnode => compute,
-            _ => storage,
+            _ if i.cnode => d.compute,
+            _ => d.storage,
         };
         let target = match &i.target {
             TargetSpec::Index(x) => {
