@@ -58,14 +58,10 @@ impl Sim<'_> {
         {
             return;
         }
-        let drives = if self.topo.generations.is_empty() {
-            nodes as f64 * self.input.drives_per_node as f64
-        } else {
-            let by_gen = self.topo.devices.by_gen(SideKey::Storage);
-            (by_gen.iter().enumerate())
-                .map(|(g, n)| n[0] as f64 * self.drives_of(g as u16) as f64)
-                .sum()
-        };
+        let by_gen = self.topo.devices.by_gen(SideKey::Storage);
+        let drives: f64 = (by_gen.iter().enumerate())
+            .map(|(g, n)| n[0] as f64 * self.drives_of(g as u16) as f64)
+            .sum();
         let drive_rate = drives * f.drive_afr / SECONDS_PER_YEAR;
         let node_rate = nodes as f64 * f.node_loss_per_year / SECONDS_PER_YEAR;
         if let Some(old) = self.drive_event.take() {
