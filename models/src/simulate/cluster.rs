@@ -288,9 +288,6 @@ impl Sim<'_> {
             Counts::converged(self.serving(SideKey::Compute))
         };
         let vms = self.client_vms(self.gpus);
-        if !self.topo.generations.is_empty() {
-            self.spread_data();
-        }
         self.topo.pools = self.input.spec.pools(counts, vms);
         self.topo.gen_pools = (self.topo.generations.iter())
             .map(|g| g.spec.pools(counts, vms))
@@ -599,6 +596,11 @@ impl Sim<'_> {
         // A tranche of storage keeps the cluster's CNode-to-DBox ratio.
         let cnodes = super::resolve::added_cnodes(t.add_nodes, self.input.counts());
         self.topo.devices.join(t.add_nodes, cnodes, gen);
+        if !self.topo.generations.is_empty() {
+            // Shares follow the devices of each generation, whatever their state: they
+            // change only here.
+            self.spread_data();
+        }
         let n = self.jobs.len();
         for j in 0..n {
             self.jobs[j].gpus += share(t.add_gpus, n, j);
