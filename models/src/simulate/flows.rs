@@ -182,7 +182,12 @@ impl Sim<'_> {
         self.lflows[id.0 as usize].purpose
     }
 
-    pub(super) fn lf_remaining(&mut self, id: Lf) -> f64 {
+    /// Bytes of logical flow `id` still to move at `now`.
+    pub(super) fn lf_remaining(&mut self, now: SimTime, id: Lf) -> f64 {
+        // The network reads progress at its own clock, which only a mutation or an
+        // advance moves: at an event that has changed nothing yet (a drive failure) it
+        // would still be at the last change, and the bytes moved since would be lost.
+        self.net.sync_to(now);
         let pieces = self.lflows[id.0 as usize].pieces.clone();
         let mut rest = self.lflows[id.0 as usize].held;
         for p in pieces {
@@ -234,10 +239,6 @@ impl Sim<'_> {
     /// the classes, capacities or the degraded share changed. Rates change; nothing is lost
     /// or duplicated.
     pub(super) fn reroute_all(&mut self, now: SimTime) {
-        // Progress is read before anything is mutated: the network's clock must be at
-        // `now` first (an event that changes no capacity, a drive failure, would
-        // otherwise read every flow's bytes as of the last mutation).
-        self.net.sync_to(now);
         self.unavailable = self.unavailable_fraction();
         self.mark_unavailable();
         self.build_routes();
@@ -250,7 +251,7 @@ impl Sim<'_> {
             // A flow already done at this very instant is left alone: its completion is
             // on its way.
             if let Some(id) = self.jobs[j].checkpoint {
-                let rest = self.lf_remaining(id);
+                let rest = self.lf_remaining(now, id);
                 if rest > 0.0 {
                     let purpose = self.purpose(id);
                     self.lf_cancel(now, id);
@@ -260,7 +261,7 @@ impl Sim<'_> {
                 }
             }
             if let Some((id, t0)) = self.jobs[j].drain {
-                let rest = self.lf_remaining(id);
+                let rest = self.lf_remaining(now, id);
                 if rest <= 0.0 {
                     continue;
                 }
@@ -275,7 +276,7 @@ impl Sim<'_> {
         for i in 0..self.rebuilds.len() {
             if let Some(rb) = &self.rebuilds[i] {
                 let id = rb.flow;
-                let rest = self.lf_remaining(id);
+                let rest = self.lf_remaining(now, id);
                 if rest <= 0.0 {
                     continue;
                 }
